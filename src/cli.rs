@@ -1,0 +1,128 @@
+//! Command-line arguments (clap derive), one variant per subcommand. Values stay strings
+//! here and are validated once by the library, so the CLI and HTTP share error messages.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use zaitaku::SearchParams;
+
+pub const DEFAULT_INDEX: &str = "index/demo";
+pub const DEFAULT_DATASET: &str = "data/demo";
+
+#[derive(Parser, Debug)]
+#[command(name = "zaitaku", version, about = "在宅医療・介護資源の検索エンジン (home-medical-care resource search)")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Write the deterministic demo dataset (fictional facilities) as CSV.
+    DemoData {
+        /// Directory to write facilities.csv into.
+        #[arg(long, default_value = DEFAULT_DATASET)]
+        out: PathBuf,
+        #[arg(long, default_value_t = zaitaku::demo::DEFAULT_SEED)]
+        seed: u64,
+        /// 1.0 = Osaka City (~5,700 facilities).
+        #[arg(long, default_value_t = 1.0)]
+        scale: f64,
+    },
+    /// Build an index from a dataset into <index-root>/<dataset name>.
+    Index {
+        /// Dataset directory (the demo dataset is generated if it is missing).
+        #[arg(long, default_value = DEFAULT_DATASET)]
+        dataset: PathBuf,
+        /// Where indexes live.
+        #[arg(long, default_value = "index")]
+        index_root: PathBuf,
+        /// Index name (default: the dataset directory's name).
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Validate a dataset without writing anything.
+    Check {
+        #[arg(long, default_value = DEFAULT_DATASET)]
+        dataset: PathBuf,
+    },
+    /// Search facilities.
+    Search(SearchArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct SearchArgs {
+    /// Free text: name, reading, address, kind, capability (e.g. 訪問看護 北区).
+    pub text: Vec<String>,
+    /// Index directory.
+    #[arg(long)]
+    pub index: Option<PathBuf>,
+    /// Sort by distance from LAT,LON.
+    #[arg(long, value_name = "LAT,LON", allow_hyphen_values = true)]
+    pub near: Option<String>,
+    /// With --near: only facilities within this many km (max 50).
+    #[arg(long, value_name = "KM", allow_hyphen_values = true)]
+    pub radius_km: Option<String>,
+    /// Who can visit this point (patient's home): distance within each facility's reach
+    /// and the point's ward inside its declared service area.
+    #[arg(long, value_name = "LAT,LON", allow_hyphen_values = true)]
+    pub covers: Option<String>,
+    /// Ward (東淀川区, 27114 …); repeat or comma-separate for any of several.
+    #[arg(long)]
+    pub ward: Vec<String>,
+    /// 基本保健医療圏 (北部 …) or 二次医療圏 (豊能 …).
+    #[arg(long)]
+    pub area: Vec<String>,
+    /// Kind (訪問看護, clinic …); any of several.
+    #[arg(long)]
+    pub kind: Vec<String>,
+    /// Capability (24時間対応, 在支診, 看取り …); all of several.
+    #[arg(long)]
+    pub cap: Vec<String>,
+    /// Only facilities that accept children (小児).
+    #[arg(long)]
+    pub pediatric: bool,
+    /// Only wheelchair-accessible facilities (車いす).
+    #[arg(long)]
+    pub wheelchair: bool,
+    /// Only facilities accepting new patients.
+    #[arg(long)]
+    pub accepting_new: bool,
+    /// WEST,SOUTH,EAST,NORTH in degrees.
+    #[arg(long, allow_hyphen_values = true)]
+    pub bbox: Option<String>,
+    /// distance, relevance or name (kana order).
+    #[arg(long)]
+    pub sort: Option<String>,
+    #[arg(long, allow_hyphen_values = true)]
+    pub limit: Option<String>,
+    #[arg(long, allow_hyphen_values = true)]
+    pub offset: Option<String>,
+    /// Print one JSON document instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl SearchArgs {
+    pub fn params(&self) -> SearchParams {
+        let flag = |b: bool| b.then(|| "true".to_string());
+        SearchParams {
+            text: (!self.text.is_empty()).then(|| self.text.join(" ")),
+            kind: self.kind.clone(),
+            cap: self.cap.clone(),
+            wheelchair: flag(self.wheelchair),
+            pediatric: flag(self.pediatric),
+            accepting_new: flag(self.accepting_new),
+            ward: self.ward.clone(),
+            area: self.area.clone(),
+            near: self.near.clone(),
+            radius_km: self.radius_km.clone(),
+            covers: self.covers.clone(),
+            bbox: self.bbox.clone(),
+            sort: self.sort.clone(),
+            limit: self.limit.clone(),
+            offset: self.offset.clone(),
+        }
+    }
+}

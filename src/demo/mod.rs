@@ -1,0 +1,362 @@
+//! The demo dataset: about 5,700 clearly fictional facilities (names start with 【デモ】,
+//! phone numbers are 06-0000-xxxx, addresses are in デモ町) spread over Osaka City's wards
+//! with a realistic mix of kinds and capabilities. Deterministic for a given seed.
+
+mod rng;
+
+pub use rng::Rng;
+
+use crate::geo::WardLocator;
+use crate::model::{
+    Accepting, Capability as C, Facility, FacilityId, Kind, LatLon, ValueSource, Ward, WARDS,
+};
+
+pub const DEFAULT_SEED: u64 = 20_261_125;
+pub const DEMO_SOURCE: &str = "zaitaku-demo（架空データ）";
+
+/// Ward population in thousands (2020 census, rounded): weights where facilities go.
+const WARD_POPULATION: [f64; 24] = [
+    107.0, 79.0, 65.0, 105.0, 80.0, 62.0, 84.0, 77.0, 95.0, 176.0, 85.0, 125.0, 89.0, 168.0,
+    110.0, 152.0, 126.0, 104.0, 182.0, 111.0, 119.0, 190.0, 141.0, 104.0,
+];
+
+const FAMILY: &[(&str, &str)] = &[
+    ("田中", "タナカ"), ("山本", "ヤマモト"), ("中村", "ナカムラ"), ("小林", "コバヤシ"),
+    ("吉田", "ヨシダ"), ("山田", "ヤマダ"), ("佐々木", "ササキ"), ("松本", "マツモト"),
+    ("井上", "イノウエ"), ("木村", "キムラ"), ("林", "ハヤシ"), ("清水", "シミズ"),
+    ("山口", "ヤマグチ"), ("森", "モリ"), ("池田", "イケダ"), ("橋本", "ハシモト"),
+    ("阿部", "アベ"), ("石川", "イシカワ"), ("前田", "マエダ"), ("藤田", "フジタ"),
+    ("岡田", "オカダ"), ("後藤", "ゴトウ"), ("長谷川", "ハセガワ"), ("村上", "ムラカミ"),
+    ("近藤", "コンドウ"), ("坂本", "サカモト"), ("遠藤", "エンドウ"), ("青木", "アオキ"),
+    ("西村", "ニシムラ"), ("福田", "フクダ"), ("太田", "オオタ"), ("三浦", "ミウラ"),
+    ("藤井", "フジイ"), ("岡本", "オカモト"), ("松田", "マツダ"), ("中川", "ナカガワ"),
+    ("髙橋", "タカハシ"), ("山﨑", "ヤマザキ"),
+];
+
+const NICE: &[(&str, &str)] = &[
+    ("さくら", "サクラ"), ("ひまわり", "ヒマワリ"), ("あおば", "アオバ"), ("みどり", "ミドリ"),
+    ("ひかり", "ヒカリ"), ("なにわ", "ナニワ"), ("つばさ", "ツバサ"), ("やまびこ", "ヤマビコ"),
+    ("こすもす", "コスモス"), ("わかば", "ワカバ"), ("あさひ", "アサヒ"), ("ほほえみ", "ホホエミ"),
+    ("すずらん", "スズラン"), ("けやき", "ケヤキ"), ("はなみずき", "ハナミズキ"),
+];
+
+const CLINIC_SUFFIX: &[(&str, &str)] = &[
+    ("クリニック", "クリニック"), ("医院", "イイン"), ("内科", "ナイカ"), ("診療所", "シンリョウジョ"),
+    ("内科クリニック", "ナイカクリニック"), ("在宅クリニック", "ザイタククリニック"),
+    ("ファミリークリニック", "ファミリークリニック"),
+];
+
+const DEPARTMENTS: &[&str] = &[
+    "内科", "外科", "整形外科", "皮膚科", "眼科", "耳鼻咽喉科", "精神科", "心療内科",
+    "リハビリテーション科", "循環器内科", "消化器内科", "泌尿器科",
+];
+
+struct Generator {
+    rng: Rng,
+    out: Vec<Facility>,
+    locator: WardLocator,
+}
+
+/// Ward stem without 区 (東淀川区 → 東淀川) and its kana without く.
+fn stem(w: &Ward) -> (&str, &str) {
+    (w.name.trim_end_matches('区'), w.kana.trim_end_matches('く'))
+}
+
+impl Generator {
+    /// A point inside `ward`: uniform in a disc around its representative point, kept only
+    /// when the ward locator agrees it is in that ward.
+    fn point_in(&mut self, ward: &Ward) -> LatLon {
+        let radius_km = (ward.area_km2 / std::f64::consts::PI).sqrt() * 0.9;
+        let center = ward.representative_point();
+        loop {
+            let r = radius_km * self.rng.unit().sqrt();
+            let a = self.rng.unit() * std::f64::consts::TAU;
+            let lat = center.lat + r * a.sin() / 111.0;
+            let lon = center.lon + r * a.cos() / (111.0 * center.lat.to_radians().cos());
+            let p = LatLon::new((lat * 1e6).round() / 1e6, (lon * 1e6).round() / 1e6)
+                .expect("points near Osaka are in Japan");
+            if self.locator.locate(p).map(|w| w.code) == Some(ward.code) {
+                return p;
+            }
+        }
+    }
+
+    fn name_part(&mut self) -> (String, String) {
+        if self.rng.chance(0.6) {
+            let (k, r) = *self.rng.pick(FAMILY);
+            (k.into(), r.into())
+        } else {
+            let (k, r) = *self.rng.pick(NICE);
+            (k.into(), r.into())
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn push(&mut self, prefix: &str, kinds: Vec<Kind>, ward: &Ward, name: String, kana: String, caps: Vec<C>, radius: Option<f64>) -> &mut Facility {
+        let n = self.out.len() + 1;
+        let location = self.point_in(ward);
+        let town = 1 + self.rng.below(9);
+        let address = format!(
+            "大阪府大阪市{}デモ町{}丁目{}-{}",
+            ward.name,
+            town,
+            1 + self.rng.below(30),
+            1 + self.rng.below(20)
+        );
+        let mut caps = caps;
+        caps.sort();
+        caps.dedup();
+        let visiting = kinds.iter().any(|k| !matches!(k, Kind::Hospital | Kind::Clinic | Kind::DentalClinic | Kind::Pharmacy))
+            || caps.iter().any(|c| matches!(c, C::HomeVisit | C::HouseCall | C::HomeDental | C::HomePharmacy));
+        let accepting_new = if !visiting {
+            Accepting::Unknown
+        } else {
+            match self.rng.weighted(&[7.0, 1.0, 2.0]) {
+                0 => Accepting::Yes,
+                1 => Accepting::No,
+                _ => Accepting::Unknown,
+            }
+        };
+        let clinical = kinds.iter().any(|k| matches!(k, Kind::Hospital | Kind::Clinic | Kind::DentalClinic | Kind::Pharmacy));
+        let wheelchair = if clinical {
+            match self.rng.weighted(&[6.0, 2.0, 2.0]) {
+                0 => Some(true),
+                1 => Some(false),
+                _ => None,
+            }
+        } else {
+            None
+        };
+        let month = 1 + self.rng.below(10);
+        let day = 1 + self.rng.below(28);
+        self.out.push(Facility {
+            id: FacilityId(format!("DEMO-{prefix}{n:05}")),
+            name: format!("【デモ】{name}"),
+            name_kana: kana,
+            kinds,
+            postal_code: Some(format!("5{:02}0000", ward.code.0 % 100)),
+            address,
+            location,
+            ward_code: Some(ward.code),
+            phone: Some(format!("06-0000-{:04}", n % 10_000)),
+            fax: None,
+            url: None,
+            capabilities: caps,
+            wheelchair,
+            pediatric: None,
+            service_radius_km: radius,
+            service_wards: vec![],
+            departments: vec![],
+            notes: String::new(),
+            accepting_new,
+            updated_at: Some(format!("2026-{month:02}-{day:02}")),
+            sources: vec![ValueSource { source: DEMO_SOURCE.into(), fields: vec![] }],
+        });
+        self.out.last_mut().expect("just pushed")
+    }
+
+    fn ward(&mut self) -> &'static Ward {
+        &WARDS[self.rng.weighted(&WARD_POPULATION)]
+    }
+
+    /// Adds each capability with its probability.
+    fn some_caps(&mut self, caps: &mut Vec<C>, table: &[(C, f64)]) {
+        for (c, p) in table {
+            if self.rng.chance(*p) {
+                caps.push(*c);
+            }
+        }
+    }
+
+    /// Declared service area for some visiting facilities: own ward plus a neighbour.
+    fn maybe_service_wards(&mut self, p: f64) {
+        if !self.rng.chance(p) {
+            return;
+        }
+        let f = self.out.last().expect("a facility");
+        let own = f.ward_code.and_then(Ward::by_code).expect("demo facilities have wards");
+        let mut near: Vec<&Ward> = WARDS.iter().collect();
+        near.sort_by(|a, b| {
+            let da = crate::geo::haversine_m(own.representative_point(), a.representative_point());
+            let db = crate::geo::haversine_m(own.representative_point(), b.representative_point());
+            da.total_cmp(&db)
+        });
+        let extra = 1 + self.rng.below(2);
+        let mut wards: Vec<_> = near.iter().take(1 + extra).map(|w| w.code).collect();
+        wards.sort();
+        self.out.last_mut().expect("a facility").service_wards = wards;
+    }
+
+    fn clinic(&mut self) {
+        let ward = self.ward();
+        let (part, part_kana) = self.name_part();
+        let (suffix, suffix_kana) = *self.rng.pick(CLINIC_SUFFIX);
+        let mut caps = Vec::new();
+        let home = suffix == "在宅クリニック" || self.rng.chance(0.22);
+        let mut radius = None;
+        let mut pediatric = self.rng.chance(0.08);
+        if home {
+            caps.push(C::HomeVisit);
+            self.some_caps(&mut caps, &[(C::HouseCall, 0.8), (C::EndOfLife, 0.35), (C::Palliative, 0.25), (C::Dementia, 0.3), (C::HomeOxygen, 0.45), (C::TubeFeeding, 0.35), (C::Tpn, 0.15), (C::PressureUlcer, 0.45), (C::HomeRehab, 0.08), (C::DischargeSupport, 0.1)]);
+            if self.rng.chance(0.55) {
+                // 在支診 must offer 24-hour contact and visits; 機能強化型 ⊂ 在支診.
+                caps.extend([C::SupportClinic, C::Around24h]);
+                self.some_caps(&mut caps, &[(C::EndOfLife, 0.5), (C::Ventilator, 0.12), (C::ActiveRole, 0.15), (C::CollaborationHub, 0.03)]);
+                if self.rng.chance(0.3) {
+                    caps.push(if self.rng.chance(0.33) { C::EnhancedSingle } else { C::EnhancedLinked });
+                }
+            }
+            if self.rng.chance(0.5) {
+                radius = Some(*self.rng.pick(&[2.0, 3.0, 4.0, 5.0, 8.0, 10.0, 16.0]));
+            }
+            pediatric = self.rng.chance(0.05);
+        }
+        self.some_caps(&mut caps, &[(C::ForeignLanguage, 0.05)]);
+        let mut departments = vec!["内科".to_string()];
+        for _ in 0..self.rng.below(3) {
+            departments.push(self.rng.pick(DEPARTMENTS).to_string());
+        }
+        if pediatric {
+            departments.push("小児科".into());
+        }
+        departments.dedup();
+        let name = format!("{part}{suffix}");
+        let kana = format!("{part_kana}{suffix_kana}");
+        let f = self.push("C", vec![Kind::Clinic], ward, name, kana, caps, radius);
+        f.pediatric = Some(pediatric);
+        f.departments = departments;
+        if home {
+            self.maybe_service_wards(0.1);
+        }
+    }
+
+    fn hospital(&mut self) {
+        let ward = self.ward();
+        let (part, part_kana) = self.name_part();
+        let (suffix, suffix_kana) = *self.rng.pick(&[("病院", "ビョウイン"), ("記念病院", "キネンビョウイン"), ("総合病院", "ソウゴウビョウイン")]);
+        let mut caps = Vec::new();
+        self.some_caps(&mut caps, &[(C::EmergencyAdmission, 0.5), (C::DischargeSupport, 0.8), (C::Palliative, 0.2), (C::Dementia, 0.2), (C::ForeignLanguage, 0.15)]);
+        if self.rng.chance(0.3) {
+            caps.extend([C::SupportHospital, C::HomeVisit, C::Around24h, C::EmergencyAdmission]);
+            self.some_caps(&mut caps, &[(C::HouseCall, 0.6), (C::EndOfLife, 0.4), (C::ActiveRole, 0.3), (C::CollaborationHub, 0.1)]);
+        } else if self.rng.chance(0.15) {
+            caps.extend([C::BackupHospital, C::EmergencyAdmission]);
+        }
+        let mut kinds = vec![Kind::Hospital];
+        if self.rng.chance(0.1) {
+            kinds.push(Kind::VisitingNursing);
+            self.some_caps(&mut caps, &[(C::PressureUlcer, 0.6), (C::TubeFeeding, 0.5)]);
+        }
+        let f = self.push("H", kinds, ward, format!("{part}{suffix}"), format!("{part_kana}{suffix_kana}"), caps, None);
+        f.departments = vec!["内科".into(), "外科".into(), "整形外科".into()];
+        f.pediatric = Some(true);
+    }
+
+    fn nursing(&mut self) {
+        let ward = self.ward();
+        let (part, part_kana) = self.name_part();
+        let (s, sk) = stem(ward);
+        let (name, kana) = if self.rng.chance(0.2) {
+            (format!("{s}{part}訪問看護ステーション"), format!("{sk}{part_kana}ホウモンカンゴステーション"))
+        } else {
+            (format!("{part}訪問看護ステーション"), format!("{part_kana}ホウモンカンゴステーション"))
+        };
+        let mut caps = Vec::new();
+        self.some_caps(&mut caps, &[(C::Around24h, 0.85), (C::EndOfLife, 0.6), (C::PsychiatricNursing, 0.25), (C::Ventilator, 0.3), (C::TubeFeeding, 0.6), (C::Tpn, 0.4), (C::PressureUlcer, 0.7), (C::HomeRehab, 0.4), (C::Palliative, 0.4), (C::Dementia, 0.4), (C::HomeOxygen, 0.5), (C::ForeignLanguage, 0.03)]);
+        let radius = self.rng.chance(0.5).then(|| *self.rng.pick(&[3.0, 5.0, 8.0, 10.0]));
+        let pediatric = self.rng.chance(0.08);
+        let f = self.push("N", vec![Kind::VisitingNursing], ward, name, kana, caps, radius);
+        f.pediatric = Some(pediatric);
+        self.maybe_service_wards(0.15);
+    }
+
+    fn care_management(&mut self) {
+        let ward = self.ward();
+        let (part, part_kana) = self.name_part();
+        let (name, kana) = if self.rng.chance(0.5) {
+            (format!("{part}ケアプランセンター"), format!("{part_kana}ケアプランセンター"))
+        } else {
+            (format!("居宅介護支援事業所{part}"), format!("キョタクカイゴシエンジギョウショ{part_kana}"))
+        };
+        let mut caps = Vec::new();
+        self.some_caps(&mut caps, &[(C::Dementia, 0.3), (C::ForeignLanguage, 0.03)]);
+        let radius = self.rng.chance(0.3).then(|| *self.rng.pick(&[3.0, 5.0, 10.0]));
+        self.push("K", vec![Kind::CareManagement], ward, name, kana, caps, radius);
+        self.maybe_service_wards(0.2);
+    }
+
+    fn community_center(&mut self, ward: &'static Ward, n: usize) {
+        let (s, sk) = stem(ward);
+        let name = format!("{s}第{n}地域包括支援センター");
+        let kana = format!("{sk}ダイ{n}チイキホウカツシエンセンター");
+        let f = self.push("G", vec![Kind::CommunityCareCenter], ward, name, kana, vec![C::Dementia], None);
+        f.service_wards = vec![ward.code];
+    }
+
+    fn support_office(&mut self, ward: &'static Ward) {
+        let (s, sk) = stem(ward);
+        let name = format!("{s}区在宅医療・介護連携相談支援室");
+        let kana = format!("{sk}クザイタクイリョウカイゴレンケイソウダンシエンシツ");
+        let f = self.push("S", vec![Kind::HomeCareSupportOffice], ward, name, kana, vec![C::CollaborationHub], None);
+        f.service_wards = vec![ward.code];
+    }
+
+    fn dental(&mut self) {
+        let ward = self.ward();
+        let (part, part_kana) = self.name_part();
+        let mut caps = Vec::new();
+        self.some_caps(&mut caps, &[(C::HomeDental, 0.3)]);
+        let f = self.push("D", vec![Kind::DentalClinic], ward, format!("{part}歯科医院"), format!("{part_kana}シカイイン"), caps, None);
+        f.departments = vec!["歯科".into()];
+    }
+
+    fn pharmacy(&mut self) {
+        let ward = self.ward();
+        let (part, part_kana) = self.name_part();
+        let mut caps = Vec::new();
+        self.some_caps(&mut caps, &[(C::HomePharmacy, 0.4), (C::Around24h, 0.15), (C::Tpn, 0.05)]);
+        self.push("P", vec![Kind::Pharmacy], ward, format!("{part}薬局"), format!("{part_kana}ヤッキョク"), caps, None);
+    }
+}
+
+/// Counts per kind in the demo dataset, modelled on Osaka City.
+pub const MIX: [(Kind, usize); 8] = [
+    (Kind::Clinic, 3300),
+    (Kind::Hospital, 170),
+    (Kind::VisitingNursing, 700),
+    (Kind::CareManagement, 1250),
+    (Kind::CommunityCareCenter, 66),
+    (Kind::HomeCareSupportOffice, 24),
+    (Kind::DentalClinic, 150),
+    (Kind::Pharmacy, 150),
+];
+
+/// Generates the demo facilities for `seed`, scaled by `scale` (1.0 = Osaka City).
+pub fn generate(seed: u64, scale: f64) -> Vec<Facility> {
+    let mut g = Generator { rng: Rng::new(seed), out: Vec::new(), locator: WardLocator::default() };
+    let n = |k: usize| ((k as f64) * scale).round() as usize;
+    for (kind, count) in MIX {
+        match kind {
+            Kind::Clinic => (0..n(count)).for_each(|_| g.clinic()),
+            Kind::Hospital => (0..n(count)).for_each(|_| g.hospital()),
+            Kind::VisitingNursing => (0..n(count)).for_each(|_| g.nursing()),
+            Kind::CareManagement => (0..n(count)).for_each(|_| g.care_management()),
+            Kind::CommunityCareCenter => {
+                // Every ward has at least two; the rest go to the most populous wards.
+                let mut per_ward = vec![2usize; WARDS.len()];
+                let mut by_pop: Vec<usize> = (0..WARDS.len()).collect();
+                by_pop.sort_by(|a, b| WARD_POPULATION[*b].total_cmp(&WARD_POPULATION[*a]));
+                for i in by_pop.iter().cycle().take(n(count).saturating_sub(2 * WARDS.len())) {
+                    per_ward[*i] += 1;
+                }
+                for (w, k) in WARDS.iter().zip(per_ward) {
+                    (1..=k).for_each(|i| g.community_center(w, i));
+                }
+            }
+            Kind::HomeCareSupportOffice => WARDS.iter().for_each(|w| g.support_office(w)),
+            Kind::DentalClinic => (0..n(count)).for_each(|_| g.dental()),
+            Kind::Pharmacy => (0..n(count)).for_each(|_| g.pharmacy()),
+        }
+    }
+    g.out
+}

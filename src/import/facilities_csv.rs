@@ -1,0 +1,464 @@
+//! The project's own facility CSV format (UTF-8, header row, columns located by name).
+//! `data/README.md` documents every column; [`COLUMNS`] is the source of truth.
+
+use std::collections::{BTreeSet, HashMap};
+use std::fs::File;
+use std::io::{BufReader, Write};
+use std::path::Path;
+
+use super::{ImportError, ImportErrors};
+use crate::geo::WardLocator;
+use crate::model::{
+    Accepting, Capability, Facility, FacilityId, Kind, LatLon, ValueSource, Ward, WardCode,
+};
+
+/// `(name, required, meaning)` of every column, in the order the writer uses.
+pub const COLUMNS: &[(&str, bool, &str)] = &[
+    ("id", true, "stable id: 医療機関コード, 事業所番号 or a dataset-local code"),
+    ("name", true, "facility name"),
+    ("name_kana", false, "reading of the name (katakana or hiragana)"),
+    ("kinds", true, "one or more kinds, `;`-separated (code, label or synonym)"),
+    ("postal_code", false, "7 digits, with or without hyphen"),
+    ("address", true, "address as written"),
+    ("lat", true, "latitude, WGS84 decimal degrees"),
+    ("lon", true, "longitude, WGS84 decimal degrees"),
+    ("ward_code", false, "JIS code 27102–27128; empty = located from lat/lon"),
+    ("phone", false, "phone number"),
+    ("fax", false, "fax number"),
+    ("url", false, "web site (http/https)"),
+    ("capabilities", false, "`;`-separated capability codes or labels"),
+    ("wheelchair", false, "車いすでの利用可: true/false (yes/no, 1/0, ○/×); empty = unknown"),
+    ("pediatric", false, "小児の受け入れ可: true/false; empty = unknown"),
+    ("service_radius_km", false, "declared home-visit radius in km (0–50)"),
+    ("service_wards", false, "declared service area: `;`-separated ward codes or names"),
+    ("departments", false, "`;`-separated 診療科"),
+    ("notes", false, "free text"),
+    ("accepting_new", false, "yes / no / unknown"),
+    ("updated_at", false, "date of the information, YYYY-MM-DD"),
+    ("sources", false, "`;`-separated sources; `name:field,field` limits one to fields"),
+];
+
+const MAX_RADIUS_KM: f64 = 50.0;
+
+fn parse_bool(s: &str) -> Result<Option<bool>, String> {
+    match s {
+        "" | "unknown" | "不明" => Ok(None),
+        "true" | "yes" | "1" | "○" | "可" | "y" => Ok(Some(true)),
+        "false" | "no" | "0" | "×" | "不可" | "n" => Ok(Some(false)),
+        _ => Err(format!(
+            "'{s}' is not a boolean (use true/false, yes/no, 1/0, ○/×, or leave empty)"
+        )),
+    }
+}
+
+fn valid_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().ok();
+    matches!(
+        (num(0..4), num(5..7), num(8..10)),
+        (Some(1900..=2100), Some(1..=12), Some(1..=31))
+    )
+}
+
+fn list(s: &str) -> impl Iterator<Item = &str> {
+    s.split(';').map(str::trim).filter(|x| !x.is_empty())
+}
+
+fn opt(s: &str) -> Option<String> {
+    (!s.is_empty()).then(|| s.to_string())
+}
+
+/// One data row with its header map; collects every error instead of stopping at the first.
+struct Row<'a> {
+    fields: Vec<&'a str>,
+    columns: &'a HashMap<&'static str, usize>,
+    file: &'a Path,
+    line: u64,
+    errors: Vec<ImportError>,
+}
+
+impl<'a> Row<'a> {
+    fn get(&self, name: &str) -> &'a str {
+        self.columns
+            .get(name)
+            .and_then(|&i| self.fields.get(i))
+            .map_or("", |s| s.trim())
+    }
+
+    fn error(&mut self, name: &str, reason: impl Into<String>) {
+        let column = self.columns.get(name).map(|&i| (i + 1, name.to_string()));
+        self.errors.push(ImportError {
+            file: self.file.to_path_buf(),
+            line: Some(self.line),
+            column,
+            reason: reason.into(),
+        });
+    }
+
+    fn required(&mut self, name: &str) -> &'a str {
+        let v = self.get(name);
+        if v.is_empty() {
+            self.error(name, format!("required field '{name}' is empty"));
+        }
+        v
+    }
+
+    fn coordinate(&mut self, name: &str) -> Option<f64> {
+        let v = self.required(name);
+        if v.is_empty() {
+            return None;
+        }
+        match LatLon::parse_number(v) {
+            Ok(n) => Some(n),
+            Err(e) => {
+                self.error(name, e.to_string());
+                None
+            }
+        }
+    }
+
+    fn boolean(&mut self, name: &str) -> Option<bool> {
+        let v = self.get(name);
+        parse_bool(v).unwrap_or_else(|e| {
+            self.error(name, e);
+            None
+        })
+    }
+
+    fn ward(&mut self, name: &str, v: &str) -> Option<WardCode> {
+        match Ward::parse(v) {
+            Some(w) => Some(w.code),
+            None => {
+                self.error(name, format!("'{v}' is not an Osaka City ward (27102–27128 or a ward name)"));
+                None
+            }
+        }
+    }
+
+    fn into_facility(mut self, locator: &WardLocator) -> Result<Facility, Vec<ImportError>> {
+        let id = self.required("id");
+        let name = self.required("name");
+        let address = self.required("address");
+
+        let kinds_raw = self.required("kinds");
+        let mut kinds = BTreeSet::new();
+        for k in list(kinds_raw) {
+            match Kind::parse(k) {
+                Ok(k) => {
+                    kinds.insert(k);
+                }
+                Err(e) => self.error("kinds", e.to_string()),
+            }
+        }
+        let mut caps = BTreeSet::new();
+        for c in list(self.get("capabilities")) {
+            match Capability::parse(c) {
+                Ok(c) => {
+                    caps.insert(c);
+                }
+                Err(e) => self.error("capabilities", e.to_string()),
+            }
+        }
+
+        let (lat, lon) = (self.coordinate("lat"), self.coordinate("lon"));
+        let location = match (lat, lon) {
+            (Some(lat), Some(lon)) => match LatLon::new(lat, lon) {
+                Ok(p) => Some(p),
+                Err(e) => {
+                    let col = if e.to_string().starts_with("latitude") { "lat" } else { "lon" };
+                    self.error(col, format!("bad coordinate: {e}"));
+                    None
+                }
+            },
+            _ => None,
+        };
+
+        let ward_raw = self.get("ward_code");
+        let ward_code = if ward_raw.is_empty() {
+            location.and_then(|p| locator.locate(p)).map(|w| w.code)
+        } else {
+            self.ward("ward_code", ward_raw)
+        };
+        let mut service_wards = BTreeSet::new();
+        for w in list(self.get("service_wards")) {
+            if let Some(code) = self.ward("service_wards", w) {
+                service_wards.insert(code);
+            }
+        }
+
+        let radius_raw = self.get("service_radius_km");
+        let service_radius_km = if radius_raw.is_empty() {
+            None
+        } else {
+            match radius_raw.parse::<f64>() {
+                Ok(r) if r.is_finite() && (0.0..=MAX_RADIUS_KM).contains(&r) => Some(r),
+                _ => {
+                    self.error(
+                        "service_radius_km",
+                        format!("'{radius_raw}' is not a radius in km between 0 and {MAX_RADIUS_KM}"),
+                    );
+                    None
+                }
+            }
+        };
+
+        let postal_raw = self.get("postal_code");
+        let postal_digits: String = postal_raw.chars().filter(|c| *c != '-' && *c != '〒').collect();
+        let postal_code = if postal_raw.is_empty() {
+            None
+        } else if postal_digits.len() == 7 && postal_digits.bytes().all(|b| b.is_ascii_digit()) {
+            Some(postal_digits)
+        } else {
+            self.error("postal_code", format!("'{postal_raw}' is not a 7-digit postal code"));
+            None
+        };
+
+        let url = opt(self.get("url"));
+        if let Some(u) = &url {
+            if !(u.starts_with("http://") || u.starts_with("https://")) {
+                self.error("url", format!("'{u}' must start with http:// or https://"));
+            }
+        }
+
+        let accepting_raw = self.get("accepting_new");
+        let accepting_new = Accepting::parse(accepting_raw).unwrap_or_else(|| {
+            self.error("accepting_new", format!("'{accepting_raw}' must be yes, no or unknown"));
+            Accepting::Unknown
+        });
+
+        let updated_raw = self.get("updated_at");
+        if !updated_raw.is_empty() && !valid_date(updated_raw) {
+            self.error("updated_at", format!("'{updated_raw}' is not a date YYYY-MM-DD"));
+        }
+
+        let sources = list(self.get("sources"))
+            .map(|s| match s.split_once(':') {
+                Some((source, fields)) => ValueSource {
+                    source: source.trim().to_string(),
+                    fields: fields.split(',').map(|f| f.trim().to_string()).collect(),
+                },
+                None => ValueSource { source: s.to_string(), fields: vec![] },
+            })
+            .collect::<Vec<_>>();
+        for f in sources.iter().flat_map(|s| &s.fields) {
+            if !COLUMNS.iter().any(|(c, ..)| c == f) {
+                self.error("sources", format!("source names unknown field '{f}'"));
+            }
+        }
+
+        let wheelchair = self.boolean("wheelchair");
+        let pediatric = self.boolean("pediatric");
+
+        if !self.errors.is_empty() {
+            return Err(self.errors);
+        }
+        Ok(Facility {
+            id: FacilityId(id.to_string()),
+            name: name.to_string(),
+            name_kana: self.get("name_kana").to_string(),
+            kinds: kinds.into_iter().collect(),
+            postal_code,
+            address: address.to_string(),
+            location: location.expect("no errors means a location"),
+            ward_code,
+            phone: opt(self.get("phone")),
+            fax: opt(self.get("fax")),
+            url,
+            capabilities: caps.into_iter().collect(),
+            wheelchair,
+            pediatric,
+            service_radius_km,
+            service_wards: service_wards.into_iter().collect(),
+            departments: list(self.get("departments")).map(str::to_string).collect(),
+            notes: self.get("notes").to_string(),
+            accepting_new,
+            updated_at: opt(updated_raw),
+            sources,
+        })
+    }
+}
+
+/// Reads and validates a facility CSV. Every bad row and field is reported, with file,
+/// line and column; nothing is returned unless the whole file is clean.
+pub fn read_facilities(path: &Path) -> Result<Vec<Facility>, ImportErrors> {
+    let file = File::open(path)
+        .map_err(|e| ImportError::file(path, format!("cannot open: {e}")))?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(BufReader::new(file));
+    let locator = WardLocator::default();
+    let mut errors = Vec::new();
+    let mut facilities: Vec<Facility> = Vec::new();
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    let mut columns: HashMap<&'static str, usize> = HashMap::new();
+    let mut header_len = 0;
+
+    let mut record = csv::ByteRecord::new();
+    let mut first = true;
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let line = e.position().map(|p| p.line());
+                errors.push(ImportError { file: path.into(), line, column: None, reason: format!("malformed CSV: {e}") });
+                break;
+            }
+        }
+        let pos = record.position().cloned().unwrap_or_else(csv::Position::new);
+        let line = pos.line();
+        // Decode every field, naming the byte offset of bad UTF-8 (e.g. a Shift_JIS export).
+        let mut fields = Vec::with_capacity(record.len());
+        let mut bad = false;
+        for (i, raw) in record.iter().enumerate() {
+            match std::str::from_utf8(raw) {
+                Ok(s) => fields.push(s),
+                Err(e) => {
+                    bad = true;
+                    errors.push(ImportError {
+                        file: path.into(),
+                        line: Some(line),
+                        column: Some((i + 1, String::new())),
+                        reason: format!(
+                            "not valid UTF-8 (byte offset {} in the file); save the file as UTF-8",
+                            pos.byte() as usize + e.valid_up_to()
+                        ),
+                    });
+                    break;
+                }
+            }
+        }
+        if bad {
+            if first {
+                break;
+            }
+            continue;
+        }
+        if first {
+            first = false;
+            header_len = fields.len();
+            for (i, h) in fields.iter().enumerate() {
+                let h = h.trim_start_matches('\u{feff}').trim();
+                match COLUMNS.iter().find(|(c, ..)| *c == h) {
+                    Some((c, ..)) => {
+                        if columns.insert(c, i).is_some() {
+                            errors.push(ImportError { file: path.into(), line: Some(1), column: Some((i + 1, h.into())), reason: format!("column '{h}' appears twice") });
+                        }
+                    }
+                    None => errors.push(ImportError {
+                        file: path.into(),
+                        line: Some(1),
+                        column: Some((i + 1, h.to_string())),
+                        reason: format!(
+                            "unknown column '{h}'; valid columns: {}",
+                            COLUMNS.iter().map(|c| c.0).collect::<Vec<_>>().join(", ")
+                        ),
+                    }),
+                }
+            }
+            for (c, required, _) in COLUMNS {
+                if *required && !columns.contains_key(c) {
+                    errors.push(ImportError { file: path.into(), line: Some(1), column: None, reason: format!("required column '{c}' is missing") });
+                }
+            }
+            if !errors.is_empty() {
+                break;
+            }
+            continue;
+        }
+        if fields.len() != header_len {
+            errors.push(ImportError {
+                file: path.into(),
+                line: Some(line),
+                column: None,
+                reason: format!("row has {} fields, the header has {header_len}", fields.len()),
+            });
+            continue;
+        }
+        let row = Row { fields, columns: &columns, file: path, line, errors: Vec::new() };
+        match row.into_facility(&locator) {
+            Ok(f) => {
+                if let Some(prev) = seen.insert(f.id.0.clone(), line) {
+                    errors.push(ImportError {
+                        file: path.into(),
+                        line: Some(line),
+                        column: columns.get("id").map(|&i| (i + 1, "id".into())),
+                        reason: format!("duplicate id '{}' (first on line {prev})", f.id),
+                    });
+                } else {
+                    facilities.push(f);
+                }
+            }
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    if first && errors.is_empty() {
+        errors.push(ImportError::file(path, "the file is empty (no header row)"));
+    }
+    if errors.is_empty() {
+        Ok(facilities)
+    } else {
+        Err(ImportErrors(errors))
+    }
+}
+
+fn bool_cell(b: Option<bool>) -> &'static str {
+    match b {
+        Some(true) => "true",
+        Some(false) => "false",
+        None => "",
+    }
+}
+
+/// Writes facilities in the project format (the inverse of [`read_facilities`]).
+pub fn write_facilities(path: &Path, facilities: &[Facility]) -> std::io::Result<()> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record(COLUMNS.iter().map(|c| c.0))?;
+    for f in facilities {
+        let join = |items: Vec<String>| items.join(";");
+        out.write_record([
+            f.id.0.clone(),
+            f.name.clone(),
+            f.name_kana.clone(),
+            join(f.kinds.iter().map(|k| k.code().to_string()).collect()),
+            f.postal_code.clone().unwrap_or_default(),
+            f.address.clone(),
+            format!("{}", f.location.lat),
+            format!("{}", f.location.lon),
+            f.ward_code.map(|w| w.to_string()).unwrap_or_default(),
+            f.phone.clone().unwrap_or_default(),
+            f.fax.clone().unwrap_or_default(),
+            f.url.clone().unwrap_or_default(),
+            join(f.capabilities.iter().map(|c| c.code().to_string()).collect()),
+            bool_cell(f.wheelchair).into(),
+            bool_cell(f.pediatric).into(),
+            f.service_radius_km.map(|r| r.to_string()).unwrap_or_default(),
+            join(f.service_wards.iter().map(|w| w.to_string()).collect()),
+            join(f.departments.clone()),
+            f.notes.clone(),
+            if f.accepting_new == Accepting::Unknown { String::new() } else { f.accepting_new.code().into() },
+            f.updated_at.clone().unwrap_or_default(),
+            join(
+                f.sources
+                    .iter()
+                    .map(|s| {
+                        if s.fields.is_empty() {
+                            s.source.clone()
+                        } else {
+                            format!("{}:{}", s.source, s.fields.join(","))
+                        }
+                    })
+                    .collect(),
+            ),
+        ])?;
+    }
+    let bytes = out.into_inner().map_err(|e| e.into_error())?;
+    // Write whole, then rename: a reader never sees half a file.
+    let tmp = path.with_extension("csv.tmp");
+    File::create(&tmp)?.write_all(&bytes)?;
+    std::fs::rename(tmp, path)
+}

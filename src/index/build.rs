@@ -1,0 +1,139 @@
+//! `zaitaku index`: validate a dataset, write a new generation directory, then switch the
+//! `index/<name>` symlink to it with one atomic rename. Readers holding the old generation
+//! keep working; a build that fails anywhere leaves the current index as it was.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use super::{IndexMeta, TextIndex, FACILITIES_FILE, FORMAT_VERSION, META_FILE, TEXT_DIR};
+use crate::import::{load_dataset, ImportErrors};
+use crate::model::Kind;
+
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error("{0}")]
+    Import(#[from] ImportErrors),
+    #[error("cannot write {path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("text index failed in {path}: {source}")]
+    Text { path: PathBuf, source: tantivy::TantivyError },
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> BuildError + '_ {
+    move |source| BuildError::Io { path: path.to_path_buf(), source }
+}
+
+#[derive(Debug)]
+pub struct BuildSummary {
+    pub index_dir: PathBuf,
+    pub rows_read: Vec<(PathBuf, usize)>,
+    pub facilities: usize,
+    pub by_kind: Vec<(Kind, usize)>,
+    pub without_ward: usize,
+    pub seconds: f64,
+}
+
+impl std::fmt::Display for BuildSummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (path, rows) in &self.rows_read {
+            writeln!(f, "read {rows} rows from {}", path.display())?;
+        }
+        writeln!(f, "indexed {} facilities into {} in {:.2}s", self.facilities, self.index_dir.display(), self.seconds)?;
+        for (kind, n) in &self.by_kind {
+            writeln!(f, "  {n:>6}  {}", kind.label())?;
+        }
+        if self.without_ward > 0 {
+            writeln!(f, "  {} facilities lie outside Osaka City's wards", self.without_ward)?;
+        }
+        Ok(())
+    }
+}
+
+fn write_file(path: &Path, bytes: &[u8]) -> Result<(), BuildError> {
+    let mut file = fs::File::create(path).map_err(io(path))?;
+    file.write_all(bytes).map_err(io(path))?;
+    file.sync_all().map_err(io(path))
+}
+
+/// Builds `index_root/name` from the dataset in `dataset_dir`.
+pub fn build_index(dataset_dir: &Path, index_root: &Path, name: &str) -> Result<BuildSummary, BuildError> {
+    let started = Instant::now();
+    let dataset = load_dataset(dataset_dir)?;
+
+    fs::create_dir_all(index_root).map_err(io(index_root))?;
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+    let generation = format!(".{name}.{}-{}", nanos.as_nanos(), std::process::id());
+    let gen_dir = index_root.join(&generation);
+    fs::create_dir(&gen_dir).map_err(io(&gen_dir))?;
+
+    let written = (|| {
+        let json = serde_json::to_vec(&dataset.facilities).expect("facilities serialize");
+        write_file(&gen_dir.join(FACILITIES_FILE), &json)?;
+        let text_dir = gen_dir.join(TEXT_DIR);
+        fs::create_dir(&text_dir).map_err(io(&text_dir))?;
+        TextIndex::create(&text_dir, &dataset.facilities)
+            .map_err(|source| BuildError::Text { path: text_dir.clone(), source })?;
+        let meta = IndexMeta {
+            format_version: FORMAT_VERSION,
+            dataset: dataset_dir.display().to_string(),
+            facility_count: dataset.facilities.len(),
+            built_at: nanos.as_secs(),
+        };
+        write_file(&gen_dir.join(META_FILE), &serde_json::to_vec_pretty(&meta).expect("meta serializes"))
+    })();
+    if let Err(e) = written {
+        let _ = fs::remove_dir_all(&gen_dir);
+        return Err(e);
+    }
+
+    let link = index_root.join(name);
+    let previous = fs::read_link(&link).ok();
+    swap_link(index_root, name, &generation)?;
+    remove_old_generations(index_root, name, &generation, previous.as_deref());
+
+    let mut by_kind: Vec<(Kind, usize)> = Kind::ALL
+        .iter()
+        .map(|k| (*k, dataset.facilities.iter().filter(|f| f.has_kind(*k)).count()))
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    by_kind.sort_by_key(|(k, _)| *k);
+    Ok(BuildSummary {
+        index_dir: link,
+        rows_read: dataset.rows_read,
+        facilities: dataset.facilities.len(),
+        by_kind,
+        without_ward: dataset.facilities.iter().filter(|f| f.ward_code.is_none()).count(),
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// Points `index_root/name` at `generation` with a single `rename(2)`.
+fn swap_link(index_root: &Path, name: &str, generation: &str) -> Result<(), BuildError> {
+    let link = index_root.join(name);
+    // An index directory from before symlinks (or copied by hand) is moved aside, not lost.
+    if link.is_dir() && fs::read_link(&link).is_err() {
+        let aside = index_root.join(format!(".{name}.0-moved-aside"));
+        fs::rename(&link, &aside).map_err(io(&link))?;
+    }
+    let tmp = index_root.join(format!(".{name}.link-{}", std::process::id()));
+    let _ = fs::remove_file(&tmp);
+    std::os::unix::fs::symlink(generation, &tmp).map_err(io(&tmp))?;
+    fs::rename(&tmp, &link).map_err(io(&link))
+}
+
+/// Keeps the new generation and the one it replaced (a running server may still read it).
+fn remove_old_generations(index_root: &Path, name: &str, current: &str, previous: Option<&Path>) {
+    let prefix = format!(".{name}.");
+    let Ok(entries) = fs::read_dir(index_root) else { return };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(s) = file_name.to_str() else { continue };
+        let is_generation = s.starts_with(&prefix) && !s.contains(".link-");
+        let keep = s == current || previous.is_some_and(|p| p == Path::new(s));
+        if is_generation && !keep {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+}

@@ -1,0 +1,273 @@
+//! The tantivy side of the index: one document per facility, Japanese bigram fields with
+//! positions (phrase queries = substring matches on normalised text) and a unigram field for
+//! one-character queries. Documents carry only the facility ordinal; records live in
+//! `facilities.json`.
+
+use std::path::Path;
+
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::Column;
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::schema::{
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST,
+};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{DocId, Index, IndexReader, ReloadPolicy, Score, SegmentOrdinal, SegmentReader, TantivyDocument, Term};
+
+use crate::model::{Facility, Ward};
+use crate::text::{tokenize, BigramTokenizer, Gram, BIGRAM, UNIGRAM};
+
+/// Searchable text groups of a facility and their weight in relevance.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TextField {
+    Name,
+    Kana,
+    Tags,
+    Address,
+    Notes,
+}
+
+impl TextField {
+    pub const ALL: [TextField; 5] = [Self::Name, Self::Kana, Self::Tags, Self::Address, Self::Notes];
+
+    fn schema_name(self) -> &'static str {
+        match self {
+            Self::Name => "name",
+            Self::Kana => "kana",
+            Self::Tags => "tags",
+            Self::Address => "address",
+            Self::Notes => "notes",
+        }
+    }
+
+    fn boost(self) -> Score {
+        match self {
+            Self::Name => 3.0,
+            Self::Kana => 2.0,
+            Self::Tags => 1.5,
+            Self::Address => 1.0,
+            Self::Notes => 0.5,
+        }
+    }
+
+    /// Japanese label for match explanations.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Name => "名称",
+            Self::Kana => "よみ",
+            Self::Tags => "種別等",
+            Self::Address => "住所",
+            Self::Notes => "診療科・備考",
+        }
+    }
+
+    /// The text of this group for one facility. Tags spell out kinds, capabilities, the
+    /// ward and the area with their readings and synonyms, so "在支診" or "ほうもんかんご"
+    /// find the facilities that are those things even when their names don't say so.
+    pub fn text_of(self, f: &Facility) -> String {
+        match self {
+            Self::Name => f.name.clone(),
+            Self::Kana => f.name_kana.clone(),
+            Self::Address => f.address.clone(),
+            Self::Notes => {
+                let mut parts = f.departments.clone();
+                parts.push(f.notes.clone());
+                parts.join("\n")
+            }
+            Self::Tags => {
+                let mut parts: Vec<&str> = Vec::new();
+                for k in &f.kinds {
+                    let i = k.info();
+                    parts.extend([i.label, i.kana]);
+                    parts.extend(i.synonyms.iter().copied());
+                }
+                for c in &f.capabilities {
+                    let i = c.info();
+                    parts.extend([i.label, i.short]);
+                    parts.extend(i.synonyms.iter().copied());
+                }
+                if let Some(w) = f.ward_code.and_then(Ward::by_code) {
+                    parts.extend([w.name, w.kana, w.kihon.label()]);
+                }
+                parts.join("\n")
+            }
+        }
+    }
+}
+
+#[derive(Clone)]
+struct Fields {
+    ord: Field,
+    text: [Field; 5],
+    unigram: Field,
+}
+
+pub struct TextIndex {
+    reader: IndexReader,
+    fields: Fields,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let ord = b.add_u64_field("ord", FAST);
+    let bigram = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(BIGRAM)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    let text = TextField::ALL.map(|f| b.add_text_field(f.schema_name(), bigram.clone()));
+    let unigram = b.add_text_field(
+        "unigram",
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(UNIGRAM)
+                .set_index_option(IndexRecordOption::WithFreqs),
+        ),
+    );
+    (b.build(), Fields { ord, text, unigram })
+}
+
+fn register_tokenizers(index: &Index) {
+    let t = index.tokenizers();
+    t.register(BIGRAM, TextAnalyzer::from(BigramTokenizer::new(Gram::Bigram)));
+    t.register(UNIGRAM, TextAnalyzer::from(BigramTokenizer::new(Gram::Unigram)));
+}
+
+/// One search term: its bigram tokens, or a single character.
+fn term_query(fields: &Fields, term: &str) -> Option<Box<dyn Query>> {
+    let tokens = tokenize(term, Gram::Bigram);
+    if tokens.is_empty() {
+        return None;
+    }
+    let single_char = tokens.len() == 1 && tokens[0].text.chars().count() == 1;
+    if single_char {
+        let t = Term::from_field_text(fields.unigram, &tokens[0].text);
+        return Some(Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs)));
+    }
+    let per_field = TextField::ALL
+        .iter()
+        .zip(fields.text)
+        .map(|(tf, field)| {
+            let terms: Vec<Term> =
+                tokens.iter().map(|t| Term::from_field_text(field, &t.text)).collect();
+            let q: Box<dyn Query> = if terms.len() == 1 {
+                Box::new(TermQuery::new(terms[0].clone(), IndexRecordOption::WithFreqs))
+            } else {
+                Box::new(PhraseQuery::new(terms))
+            };
+            (Occur::Should, Box::new(BoostQuery::new(q, tf.boost())) as Box<dyn Query>)
+        })
+        .collect();
+    Some(Box::new(BooleanQuery::new(per_field)))
+}
+
+impl TextIndex {
+    /// Writes the text index for `facilities` (ordinal = position) into `dir`.
+    pub fn create(dir: &Path, facilities: &[Facility]) -> tantivy::Result<()> {
+        let (schema, fields) = schema();
+        let index = Index::create_in_dir(dir, schema)?;
+        register_tokenizers(&index);
+        let mut writer = index.writer_with_num_threads(1, 64_000_000)?;
+        for (ord, f) in facilities.iter().enumerate() {
+            let mut doc = TantivyDocument::default();
+            doc.add_u64(fields.ord, ord as u64);
+            for (tf, field) in TextField::ALL.iter().zip(fields.text) {
+                let text = tf.text_of(f);
+                doc.add_text(fields.unigram, &text);
+                doc.add_text(field, text);
+            }
+            writer.add_document(doc)?;
+        }
+        writer.commit()?;
+        writer.wait_merging_threads()?;
+        Ok(())
+    }
+
+    pub fn open(dir: &Path) -> tantivy::Result<Self> {
+        let index = Index::open_in_dir(dir)?;
+        register_tokenizers(&index);
+        let (_, fields) = schema();
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        Ok(Self { reader, fields })
+    }
+
+    /// Every facility matching all whitespace-separated terms, with its BM25 score.
+    /// Returns `None` when the text has no searchable characters.
+    pub fn search(&self, text: &str) -> tantivy::Result<Option<Vec<(u32, Score)>>> {
+        let normalized = crate::text::normalize(text);
+        let terms: Vec<(Occur, Box<dyn Query>)> = normalized
+            .split_whitespace()
+            .filter_map(|t| term_query(&self.fields, t))
+            .map(|q| (Occur::Must, q))
+            .collect();
+        if terms.is_empty() {
+            return Ok(None);
+        }
+        let query = BooleanQuery::new(terms);
+        let searcher = self.reader.searcher();
+        searcher.search(&query, &AllScored).map(Some)
+    }
+
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+}
+
+/// Collects every matching ordinal with its score (filters and facets need the whole set).
+struct AllScored;
+
+struct AllScoredSegment {
+    ord: Column<u64>,
+    hits: Vec<(u32, Score)>,
+}
+
+impl Collector for AllScored {
+    type Fruit = Vec<(u32, Score)>;
+    type Child = AllScoredSegment;
+
+    fn for_segment(&self, _: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<AllScoredSegment> {
+        Ok(AllScoredSegment {
+            ord: segment.fast_fields().u64("ord")?,
+            hits: Vec::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<(u32, Score)>>) -> tantivy::Result<Self::Fruit> {
+        Ok(fruits.concat())
+    }
+}
+
+impl SegmentCollector for AllScoredSegment {
+    type Fruit = Vec<(u32, Score)>;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        if let Some(ord) = self.ord.first(doc) {
+            self.hits.push((ord as u32, score));
+        }
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        self.hits
+    }
+}
+
+/// Labels of the searchable groups in which every term of `text` occurs, for explanations.
+pub fn matched_fields(f: &Facility, text: &str) -> Vec<&'static str> {
+    let terms: Vec<String> = crate::text::normalize(text)
+        .split_whitespace()
+        .map(|t| tokenize(t, Gram::Unigram).into_iter().map(|t| t.text).collect::<String>())
+        .filter(|t| !t.is_empty())
+        .collect();
+    TextField::ALL
+        .iter()
+        .filter(|tf| {
+            let hay: String = tokenize(&tf.text_of(f), Gram::Unigram).into_iter().map(|t| t.text).collect();
+            terms.iter().any(|t| hay.contains(t.as_str()))
+        })
+        .map(|tf| tf.label())
+        .collect()
+}

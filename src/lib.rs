@@ -1,0 +1,24 @@
+//! # zaitaku — 在宅医療・介護資源の検索エンジン
+//!
+//! A search engine for home-medical-care resources: which clinics, 訪問看護 stations and
+//! care offices can serve a patient's home, filtered by what they can do.
+//!
+//! - [`model`]: facilities, kinds, capabilities, wards and areas (the vocabulary table).
+//! - [`text`]: Japanese normalisation and the bigram tokenizer.
+//! - [`geo`]: great-circle maths, the R-tree, locating a point's ward.
+//! - [`import`]: reading datasets, with file:line:column errors.
+//! - [`index`]: building (atomically) and opening indexes.
+//! - [`search`]: validated queries and the one search function.
+//! - [`demo`]: the deterministic demo dataset generator.
+#![forbid(unsafe_code)]
+
+pub mod demo;
+pub mod geo;
+pub mod import;
+pub mod index;
+pub mod model;
+pub mod search;
+pub mod text;
+
+pub use index::SearchIndex;
+pub use search::{search, SearchParams, SearchQuery, SearchResult};

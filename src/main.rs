@@ -1,0 +1,103 @@
+//! The `zaitaku` binary: parse arguments, dispatch, print. Bad input exits with code 2 and
+//! one clear line per problem; other failures exit with 1.
+
+mod cli;
+mod output;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::Parser;
+
+use cli::{Cli, Command, SearchArgs, DEFAULT_DATASET, DEFAULT_INDEX};
+use zaitaku::import::{write_facilities, ImportErrors, FACILITIES_FILE};
+use zaitaku::index::{build_index, BuildError};
+use zaitaku::search::QueryError;
+use zaitaku::{demo, search, SearchIndex, SearchQuery};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let bad_input = e.downcast_ref::<QueryError>().is_some()
+                || e.downcast_ref::<ImportErrors>().is_some()
+                || matches!(e.downcast_ref::<BuildError>(), Some(BuildError::Import(_)));
+            eprintln!("error: {e:#}");
+            ExitCode::from(if bad_input { 2 } else { 1 })
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::DemoData { out, seed, scale } => {
+            anyhow::ensure!(scale > 0.0 && scale <= 1000.0, "--scale must be above 0 and at most 1000");
+            let n = write_demo(&out, seed, scale)?;
+            println!("wrote {n} demo facilities to {}", out.join(FACILITIES_FILE).display());
+        }
+        Command::Index { dataset, index_root, name } => {
+            ensure_demo_dataset(&dataset)?;
+            let name = match name {
+                Some(n) => n,
+                None => dataset
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .context("cannot derive an index name from --dataset; pass --name")?
+                    .to_string(),
+            };
+            let summary = build_index(&dataset, &index_root, &name)?;
+            print!("{summary}");
+        }
+        Command::Check { dataset } => {
+            ensure_demo_dataset(&dataset)?;
+            let ds = zaitaku::import::load_dataset(&dataset)?;
+            println!("{}: {} facilities, no errors", dataset.display(), ds.facilities.len());
+        }
+        Command::Search(args) => run_search(&args)?,
+    }
+    Ok(())
+}
+
+fn write_demo(out: &Path, seed: u64, scale: f64) -> anyhow::Result<usize> {
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    let facilities = demo::generate(seed, scale);
+    write_facilities(&out.join(FACILITIES_FILE), &facilities)
+        .with_context(|| format!("cannot write {}", out.display()))?;
+    Ok(facilities.len())
+}
+
+/// The demo dataset is generated on first use rather than committed.
+fn ensure_demo_dataset(dataset: &Path) -> anyhow::Result<()> {
+    if dataset == Path::new(DEFAULT_DATASET) && !dataset.join(FACILITIES_FILE).exists() {
+        let n = write_demo(dataset, demo::DEFAULT_SEED, 1.0)?;
+        eprintln!("generated the demo dataset ({n} fictional facilities) in {}", dataset.display());
+    }
+    Ok(())
+}
+
+fn run_search(args: &SearchArgs) -> anyhow::Result<()> {
+    // Validate before touching the index so bad input fails fast and alone.
+    let query = SearchQuery::parse(&args.params())?;
+    let dir = match &args.index {
+        Some(d) => d.clone(),
+        None => {
+            let dir = PathBuf::from(DEFAULT_INDEX);
+            if !dir.exists() {
+                ensure_demo_dataset(Path::new(DEFAULT_DATASET))?;
+                eprintln!("building the demo index first…");
+                build_index(Path::new(DEFAULT_DATASET), Path::new("index"), "demo")?;
+            }
+            dir
+        }
+    };
+    let index = SearchIndex::open(&dir)?;
+    let result = search(&index, &query)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&result)?);
+    } else {
+        print!("{}", output::table(&result));
+    }
+    Ok(())
+}

@@ -1,0 +1,228 @@
+//! The facility record: everything a care manager needs to decide whether to call.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+use super::{Capability, Kind, LatLon, WardCode, LEGAL_HOME_VISIT_RADIUS_KM};
+
+/// Stable identifier: the official code where one exists (医療機関コード for hospitals and
+/// clinics, 事業所番号 for care services), otherwise a dataset-local code.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct FacilityId(pub String);
+
+impl fmt::Display for FacilityId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Whether the facility takes new patients / clients.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Accepting {
+    Yes,
+    No,
+    #[default]
+    Unknown,
+}
+
+impl Accepting {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim() {
+            "yes" | "可" | "受入可" | "true" | "1" => Some(Self::Yes),
+            "no" | "不可" | "受入不可" | "false" | "0" => Some(Self::No),
+            "" | "unknown" | "不明" => Some(Self::Unknown),
+            _ => None,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Yes => "yes",
+            Self::No => "no",
+            Self::Unknown => "unknown",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Yes => "新規受入可",
+            Self::No => "新規受入停止中",
+            Self::Unknown => "新規受入は要確認",
+        }
+    }
+}
+
+/// Where values came from. `fields` empty means "every value not attributed elsewhere".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ValueSource {
+    pub source: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Facility {
+    pub id: FacilityId,
+    pub name: String,
+    pub name_kana: String,
+    /// Sorted, no duplicates, at least one.
+    pub kinds: Vec<Kind>,
+    pub postal_code: Option<String>,
+    pub address: String,
+    pub location: LatLon,
+    pub ward_code: Option<WardCode>,
+    pub phone: Option<String>,
+    pub fax: Option<String>,
+    pub url: Option<String>,
+    /// Sorted, no duplicates.
+    pub capabilities: Vec<Capability>,
+    pub wheelchair: Option<bool>,
+    pub pediatric: Option<bool>,
+    pub service_radius_km: Option<f64>,
+    /// Declared service area; empty means "no declared wards" (radius only).
+    pub service_wards: Vec<WardCode>,
+    pub departments: Vec<String>,
+    pub notes: String,
+    pub accepting_new: Accepting,
+    /// ISO date `YYYY-MM-DD`.
+    pub updated_at: Option<String>,
+    pub sources: Vec<ValueSource>,
+}
+
+/// How far a facility travels to a patient's home, and why.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Reach {
+    pub radius_km: f64,
+    /// The declared radius was larger than the legal 16 km and was cut to it.
+    pub capped_by_law: bool,
+    /// No radius was declared; the kind's default applies.
+    pub defaulted: bool,
+}
+
+impl Facility {
+    pub fn has_kind(&self, kind: Kind) -> bool {
+        self.kinds.contains(&kind)
+    }
+
+    pub fn has_capability(&self, cap: Capability) -> bool {
+        self.capabilities.contains(&cap)
+    }
+
+    /// Medical home visits (訪問診療/往診) fall under the 16 km rule.
+    fn does_medical_home_visits(&self) -> bool {
+        self.has_capability(Capability::HomeVisit) || self.has_capability(Capability::HouseCall)
+    }
+
+    /// Kinds under which this facility goes to patients' homes. Hospitals and clinics only
+    /// when they do 訪問診療/往診/訪問リハビリ, dental clinics with 訪問歯科, pharmacies with
+    /// 訪問薬剤管理; the care services always.
+    pub fn visiting_kinds(&self) -> impl Iterator<Item = Kind> + '_ {
+        self.kinds.iter().copied().filter(|k| match k {
+            Kind::Hospital | Kind::Clinic => {
+                self.does_medical_home_visits() || self.has_capability(Capability::HomeRehab)
+            }
+            Kind::DentalClinic => self.has_capability(Capability::HomeDental),
+            Kind::Pharmacy => self.has_capability(Capability::HomePharmacy),
+            Kind::VisitingNursing
+            | Kind::CareManagement
+            | Kind::CommunityCareCenter
+            | Kind::HomeCareSupportOffice => true,
+        })
+    }
+
+    /// The home-visit reach, or `None` when the facility does not visit homes at all.
+    pub fn reach(&self) -> Option<Reach> {
+        let default = self
+            .visiting_kinds()
+            .map(|k| k.info().default_radius_km)
+            .fold(None, |acc: Option<f64>, r| Some(acc.map_or(r, |a| a.max(r))))?;
+        let (declared, defaulted) = match self.service_radius_km {
+            Some(r) => (r, false),
+            None => (default, true),
+        };
+        let capped_by_law =
+            self.does_medical_home_visits() && declared > LEGAL_HOME_VISIT_RADIUS_KM;
+        Some(Reach {
+            radius_km: if capped_by_law {
+                LEGAL_HOME_VISIT_RADIUS_KM
+            } else {
+                declared
+            },
+            capped_by_law,
+            defaulted,
+        })
+    }
+
+    /// The source a value came from: the source naming the field, else the catch-all one.
+    pub fn source_of(&self, field: &str) -> Option<&str> {
+        self.sources
+            .iter()
+            .find(|s| s.fields.iter().any(|f| f == field))
+            .or_else(|| self.sources.iter().find(|s| s.fields.is_empty()))
+            .map(|s| s.source.as_str())
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub fn sample(kinds: &[Kind], caps: &[Capability]) -> Facility {
+        Facility {
+            id: FacilityId("T1".into()),
+            name: "テスト".into(),
+            name_kana: "てすと".into(),
+            kinds: kinds.to_vec(),
+            postal_code: None,
+            address: "大阪市北区".into(),
+            location: LatLon::new(34.7, 135.5).unwrap(),
+            ward_code: Some(WardCode(27127)),
+            phone: None,
+            fax: None,
+            url: None,
+            capabilities: caps.to_vec(),
+            wheelchair: None,
+            pediatric: None,
+            service_radius_km: None,
+            service_wards: vec![],
+            departments: vec![],
+            notes: String::new(),
+            accepting_new: Accepting::Unknown,
+            updated_at: None,
+            sources: vec![ValueSource { source: "test".into(), fields: vec![] }],
+        }
+    }
+
+    #[test]
+    fn clinic_without_home_visits_does_not_visit() {
+        assert_eq!(sample(&[Kind::Clinic], &[]).reach(), None);
+        assert_eq!(sample(&[Kind::Pharmacy], &[Capability::Around24h]).reach(), None);
+    }
+
+    #[test]
+    fn legal_cap_applies_to_medical_home_visits_only() {
+        let mut clinic = sample(&[Kind::Clinic], &[Capability::HomeVisit]);
+        clinic.service_radius_km = Some(25.0);
+        let r = clinic.reach().unwrap();
+        assert_eq!((r.radius_km, r.capped_by_law, r.defaulted), (16.0, true, false));
+
+        let mut nursing = sample(&[Kind::VisitingNursing], &[]);
+        assert_eq!(nursing.reach().unwrap().radius_km, 10.0);
+        nursing.service_radius_km = Some(25.0);
+        assert_eq!(nursing.reach().unwrap().radius_km, 25.0);
+
+        // A hospital that also runs 訪問看護 reaches as far as its widest visiting kind.
+        let both = sample(&[Kind::Hospital, Kind::VisitingNursing], &[Capability::HouseCall]);
+        assert_eq!(both.reach().unwrap().radius_km, 16.0);
+    }
+
+    #[test]
+    fn source_of_prefers_field_specific_source() {
+        let mut f = sample(&[Kind::Clinic], &[]);
+        f.sources.push(ValueSource { source: "ward-survey".into(), fields: vec!["capabilities".into()] });
+        assert_eq!(f.source_of("capabilities"), Some("ward-survey"));
+        assert_eq!(f.source_of("address"), Some("test"));
+    }
+}

@@ -1,0 +1,17 @@
+//! The domain model: facilities, their kinds and capabilities, and the geography they sit in.
+//!
+//! Everything here is plain data with validating constructors; the other modules trust these
+//! types once built.
+
+mod facility;
+mod latlon;
+mod region;
+mod vocabulary;
+
+pub use facility::{Accepting, Facility, FacilityId, Reach, ValueSource};
+pub use latlon::{LatLon, LatLonError};
+pub use region::{KihonArea, NijiArea, Ward, WardCode, NIJI_AREAS, OSAKA_CITY_CODE, WARDS};
+pub use vocabulary::{
+    Capability, CapabilityInfo, Kind, KindInfo, VocabularyError, CAPABILITIES, KINDS,
+    LEGAL_HOME_VISIT_RADIUS_KM,
+};

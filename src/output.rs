@@ -1,0 +1,68 @@
+//! Human-readable search output for the terminal: aligned columns that account for
+//! double-width Japanese characters.
+
+use std::fmt::Write;
+
+use zaitaku::search::{format_distance, SearchResult};
+
+fn width(s: &str) -> usize {
+    s.chars()
+        .map(|c| match c as u32 {
+            0xFF61..=0xFF9F => 1,
+            0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 => 2,
+            _ => 1,
+        })
+        .sum()
+}
+
+fn cut(s: &str, max: usize) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if width(&out) + width(&c.to_string()) > max {
+            out.push('…');
+            break;
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn pad(s: &str, w: usize) -> String {
+    let s = cut(s, w);
+    let n = w.saturating_sub(width(&s));
+    format!("{s}{}", " ".repeat(n))
+}
+
+pub fn table(result: &SearchResult) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} {} {} {} {}",
+        pad("名称", 40),
+        pad("種別", 20),
+        pad("区", 10),
+        pad("距離", 9),
+        "機能"
+    );
+    for hit in &result.hits {
+        let f = &hit.facility;
+        let kinds: Vec<&str> = f.kinds.iter().map(|k| k.label()).collect();
+        let caps: Vec<&str> = f.capabilities.iter().map(|c| c.info().short).collect();
+        let _ = writeln!(
+            out,
+            "{} {} {} {} {}",
+            pad(&f.name, 40),
+            pad(&kinds.join("・"), 20),
+            pad(hit.ward_name.unwrap_or("-"), 10),
+            pad(&hit.distance_m.map(format_distance).unwrap_or_else(|| "-".into()), 9),
+            caps.join(" ")
+        );
+        if !hit.explanation.is_empty() {
+            let _ = writeln!(out, "  └ {}", hit.explanation);
+        }
+    }
+    let shown = result.hits.len();
+    let from = if shown == 0 { 0 } else { result.offset + 1 };
+    let _ = writeln!(out, "{} 件中 {}–{} 件を表示", result.total, from, result.offset + shown);
+    out
+}

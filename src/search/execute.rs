@@ -1,0 +1,254 @@
+//! Running a query: pick the cheapest candidate source (text hits, the shortest posting
+//! list, or the R-tree), check every filter on each candidate, then count facets, sort and
+//! cut the page.
+
+use std::collections::HashMap;
+
+use super::explain::explain;
+use super::query::{SearchQuery, Sort};
+use super::result::{FacetCount, Facets, Hit, SearchResult};
+use crate::geo::haversine_m;
+use crate::index::SearchIndex;
+use crate::model::{Capability, Kind, LatLon, Ward, WardCode, CAPABILITIES, KINDS, WARDS};
+
+#[derive(Debug, thiserror::Error)]
+#[error("text search failed: {0}")]
+pub struct SearchError(#[from] tantivy::TantivyError);
+
+/// Posting lists shorter than this are scanned instead of asking the R-tree.
+const SCAN_BEFORE_GEO: usize = 4096;
+
+struct Matched {
+    ord: u32,
+    distance_m: Option<f64>,
+    score: Option<f32>,
+}
+
+/// Per-query state for checking one facility cheaply.
+struct Filter<'a> {
+    index: &'a SearchIndex,
+    q: &'a SearchQuery,
+    kind_mask: u8,
+    cap_masks: Vec<u32>,
+    text: Option<HashMap<u32, f32>>,
+    covers_ward: Option<&'static Ward>,
+}
+
+impl Filter<'_> {
+    /// Every condition except the text; returns the distance from the origin.
+    fn check(&self, ord: u32) -> Option<Option<f64>> {
+        let c = &self.index.columns;
+        let i = ord as usize;
+        if self.kind_mask != 0 && c.kind_bits[i] & self.kind_mask == 0 {
+            return None;
+        }
+        if self.cap_masks.iter().any(|m| c.cap_bits[i] & m == 0) {
+            return None;
+        }
+        if self.q.wheelchair.is_some() && c.wheelchair[i] != self.q.wheelchair {
+            return None;
+        }
+        if self.q.pediatric.is_some() && c.pediatric[i] != self.q.pediatric {
+            return None;
+        }
+        if self.q.accepting_new.is_some_and(|a| c.accepting[i] != a) {
+            return None;
+        }
+        if !self.q.places.is_empty() && !c.ward[i].is_some_and(|w| self.q.places.contains(&w)) {
+            return None;
+        }
+        let f = self.index.facility(ord);
+        if let Some(b) = &self.q.bbox {
+            if !b.contains(f.location) {
+                return None;
+            }
+        }
+        let distance = self.q.origin().map(|o| haversine_m(o, f.location));
+        if let (Some(r), Some(d)) = (self.q.radius_m, distance) {
+            if d > r {
+                return None;
+            }
+        }
+        if self.q.covers.is_some() {
+            let d = distance?;
+            let reach = c.reach_m[i]?;
+            if d > reach {
+                return None;
+            }
+            if !f.service_wards.is_empty() {
+                let w = self.covers_ward?;
+                if !f.service_wards.contains(&w.code) {
+                    return None;
+                }
+            }
+        }
+        Some(distance)
+    }
+}
+
+fn union<'a>(lists: impl Iterator<Item = &'a Vec<u32>>) -> Vec<u32> {
+    let mut v: Vec<u32> = lists.flatten().copied().collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// The smallest list of ordinals that must contain every match, or `None` for "all".
+fn candidates(index: &SearchIndex, q: &SearchQuery, filter: &Filter) -> Option<Vec<u32>> {
+    let c = &index.columns;
+    let mut lists: Vec<Vec<u32>> = Vec::new();
+    if let Some(t) = &filter.text {
+        lists.push(t.keys().copied().collect());
+    }
+    if !q.kinds.is_empty() {
+        lists.push(union(q.kinds.iter().map(|k| &c.by_kind[*k as usize])));
+    }
+    for group in &q.capabilities {
+        lists.push(union(group.iter().map(|cap| &c.by_cap[*cap as usize])));
+    }
+    if !q.places.is_empty() {
+        let empty = Vec::new();
+        lists.push(union(q.places.iter().map(|w| c.by_ward.get(w).unwrap_or(&empty))));
+    }
+    if q.pediatric == Some(true) {
+        lists.push(c.pediatric_list.clone());
+    }
+    if q.wheelchair == Some(true) {
+        lists.push(c.wheelchair_list.clone());
+    }
+    let shortest = lists.into_iter().min_by_key(Vec::len);
+    if shortest.as_ref().is_some_and(|s| s.len() <= SCAN_BEFORE_GEO) {
+        return shortest;
+    }
+    let geo = geo_candidates(index, q);
+    match (shortest, geo) {
+        (Some(s), Some(g)) => Some(if s.len() <= g.len() { s } else { g }),
+        (s, g) => s.or(g),
+    }
+}
+
+fn geo_candidates(index: &SearchIndex, q: &SearchQuery) -> Option<Vec<u32>> {
+    if let (Some(p), Some(r)) = (q.near, q.radius_m) {
+        return Some(index.points.within(p, r).collect());
+    }
+    if let Some(p) = q.covers {
+        return Some(index.points.within(p, index.columns.max_reach_m).collect());
+    }
+    if let Some(b) = &q.bbox {
+        let center = LatLon {
+            lat: (b.min.lat + b.max.lat) / 2.0,
+            lon: (b.min.lon + b.max.lon) / 2.0,
+        };
+        let r = [b.min, b.max, LatLon { lat: b.min.lat, lon: b.max.lon }, LatLon { lat: b.max.lat, lon: b.min.lon }]
+            .iter()
+            .map(|corner| haversine_m(center, *corner))
+            .fold(0.0, f64::max);
+        return Some(index.points.within(center, r + 1.0).collect());
+    }
+    None
+}
+
+fn facets(index: &SearchIndex, matched: &[Matched]) -> Facets {
+    let c = &index.columns;
+    let mut kinds = [0usize; 8];
+    let mut caps = [0usize; 32];
+    let mut wards: HashMap<WardCode, usize> = HashMap::new();
+    for m in matched {
+        let i = m.ord as usize;
+        for (k, n) in kinds.iter_mut().enumerate() {
+            *n += usize::from(c.kind_bits[i] & (1 << k) != 0);
+        }
+        let mut bits = c.cap_bits[i];
+        while bits != 0 {
+            caps[bits.trailing_zeros() as usize] += 1;
+            bits &= bits - 1;
+        }
+        if let Some(w) = c.ward[i] {
+            *wards.entry(w).or_default() += 1;
+        }
+    }
+    Facets {
+        kind: KINDS
+            .iter()
+            .map(|k| FacetCount { code: k.code.into(), label: k.label.into(), count: kinds[k.kind as usize] })
+            .collect(),
+        ward: WARDS
+            .iter()
+            .map(|w| FacetCount { code: w.code.to_string(), label: w.name.into(), count: wards.get(&w.code).copied().unwrap_or(0) })
+            .collect(),
+        capability: CAPABILITIES
+            .iter()
+            .map(|ci| FacetCount { code: ci.code.into(), label: ci.label.into(), count: caps[ci.capability as usize] })
+            .collect(),
+    }
+}
+
+pub fn search(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResult, SearchError> {
+    let text = match &q.text {
+        Some(t) => index.text.search(t)?.map(|hits| hits.into_iter().collect::<HashMap<_, _>>()),
+        None => None,
+    };
+    let filter = Filter {
+        index,
+        q,
+        kind_mask: q.kinds.iter().fold(0u8, |m, k: &Kind| m | 1 << (*k as u8)),
+        cap_masks: q
+            .capabilities
+            .iter()
+            .map(|g| g.iter().fold(0u32, |m, c: &Capability| m | c.bit()))
+            .collect(),
+        text,
+        covers_ward: q.covers.and_then(|p| index.wards.locate(p)),
+    };
+    let check = |ord: u32| {
+        let score = match &filter.text {
+            Some(t) => Some(*t.get(&ord)?),
+            None => None,
+        };
+        filter.check(ord).map(|distance_m| Matched { ord, distance_m, score })
+    };
+    let mut matched: Vec<Matched> = match candidates(index, q, &filter) {
+        Some(list) => list.into_iter().filter_map(check).collect(),
+        None => (0..index.len() as u32).filter_map(check).collect(),
+    };
+
+    let facets = facets(index, &matched);
+    let rank = &index.columns.name_rank;
+    let by_distance = |a: &Matched, b: &Matched| {
+        a.distance_m
+            .unwrap_or(0.0)
+            .total_cmp(&b.distance_m.unwrap_or(0.0))
+            .then(rank[a.ord as usize].cmp(&rank[b.ord as usize]))
+    };
+    match q.sort {
+        Sort::Distance => matched.sort_unstable_by(by_distance),
+        Sort::Name => matched.sort_unstable_by_key(|m| rank[m.ord as usize]),
+        Sort::Relevance => matched.sort_unstable_by(|a, b| {
+            b.score.unwrap_or(0.0).total_cmp(&a.score.unwrap_or(0.0)).then_with(|| by_distance(a, b))
+        }),
+    }
+
+    let hits = matched
+        .iter()
+        .skip(q.offset)
+        .take(q.limit)
+        .map(|m| {
+            let f = index.facility(m.ord);
+            Hit {
+                facility: f.clone(),
+                ward_name: f.ward_code.and_then(Ward::by_code).map(|w| w.name),
+                distance_m: m.distance_m,
+                score: m.score,
+                explanation: explain(f, q, m.distance_m, filter.covers_ward),
+            }
+        })
+        .collect();
+    Ok(SearchResult {
+        total: matched.len(),
+        hits,
+        facets,
+        offset: q.offset,
+        limit: q.limit,
+        sort: q.sort.code(),
+    })
+}

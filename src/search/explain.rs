@@ -1,0 +1,83 @@
+//! Short Japanese explanations of why a facility matched, so a care manager can trust (or
+//! question) each line of a shortlist.
+
+use crate::index::matched_fields;
+use crate::model::{Facility, Ward};
+
+use super::SearchQuery;
+
+pub fn format_distance(m: f64) -> String {
+    if m < 1000.0 {
+        format!("{:.0} m", m)
+    } else {
+        format!("{:.1} km", m / 1000.0)
+    }
+}
+
+fn format_km(km: f64) -> String {
+    if km.fract() == 0.0 {
+        format!("{km:.0}")
+    } else {
+        format!("{km:.1}")
+    }
+}
+
+/// `covers_ward` is the ward of the patient's point, when the query had one.
+pub fn explain(f: &Facility, q: &SearchQuery, distance_m: Option<f64>, covers_ward: Option<&Ward>) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    if let (Some(_), Some(d)) = (q.covers, distance_m) {
+        let mut inner = Vec::new();
+        if let Some(reach) = f.reach() {
+            let note = if reach.capped_by_law {
+                "法定上限 "
+            } else if reach.defaulted {
+                "既定 "
+            } else {
+                ""
+            };
+            inner.push(format!("訪問範囲 {note}{} km 以内", format_km(reach.radius_km)));
+        }
+        if f.service_wards.is_empty() {
+            inner.push("対応地域の指定なし".to_string());
+        } else if let Some(w) = covers_ward {
+            inner.push(format!("{}は対応地域", w.name));
+        }
+        parts.push(format!("{}（{}）", format_distance(d), inner.join("・")));
+    } else if let Some(d) = distance_m {
+        match q.radius_m {
+            Some(r) => parts.push(format!("{}（半径 {} km 以内）", format_distance(d), format_km(r / 1000.0))),
+            None => parts.push(format!("指定地点から {}", format_distance(d))),
+        }
+    }
+    if let Some(text) = &q.text {
+        let fields = matched_fields(f, text);
+        if !fields.is_empty() {
+            parts.push(format!("「{text}」が{}に一致", fields.join("・")));
+        } else {
+            parts.push(format!("「{text}」に一致"));
+        }
+    }
+    let caps: Vec<&str> = q
+        .capabilities
+        .iter()
+        .filter_map(|group| group.iter().find(|c| f.has_capability(**c)).map(|c| c.label()))
+        .collect();
+    if !caps.is_empty() {
+        parts.push(format!("{}に対応", caps.join("・")));
+    }
+    if q.wheelchair == Some(true) {
+        parts.push("車いす可".into());
+    }
+    if q.pediatric == Some(true) {
+        parts.push("小児可".into());
+    }
+    if q.accepting_new.is_some() {
+        parts.push(f.accepting_new.label().into());
+    }
+    if !q.places.is_empty() {
+        if let Some(w) = f.ward_code.and_then(Ward::by_code) {
+            parts.push(format!("{}（{}）", w.name, w.kihon.label()));
+        }
+    }
+    parts.join(" / ")
+}

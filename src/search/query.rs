@@ -1,0 +1,337 @@
+//! Query parameters as they arrive (strings from a command line or a URL) and their
+//! validated form. Every error names the parameter, the value and what would be valid.
+
+use std::collections::BTreeSet;
+
+use crate::model::{
+    Accepting, Capability, KihonArea, Kind, LatLon, NijiArea, Ward, WardCode, NIJI_AREAS,
+    WARDS,
+};
+
+pub const DEFAULT_LIMIT: usize = 20;
+pub const MAX_LIMIT: usize = 500;
+pub const MAX_OFFSET: usize = 10_000;
+pub const MAX_RADIUS_KM: f64 = 50.0;
+
+/// Unvalidated parameters, named as in the CLI flags and the HTTP query string.
+#[derive(Clone, Debug, Default)]
+pub struct SearchParams {
+    pub text: Option<String>,
+    pub kind: Vec<String>,
+    pub cap: Vec<String>,
+    pub wheelchair: Option<String>,
+    pub pediatric: Option<String>,
+    pub accepting_new: Option<String>,
+    pub ward: Vec<String>,
+    pub area: Vec<String>,
+    pub near: Option<String>,
+    pub radius_km: Option<String>,
+    pub covers: Option<String>,
+    pub bbox: Option<String>,
+    pub sort: Option<String>,
+    pub limit: Option<String>,
+    pub offset: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("parameter '{parameter}': {reason}")]
+pub struct QueryError {
+    pub parameter: &'static str,
+    pub value: String,
+    pub reason: String,
+}
+
+fn err(parameter: &'static str, value: &str, reason: impl Into<String>) -> QueryError {
+    QueryError { parameter, value: value.to_string(), reason: reason.into() }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sort {
+    Distance,
+    Relevance,
+    Name,
+}
+
+impl Sort {
+    pub fn code(self) -> &'static str {
+        match self {
+            Sort::Distance => "distance",
+            Sort::Relevance => "relevance",
+            Sort::Name => "name",
+        }
+    }
+}
+
+/// A west/south/east/north box in degrees.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BBox {
+    pub min: LatLon,
+    pub max: LatLon,
+}
+
+impl BBox {
+    pub fn contains(&self, p: LatLon) -> bool {
+        (self.min.lat..=self.max.lat).contains(&p.lat) && (self.min.lon..=self.max.lon).contains(&p.lon)
+    }
+}
+
+/// A validated query. Build it with [`SearchQuery::parse`] or field by field in code.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SearchQuery {
+    pub text: Option<String>,
+    /// Any of these kinds (empty = any kind).
+    pub kinds: Vec<Kind>,
+    /// Every group must hold; a group holds when the facility has any capability in it.
+    pub capabilities: Vec<Vec<Capability>>,
+    pub wheelchair: Option<bool>,
+    pub pediatric: Option<bool>,
+    pub accepting_new: Option<Accepting>,
+    /// Any of these municipalities/wards (from `ward` and `area`); empty = anywhere.
+    pub places: BTreeSet<WardCode>,
+    pub near: Option<LatLon>,
+    pub radius_m: Option<f64>,
+    pub covers: Option<LatLon>,
+    pub bbox: Option<BBox>,
+    pub sort: Sort,
+    pub limit: usize,
+    pub offset: usize,
+}
+
+impl Default for SearchQuery {
+    fn default() -> Self {
+        Self {
+            text: None,
+            kinds: vec![],
+            capabilities: vec![],
+            wheelchair: None,
+            pediatric: None,
+            accepting_new: None,
+            places: BTreeSet::new(),
+            near: None,
+            radius_m: None,
+            covers: None,
+            bbox: None,
+            sort: Sort::Name,
+            limit: DEFAULT_LIMIT,
+            offset: 0,
+        }
+    }
+}
+
+fn parse_flag(parameter: &'static str, v: &str) -> Result<bool, QueryError> {
+    match v.trim() {
+        "" | "true" | "1" | "yes" | "on" => Ok(true),
+        "false" | "0" | "no" | "off" => Ok(false),
+        _ => Err(err(parameter, v, format!("'{v}' is not true or false"))),
+    }
+}
+
+fn parse_point(parameter: &'static str, v: &str) -> Result<LatLon, QueryError> {
+    LatLon::parse(v).map_err(|e| err(parameter, v, e.to_string()))
+}
+
+fn parse_count(parameter: &'static str, v: &str, max: usize) -> Result<usize, QueryError> {
+    let n: usize = v
+        .trim()
+        .parse()
+        .map_err(|_| err(parameter, v, format!("'{v}' is not a whole number")))?;
+    if n > max {
+        return Err(err(parameter, v, format!("{n} is above the maximum of {max}")));
+    }
+    Ok(n)
+}
+
+/// Places named by `ward` (a ward) or `area` (a 基本保健医療圏 or 二次医療圏).
+fn resolve_place(parameter: &'static str, v: &str) -> Result<Vec<WardCode>, QueryError> {
+    if parameter == "ward" {
+        return Ward::parse(v).map(|w| vec![w.code]).ok_or_else(|| {
+            let valid: Vec<String> = WARDS.iter().map(|w| format!("{} ({})", w.name, w.code)).collect();
+            err(parameter, v, format!("unknown ward '{v}'; valid wards: {}", valid.join(", ")))
+        });
+    }
+    if let Some(a) = KihonArea::parse(v) {
+        return Ok(a.wards().map(|w| w.code).collect());
+    }
+    if let Some(n) = NijiArea::parse(v) {
+        return Ok(n.municipalities.iter().map(|c| WardCode(*c)).collect());
+    }
+    let mut valid: Vec<String> = KihonArea::ALL.iter().map(|a| format!("{} ({})", a.label(), a.code())).collect();
+    valid.extend(NIJI_AREAS.iter().map(|a| format!("{} ({})", a.name, a.code)));
+    Err(err(parameter, v, format!("unknown area '{v}'; valid areas: {}", valid.join(", "))))
+}
+
+impl SearchQuery {
+    pub fn parse(p: &SearchParams) -> Result<Self, QueryError> {
+        let mut q = SearchQuery::default();
+        q.text = p.text.as_ref().map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
+        if let Some(t) = &q.text {
+            if t.chars().count() > 200 {
+                return Err(err("text", t, "text is longer than 200 characters"));
+            }
+        }
+        for k in p.kind.iter().flat_map(|k| k.split(',')).filter(|k| !k.trim().is_empty()) {
+            let kind = Kind::parse(k).map_err(|e| err("kind", k, e.to_string()))?;
+            if !q.kinds.contains(&kind) {
+                q.kinds.push(kind);
+            }
+        }
+        for c in p.cap.iter().flat_map(|c| c.split(',')).filter(|c| !c.trim().is_empty()) {
+            q.capabilities.push(Capability::parse_filter(c).map_err(|e| err("cap", c, e.to_string()))?);
+        }
+        q.wheelchair = p.wheelchair.as_deref().map(|v| parse_flag("wheelchair", v)).transpose()?;
+        q.pediatric = p.pediatric.as_deref().map(|v| parse_flag("pediatric", v)).transpose()?;
+        q.accepting_new = p
+            .accepting_new
+            .as_deref()
+            .map(|v| match v.trim() {
+                "" | "true" => Ok(Accepting::Yes),
+                "false" => Ok(Accepting::No),
+                other => Accepting::parse(other).ok_or_else(|| err("accepting_new", v, "use yes, no or unknown")),
+            })
+            .transpose()?;
+        for (parameter, values) in [("ward", &p.ward), ("area", &p.area)] {
+            for v in values.iter().flat_map(|v| v.split(',')).filter(|v| !v.trim().is_empty()) {
+                q.places.extend(resolve_place(parameter, v)?);
+            }
+        }
+        q.near = p.near.as_deref().map(|v| parse_point("near", v)).transpose()?;
+        q.covers = p.covers.as_deref().map(|v| parse_point("covers", v)).transpose()?;
+        if q.near.is_some() && q.covers.is_some() {
+            return Err(err("covers", p.covers.as_deref().unwrap_or(""), "give either near or covers, not both"));
+        }
+        if let Some(v) = &p.radius_km {
+            let r: f64 = v
+                .trim()
+                .parse()
+                .ok()
+                .filter(|r: &f64| r.is_finite())
+                .ok_or_else(|| err("radius_km", v, format!("'{v}' is not a number")))?;
+            if r <= 0.0 || r > MAX_RADIUS_KM {
+                return Err(err("radius_km", v, format!("radius must be above 0 and at most {MAX_RADIUS_KM} km")));
+            }
+            if q.near.is_none() {
+                return Err(err("radius_km", v, "radius_km needs a near point"));
+            }
+            q.radius_m = Some(r * 1000.0);
+        }
+        if let Some(v) = &p.bbox {
+            let nums: Vec<f64> = v
+                .split(',')
+                .map(|n| LatLon::parse_number(n))
+                .collect::<Result<_, _>>()
+                .map_err(|e| err("bbox", v, e.to_string()))?;
+            let [w, s, e, n] = nums[..] else {
+                return Err(err("bbox", v, "expected west,south,east,north (4 numbers)"));
+            };
+            let min = LatLon::new(s, w).map_err(|e| err("bbox", v, e.to_string()))?;
+            let max = LatLon::new(n, e).map_err(|e| err("bbox", v, e.to_string()))?;
+            if min.lat > max.lat || min.lon > max.lon {
+                return Err(err("bbox", v, "west must not exceed east, nor south exceed north"));
+            }
+            q.bbox = Some(BBox { min, max });
+        }
+        let point = q.near.or(q.covers);
+        q.sort = match p.sort.as_deref().map(str::trim) {
+            None | Some("") => {
+                // A point means "around this home": nearest first, even with text.
+                if point.is_some() {
+                    Sort::Distance
+                } else if q.text.is_some() {
+                    Sort::Relevance
+                } else {
+                    Sort::Name
+                }
+            }
+            Some("distance") if point.is_some() => Sort::Distance,
+            Some("distance") => return Err(err("sort", "distance", "sorting by distance needs near or covers")),
+            Some("relevance") => Sort::Relevance,
+            Some("name") => Sort::Name,
+            Some(other) => return Err(err("sort", other, "use distance, relevance or name")),
+        };
+        if let Some(v) = &p.limit {
+            q.limit = parse_count("limit", v, MAX_LIMIT)?;
+        }
+        if let Some(v) = &p.offset {
+            q.offset = parse_count("offset", v, MAX_OFFSET)?;
+        }
+        Ok(q)
+    }
+
+    /// The point distances are measured from: the patient's home (`covers`) or `near`.
+    pub fn origin(&self) -> Option<LatLon> {
+        self.covers.or(self.near)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params() -> SearchParams {
+        SearchParams::default()
+    }
+
+    #[test]
+    fn parses_a_full_query() {
+        let p = SearchParams {
+            text: Some(" 訪問看護 ".into()),
+            kind: vec!["訪問看護".into(), "clinic".into()],
+            cap: vec!["24h,強化型".into()],
+            pediatric: Some("".into()),
+            ward: vec!["東淀川区".into()],
+            area: vec!["南部".into()],
+            near: Some("34.74,135.53".into()),
+            radius_km: Some("3".into()),
+            limit: Some("10".into()),
+            ..params()
+        };
+        let q = SearchQuery::parse(&p).unwrap();
+        assert_eq!(q.text.as_deref(), Some("訪問看護"));
+        assert_eq!(q.kinds, vec![Kind::VisitingNursing, Kind::Clinic]);
+        assert_eq!(q.capabilities.len(), 2);
+        assert_eq!(q.capabilities[1].len(), 2);
+        assert_eq!(q.pediatric, Some(true));
+        assert_eq!(q.places.len(), 1 + 6);
+        assert_eq!(q.radius_m, Some(3000.0));
+        assert_eq!(q.sort, Sort::Distance);
+        assert_eq!(q.limit, 10);
+    }
+
+    #[test]
+    fn every_error_names_its_parameter() {
+        let cases: Vec<(SearchParams, &str)> = vec![
+            (SearchParams { near: Some("135.5,34.7".into()), ..params() }, "near"),
+            (SearchParams { covers: Some("abc".into()), ..params() }, "covers"),
+            (SearchParams { near: Some("34.7,135.5".into()), radius_km: Some("51".into()), ..params() }, "radius_km"),
+            (SearchParams { near: Some("34.7,135.5".into()), radius_km: Some("-1".into()), ..params() }, "radius_km"),
+            (SearchParams { radius_km: Some("3".into()), ..params() }, "radius_km"),
+            (SearchParams { kind: vec!["温泉".into()], ..params() }, "kind"),
+            (SearchParams { cap: vec!["空".into()], ..params() }, "cap"),
+            (SearchParams { ward: vec!["堺区".into()], ..params() }, "ward"),
+            (SearchParams { area: vec!["九州".into()], ..params() }, "area"),
+            (SearchParams { limit: Some("501".into()), ..params() }, "limit"),
+            (SearchParams { limit: Some("ten".into()), ..params() }, "limit"),
+            (SearchParams { offset: Some("-5".into()), ..params() }, "offset"),
+            (SearchParams { sort: Some("random".into()), ..params() }, "sort"),
+            (SearchParams { sort: Some("distance".into()), ..params() }, "sort"),
+            (SearchParams { bbox: Some("135.6,34.6,135.4,34.7".into()), ..params() }, "bbox"),
+            (SearchParams { bbox: Some("1,2,3".into()), ..params() }, "bbox"),
+            (SearchParams { wheelchair: Some("maybe".into()), ..params() }, "wheelchair"),
+            (SearchParams { accepting_new: Some("perhaps".into()), ..params() }, "accepting_new"),
+            (SearchParams { near: Some("34.7,135.5".into()), covers: Some("34.7,135.5".into()), ..params() }, "covers"),
+            (SearchParams { text: Some("あ".repeat(201)), ..params() }, "text"),
+        ];
+        for (p, parameter) in cases {
+            let e = SearchQuery::parse(&p).unwrap_err();
+            assert_eq!(e.parameter, parameter, "{e}");
+            assert!(e.to_string().starts_with(&format!("parameter '{parameter}'")), "{e}");
+        }
+    }
+
+    #[test]
+    fn default_sort_follows_the_question() {
+        let q = SearchQuery::parse(&SearchParams { covers: Some("34.7,135.5".into()), ..params() }).unwrap();
+        assert_eq!(q.sort, Sort::Distance);
+        assert_eq!(SearchQuery::parse(&params()).unwrap().sort, Sort::Name);
+    }
+}

@@ -1,0 +1,8 @@
+//! Japanese text handling: one normalisation used everywhere (index, queries, vocabulary
+//! matching, kana sort keys) and the bigram tokenizer registered in tantivy.
+
+mod normalize;
+mod tokenizer;
+
+pub use normalize::{kana_sort_key, normalize};
+pub use tokenizer::{tokenize, BigramTokenizer, Gram, TextToken, BIGRAM, UNIGRAM};

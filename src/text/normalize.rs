@@ -1,0 +1,126 @@
+//! Normalisation: NFKC, lower case, katakana → hiragana, ヶ/ケ/が place-name variants and a
+//! few old-form kanji that appear in facility names (髙, 﨑, 邊 …).
+//!
+//! Both the index and every query pass through [`normalize`], so "ﾎｳﾓﾝｶﾝｺﾞ", "ホウモンカンゴ"
+//! and "ほうもんかんご" become the same string.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Old or variant kanji folded to the form people type. NFKC leaves these alone.
+const KANJI_VARIANTS: &[(char, char)] = &[
+    ('髙', '高'),
+    ('﨑', '崎'),
+    ('嵜', '崎'),
+    ('嶋', '島'),
+    ('濱', '浜'),
+    ('濵', '浜'),
+    ('邊', '辺'),
+    ('邉', '辺'),
+    ('澤', '沢'),
+    ('齋', '斎'),
+    ('齊', '斉'),
+    ('櫻', '桜'),
+    ('國', '国'),
+    ('會', '会'),
+    ('醫', '医'),
+    ('藥', '薬'),
+    ('德', '徳'),
+];
+
+pub fn is_kanji(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}' | '々' | '〆')
+}
+
+fn kata_to_hira(c: char) -> char {
+    match c {
+        // ァ..ヶ map one-to-one onto ぁ..ゖ.
+        '\u{30A1}'..='\u{30F6}' => char::from_u32(c as u32 - 0x60).unwrap_or(c),
+        _ => c,
+    }
+}
+
+/// Normalises text for matching. Idempotent.
+pub fn normalize(s: &str) -> String {
+    let folded: Vec<char> = s
+        .nfkc()
+        .flat_map(char::to_lowercase)
+        .map(|c| {
+            KANJI_VARIANTS
+                .iter()
+                .find(|(from, _)| *from == c)
+                .map_or(c, |(_, to)| *to)
+        })
+        .map(kata_to_hira)
+        .map(|c| match c {
+            // Dash-like characters people use interchangeably in addresses and names.
+            '‐' | '‑' | '‒' | '–' | '—' | '―' | '−' => '-',
+            _ => c,
+        })
+        .collect();
+    // 霞ヶ関 / 霞ケ関 / 霞が関 / 霞ヵ関: between two kanji these are one place-name particle.
+    let mut out = String::with_capacity(s.len());
+    for (i, &c) in folded.iter().enumerate() {
+        let between_kanji = i > 0
+            && i + 1 < folded.len()
+            && is_kanji(folded[i - 1])
+            && is_kanji(folded[i + 1]);
+        match c {
+            'ゖ' | 'ゕ' => out.push('け'),
+            'け' | 'が' if between_kanji => out.push('け'),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Sort key for "name in kana order" (五十音順): hiragana with voicing marks removed first,
+/// then the full reading to break ties, so が sorts with か rather than after ん.
+pub fn kana_sort_key(kana: &str) -> String {
+    let n = normalize(kana);
+    let plain: String = n
+        .nfd()
+        .filter(|c| !matches!(c, '\u{3099}' | '\u{309A}'))
+        .collect();
+    format!("{plain}\u{0}{n}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_width_case_and_script() {
+        assert_eq!(normalize("ﾎｳﾓﾝｶﾝｺﾞ"), "ほうもんかんご");
+        assert_eq!(normalize("ホウモンカンゴ"), "ほうもんかんご");
+        assert_eq!(normalize("ＡＢＣクリニック２４"), "abcくりにっく24");
+        assert_eq!(normalize("ヴィラ"), "ゔぃら");
+        assert_eq!(normalize("訪問看護"), "訪問看護");
+    }
+
+    #[test]
+    fn folds_place_name_and_kanji_variants() {
+        let a = normalize("霞ヶ関");
+        assert_eq!(a, normalize("霞ケ関"));
+        assert_eq!(a, normalize("霞が関"));
+        assert_eq!(a, normalize("霞ヵ関"));
+        assert_eq!(normalize("髙橋医院"), normalize("高橋医院"));
+        assert_eq!(normalize("山﨑"), "山崎");
+        // Not between kanji: a real が stays.
+        assert_eq!(normalize("ながい"), "ながい");
+        assert_eq!(normalize("1−2"), "1-2");
+    }
+
+    #[test]
+    fn is_idempotent() {
+        for s in ["ﾎｳﾓﾝｶﾝｺﾞ", "霞ヶ関", "ＡＢＣ", "大阪市北区梅田１丁目"] {
+            assert_eq!(normalize(&normalize(s)), normalize(s));
+        }
+    }
+
+    #[test]
+    fn kana_order_ignores_voicing_first() {
+        let mut names = vec!["ガクエン", "カキ", "アオバ", "ンボ", "さくら"];
+        names.sort_by_key(|n| kana_sort_key(n));
+        assert_eq!(names, vec!["アオバ", "カキ", "ガクエン", "さくら", "ンボ"]);
+    }
+}
