@@ -11,7 +11,11 @@ pub const DEFAULT_INDEX: &str = "index/demo";
 pub const DEFAULT_DATASET: &str = "data/demo";
 
 #[derive(Parser, Debug)]
-#[command(name = "zaitaku", version, about = "在宅医療・介護資源の検索エンジン (home-medical-care resource search)")]
+#[command(
+    name = "zaitaku",
+    version,
+    about = "在宅医療・介護資源の検索エンジン (home-medical-care resource search)"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -48,7 +52,7 @@ pub enum Command {
         dataset: PathBuf,
     },
     /// Search facilities.
-    Search(SearchArgs),
+    Search(Box<SearchArgs>),
 }
 
 #[derive(Args, Debug)]

@@ -33,11 +33,21 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::DemoData { out, seed, scale } => {
-            anyhow::ensure!(scale > 0.0 && scale <= 1000.0, "--scale must be above 0 and at most 1000");
+            anyhow::ensure!(
+                scale > 0.0 && scale <= 1000.0,
+                "--scale must be above 0 and at most 1000"
+            );
             let n = write_demo(&out, seed, scale)?;
-            println!("wrote {n} demo facilities to {}", out.join(FACILITIES_FILE).display());
+            println!(
+                "wrote {n} demo facilities to {}",
+                out.join(FACILITIES_FILE).display()
+            );
         }
-        Command::Index { dataset, index_root, name } => {
+        Command::Index {
+            dataset,
+            index_root,
+            name,
+        } => {
             ensure_demo_dataset(&dataset)?;
             let name = match name {
                 Some(n) => n,
@@ -53,7 +63,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Check { dataset } => {
             ensure_demo_dataset(&dataset)?;
             let ds = zaitaku::import::load_dataset(&dataset)?;
-            println!("{}: {} facilities, no errors", dataset.display(), ds.facilities.len());
+            println!(
+                "{}: {} facilities, no errors",
+                dataset.display(),
+                ds.facilities.len()
+            );
         }
         Command::Search(args) => run_search(&args)?,
     }
@@ -72,7 +86,10 @@ fn write_demo(out: &Path, seed: u64, scale: f64) -> anyhow::Result<usize> {
 fn ensure_demo_dataset(dataset: &Path) -> anyhow::Result<()> {
     if dataset == Path::new(DEFAULT_DATASET) && !dataset.join(FACILITIES_FILE).exists() {
         let n = write_demo(dataset, demo::DEFAULT_SEED, 1.0)?;
-        eprintln!("generated the demo dataset ({n} fictional facilities) in {}", dataset.display());
+        eprintln!(
+            "generated the demo dataset ({n} fictional facilities) in {}",
+            dataset.display()
+        );
     }
     Ok(())
 }

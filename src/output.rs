@@ -9,7 +9,13 @@ fn width(s: &str) -> usize {
     s.chars()
         .map(|c| match c as u32 {
             0xFF61..=0xFF9F => 1,
-            0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 => 2,
+            0x1100..=0x115F
+            | 0x2E80..=0xA4CF
+            | 0xAC00..=0xD7A3
+            | 0xF900..=0xFAFF
+            | 0xFE30..=0xFE4F
+            | 0xFF00..=0xFF60
+            | 0xFFE0..=0xFFE6 => 2,
             _ => 1,
         })
         .sum()
@@ -37,12 +43,11 @@ pub fn table(result: &SearchResult) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{} {} {} {} {}",
+        "{} {} {} {} 機能",
         pad("名称", 40),
         pad("種別", 20),
         pad("区", 10),
         pad("距離", 9),
-        "機能"
     );
     for hit in &result.hits {
         let f = &hit.facility;
@@ -54,7 +59,12 @@ pub fn table(result: &SearchResult) -> String {
             pad(&f.name, 40),
             pad(&kinds.join("・"), 20),
             pad(hit.ward_name.unwrap_or("-"), 10),
-            pad(&hit.distance_m.map(format_distance).unwrap_or_else(|| "-".into()), 9),
+            pad(
+                &hit.distance_m
+                    .map(format_distance)
+                    .unwrap_or_else(|| "-".into()),
+                9
+            ),
             caps.join(" ")
         );
         if !hit.explanation.is_empty() {
@@ -63,6 +73,12 @@ pub fn table(result: &SearchResult) -> String {
     }
     let shown = result.hits.len();
     let from = if shown == 0 { 0 } else { result.offset + 1 };
-    let _ = writeln!(out, "{} 件中 {}–{} 件を表示", result.total, from, result.offset + shown);
+    let _ = writeln!(
+        out,
+        "{} 件中 {}–{} 件を表示",
+        result.total,
+        from,
+        result.offset + shown
+    );
     out
 }

@@ -16,39 +16,92 @@ pub const DEMO_SOURCE: &str = "zaitaku-demo（架空データ）";
 
 /// Ward population in thousands (2020 census, rounded): weights where facilities go.
 const WARD_POPULATION: [f64; 24] = [
-    107.0, 79.0, 65.0, 105.0, 80.0, 62.0, 84.0, 77.0, 95.0, 176.0, 85.0, 125.0, 89.0, 168.0,
-    110.0, 152.0, 126.0, 104.0, 182.0, 111.0, 119.0, 190.0, 141.0, 104.0,
+    107.0, 79.0, 65.0, 105.0, 80.0, 62.0, 84.0, 77.0, 95.0, 176.0, 85.0, 125.0, 89.0, 168.0, 110.0,
+    152.0, 126.0, 104.0, 182.0, 111.0, 119.0, 190.0, 141.0, 104.0,
 ];
 
 const FAMILY: &[(&str, &str)] = &[
-    ("田中", "タナカ"), ("山本", "ヤマモト"), ("中村", "ナカムラ"), ("小林", "コバヤシ"),
-    ("吉田", "ヨシダ"), ("山田", "ヤマダ"), ("佐々木", "ササキ"), ("松本", "マツモト"),
-    ("井上", "イノウエ"), ("木村", "キムラ"), ("林", "ハヤシ"), ("清水", "シミズ"),
-    ("山口", "ヤマグチ"), ("森", "モリ"), ("池田", "イケダ"), ("橋本", "ハシモト"),
-    ("阿部", "アベ"), ("石川", "イシカワ"), ("前田", "マエダ"), ("藤田", "フジタ"),
-    ("岡田", "オカダ"), ("後藤", "ゴトウ"), ("長谷川", "ハセガワ"), ("村上", "ムラカミ"),
-    ("近藤", "コンドウ"), ("坂本", "サカモト"), ("遠藤", "エンドウ"), ("青木", "アオキ"),
-    ("西村", "ニシムラ"), ("福田", "フクダ"), ("太田", "オオタ"), ("三浦", "ミウラ"),
-    ("藤井", "フジイ"), ("岡本", "オカモト"), ("松田", "マツダ"), ("中川", "ナカガワ"),
-    ("髙橋", "タカハシ"), ("山﨑", "ヤマザキ"),
+    ("田中", "タナカ"),
+    ("山本", "ヤマモト"),
+    ("中村", "ナカムラ"),
+    ("小林", "コバヤシ"),
+    ("吉田", "ヨシダ"),
+    ("山田", "ヤマダ"),
+    ("佐々木", "ササキ"),
+    ("松本", "マツモト"),
+    ("井上", "イノウエ"),
+    ("木村", "キムラ"),
+    ("林", "ハヤシ"),
+    ("清水", "シミズ"),
+    ("山口", "ヤマグチ"),
+    ("森", "モリ"),
+    ("池田", "イケダ"),
+    ("橋本", "ハシモト"),
+    ("阿部", "アベ"),
+    ("石川", "イシカワ"),
+    ("前田", "マエダ"),
+    ("藤田", "フジタ"),
+    ("岡田", "オカダ"),
+    ("後藤", "ゴトウ"),
+    ("長谷川", "ハセガワ"),
+    ("村上", "ムラカミ"),
+    ("近藤", "コンドウ"),
+    ("坂本", "サカモト"),
+    ("遠藤", "エンドウ"),
+    ("青木", "アオキ"),
+    ("西村", "ニシムラ"),
+    ("福田", "フクダ"),
+    ("太田", "オオタ"),
+    ("三浦", "ミウラ"),
+    ("藤井", "フジイ"),
+    ("岡本", "オカモト"),
+    ("松田", "マツダ"),
+    ("中川", "ナカガワ"),
+    ("髙橋", "タカハシ"),
+    ("山﨑", "ヤマザキ"),
 ];
 
 const NICE: &[(&str, &str)] = &[
-    ("さくら", "サクラ"), ("ひまわり", "ヒマワリ"), ("あおば", "アオバ"), ("みどり", "ミドリ"),
-    ("ひかり", "ヒカリ"), ("なにわ", "ナニワ"), ("つばさ", "ツバサ"), ("やまびこ", "ヤマビコ"),
-    ("こすもす", "コスモス"), ("わかば", "ワカバ"), ("あさひ", "アサヒ"), ("ほほえみ", "ホホエミ"),
-    ("すずらん", "スズラン"), ("けやき", "ケヤキ"), ("はなみずき", "ハナミズキ"),
+    ("さくら", "サクラ"),
+    ("ひまわり", "ヒマワリ"),
+    ("あおば", "アオバ"),
+    ("みどり", "ミドリ"),
+    ("ひかり", "ヒカリ"),
+    ("なにわ", "ナニワ"),
+    ("つばさ", "ツバサ"),
+    ("やまびこ", "ヤマビコ"),
+    ("こすもす", "コスモス"),
+    ("わかば", "ワカバ"),
+    ("あさひ", "アサヒ"),
+    ("ほほえみ", "ホホエミ"),
+    ("すずらん", "スズラン"),
+    ("けやき", "ケヤキ"),
+    ("はなみずき", "ハナミズキ"),
 ];
 
 const CLINIC_SUFFIX: &[(&str, &str)] = &[
-    ("クリニック", "クリニック"), ("医院", "イイン"), ("内科", "ナイカ"), ("診療所", "シンリョウジョ"),
-    ("内科クリニック", "ナイカクリニック"), ("在宅クリニック", "ザイタククリニック"),
+    ("クリニック", "クリニック"),
+    ("医院", "イイン"),
+    ("内科", "ナイカ"),
+    ("診療所", "シンリョウジョ"),
+    ("内科クリニック", "ナイカクリニック"),
+    ("在宅クリニック", "ザイタククリニック"),
     ("ファミリークリニック", "ファミリークリニック"),
 ];
 
 const DEPARTMENTS: &[&str] = &[
-    "内科", "外科", "整形外科", "皮膚科", "眼科", "耳鼻咽喉科", "精神科", "心療内科",
-    "リハビリテーション科", "循環器内科", "消化器内科", "泌尿器科",
+    "内科",
+    "外科",
+    "整形外科",
+    "皮膚科",
+    "眼科",
+    "耳鼻咽喉科",
+    "精神科",
+    "心療内科",
+    "リハビリテーション科",
+    "循環器内科",
+    "消化器内科",
+    "泌尿器科",
 ];
 
 struct Generator {
@@ -92,7 +145,16 @@ impl Generator {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn push(&mut self, prefix: &str, kinds: Vec<Kind>, ward: &Ward, name: String, kana: String, caps: Vec<C>, radius: Option<f64>) -> &mut Facility {
+    fn push(
+        &mut self,
+        prefix: &str,
+        kinds: Vec<Kind>,
+        ward: &Ward,
+        name: String,
+        kana: String,
+        caps: Vec<C>,
+        radius: Option<f64>,
+    ) -> &mut Facility {
         let n = self.out.len() + 1;
         let location = self.point_in(ward);
         let town = 1 + self.rng.below(9);
@@ -106,8 +168,17 @@ impl Generator {
         let mut caps = caps;
         caps.sort();
         caps.dedup();
-        let visiting = kinds.iter().any(|k| !matches!(k, Kind::Hospital | Kind::Clinic | Kind::DentalClinic | Kind::Pharmacy))
-            || caps.iter().any(|c| matches!(c, C::HomeVisit | C::HouseCall | C::HomeDental | C::HomePharmacy));
+        let visiting = kinds.iter().any(|k| {
+            !matches!(
+                k,
+                Kind::Hospital | Kind::Clinic | Kind::DentalClinic | Kind::Pharmacy
+            )
+        }) || caps.iter().any(|c| {
+            matches!(
+                c,
+                C::HomeVisit | C::HouseCall | C::HomeDental | C::HomePharmacy
+            )
+        });
         let accepting_new = if !visiting {
             Accepting::Unknown
         } else {
@@ -117,7 +188,12 @@ impl Generator {
                 _ => Accepting::Unknown,
             }
         };
-        let clinical = kinds.iter().any(|k| matches!(k, Kind::Hospital | Kind::Clinic | Kind::DentalClinic | Kind::Pharmacy));
+        let clinical = kinds.iter().any(|k| {
+            matches!(
+                k,
+                Kind::Hospital | Kind::Clinic | Kind::DentalClinic | Kind::Pharmacy
+            )
+        });
         let wheelchair = if clinical {
             match self.rng.weighted(&[6.0, 2.0, 2.0]) {
                 0 => Some(true),
@@ -150,7 +226,10 @@ impl Generator {
             notes: String::new(),
             accepting_new,
             updated_at: Some(format!("2026-{month:02}-{day:02}")),
-            sources: vec![ValueSource { source: DEMO_SOURCE.into(), fields: vec![] }],
+            sources: vec![ValueSource {
+                source: DEMO_SOURCE.into(),
+                fields: vec![],
+            }],
         });
         self.out.last_mut().expect("just pushed")
     }
@@ -174,7 +253,10 @@ impl Generator {
             return;
         }
         let f = self.out.last().expect("a facility");
-        let own = f.ward_code.and_then(Ward::by_code).expect("demo facilities have wards");
+        let own = f
+            .ward_code
+            .and_then(Ward::by_code)
+            .expect("demo facilities have wards");
         let mut near: Vec<&Ward> = WARDS.iter().collect();
         near.sort_by(|a, b| {
             let da = crate::geo::haversine_m(own.representative_point(), a.representative_point());
@@ -192,18 +274,44 @@ impl Generator {
         let (part, part_kana) = self.name_part();
         let (suffix, suffix_kana) = *self.rng.pick(CLINIC_SUFFIX);
         let mut caps = Vec::new();
-        let home = suffix == "在宅クリニック" || self.rng.chance(0.22);
+        let home = suffix == "在宅クリニック" || self.rng.chance(0.14);
         let mut radius = None;
         let mut pediatric = self.rng.chance(0.08);
         if home {
             caps.push(C::HomeVisit);
-            self.some_caps(&mut caps, &[(C::HouseCall, 0.8), (C::EndOfLife, 0.35), (C::Palliative, 0.25), (C::Dementia, 0.3), (C::HomeOxygen, 0.45), (C::TubeFeeding, 0.35), (C::Tpn, 0.15), (C::PressureUlcer, 0.45), (C::HomeRehab, 0.08), (C::DischargeSupport, 0.1)]);
+            self.some_caps(
+                &mut caps,
+                &[
+                    (C::HouseCall, 0.8),
+                    (C::EndOfLife, 0.35),
+                    (C::Palliative, 0.25),
+                    (C::Dementia, 0.3),
+                    (C::HomeOxygen, 0.45),
+                    (C::TubeFeeding, 0.35),
+                    (C::Tpn, 0.15),
+                    (C::PressureUlcer, 0.45),
+                    (C::HomeRehab, 0.08),
+                    (C::DischargeSupport, 0.1),
+                ],
+            );
             if self.rng.chance(0.55) {
                 // 在支診 must offer 24-hour contact and visits; 機能強化型 ⊂ 在支診.
                 caps.extend([C::SupportClinic, C::Around24h]);
-                self.some_caps(&mut caps, &[(C::EndOfLife, 0.5), (C::Ventilator, 0.12), (C::ActiveRole, 0.15), (C::CollaborationHub, 0.03)]);
+                self.some_caps(
+                    &mut caps,
+                    &[
+                        (C::EndOfLife, 0.5),
+                        (C::Ventilator, 0.12),
+                        (C::ActiveRole, 0.15),
+                        (C::CollaborationHub, 0.03),
+                    ],
+                );
                 if self.rng.chance(0.3) {
-                    caps.push(if self.rng.chance(0.33) { C::EnhancedSingle } else { C::EnhancedLinked });
+                    caps.push(if self.rng.chance(0.33) {
+                        C::EnhancedSingle
+                    } else {
+                        C::EnhancedLinked
+                    });
                 }
             }
             if self.rng.chance(0.5) {
@@ -233,12 +341,38 @@ impl Generator {
     fn hospital(&mut self) {
         let ward = self.ward();
         let (part, part_kana) = self.name_part();
-        let (suffix, suffix_kana) = *self.rng.pick(&[("病院", "ビョウイン"), ("記念病院", "キネンビョウイン"), ("総合病院", "ソウゴウビョウイン")]);
+        let (suffix, suffix_kana) = *self.rng.pick(&[
+            ("病院", "ビョウイン"),
+            ("記念病院", "キネンビョウイン"),
+            ("総合病院", "ソウゴウビョウイン"),
+        ]);
         let mut caps = Vec::new();
-        self.some_caps(&mut caps, &[(C::EmergencyAdmission, 0.5), (C::DischargeSupport, 0.8), (C::Palliative, 0.2), (C::Dementia, 0.2), (C::ForeignLanguage, 0.15)]);
+        self.some_caps(
+            &mut caps,
+            &[
+                (C::EmergencyAdmission, 0.5),
+                (C::DischargeSupport, 0.8),
+                (C::Palliative, 0.2),
+                (C::Dementia, 0.2),
+                (C::ForeignLanguage, 0.15),
+            ],
+        );
         if self.rng.chance(0.3) {
-            caps.extend([C::SupportHospital, C::HomeVisit, C::Around24h, C::EmergencyAdmission]);
-            self.some_caps(&mut caps, &[(C::HouseCall, 0.6), (C::EndOfLife, 0.4), (C::ActiveRole, 0.3), (C::CollaborationHub, 0.1)]);
+            caps.extend([
+                C::SupportHospital,
+                C::HomeVisit,
+                C::Around24h,
+                C::EmergencyAdmission,
+            ]);
+            self.some_caps(
+                &mut caps,
+                &[
+                    (C::HouseCall, 0.6),
+                    (C::EndOfLife, 0.4),
+                    (C::ActiveRole, 0.3),
+                    (C::CollaborationHub, 0.1),
+                ],
+            );
         } else if self.rng.chance(0.15) {
             caps.extend([C::BackupHospital, C::EmergencyAdmission]);
         }
@@ -247,7 +381,15 @@ impl Generator {
             kinds.push(Kind::VisitingNursing);
             self.some_caps(&mut caps, &[(C::PressureUlcer, 0.6), (C::TubeFeeding, 0.5)]);
         }
-        let f = self.push("H", kinds, ward, format!("{part}{suffix}"), format!("{part_kana}{suffix_kana}"), caps, None);
+        let f = self.push(
+            "H",
+            kinds,
+            ward,
+            format!("{part}{suffix}"),
+            format!("{part_kana}{suffix_kana}"),
+            caps,
+            None,
+        );
         f.departments = vec!["内科".into(), "外科".into(), "整形外科".into()];
         f.pediatric = Some(true);
     }
@@ -257,15 +399,48 @@ impl Generator {
         let (part, part_kana) = self.name_part();
         let (s, sk) = stem(ward);
         let (name, kana) = if self.rng.chance(0.2) {
-            (format!("{s}{part}訪問看護ステーション"), format!("{sk}{part_kana}ホウモンカンゴステーション"))
+            (
+                format!("{s}{part}訪問看護ステーション"),
+                format!("{sk}{part_kana}ホウモンカンゴステーション"),
+            )
         } else {
-            (format!("{part}訪問看護ステーション"), format!("{part_kana}ホウモンカンゴステーション"))
+            (
+                format!("{part}訪問看護ステーション"),
+                format!("{part_kana}ホウモンカンゴステーション"),
+            )
         };
         let mut caps = Vec::new();
-        self.some_caps(&mut caps, &[(C::Around24h, 0.85), (C::EndOfLife, 0.6), (C::PsychiatricNursing, 0.25), (C::Ventilator, 0.3), (C::TubeFeeding, 0.6), (C::Tpn, 0.4), (C::PressureUlcer, 0.7), (C::HomeRehab, 0.4), (C::Palliative, 0.4), (C::Dementia, 0.4), (C::HomeOxygen, 0.5), (C::ForeignLanguage, 0.03)]);
-        let radius = self.rng.chance(0.5).then(|| *self.rng.pick(&[3.0, 5.0, 8.0, 10.0]));
+        self.some_caps(
+            &mut caps,
+            &[
+                (C::Around24h, 0.85),
+                (C::EndOfLife, 0.6),
+                (C::PsychiatricNursing, 0.25),
+                (C::Ventilator, 0.3),
+                (C::TubeFeeding, 0.6),
+                (C::Tpn, 0.4),
+                (C::PressureUlcer, 0.7),
+                (C::HomeRehab, 0.4),
+                (C::Palliative, 0.4),
+                (C::Dementia, 0.4),
+                (C::HomeOxygen, 0.5),
+                (C::ForeignLanguage, 0.03),
+            ],
+        );
+        let radius = self
+            .rng
+            .chance(0.5)
+            .then(|| *self.rng.pick(&[3.0, 5.0, 8.0, 10.0]));
         let pediatric = self.rng.chance(0.08);
-        let f = self.push("N", vec![Kind::VisitingNursing], ward, name, kana, caps, radius);
+        let f = self.push(
+            "N",
+            vec![Kind::VisitingNursing],
+            ward,
+            name,
+            kana,
+            caps,
+            radius,
+        );
         f.pediatric = Some(pediatric);
         self.maybe_service_wards(0.15);
     }
@@ -274,14 +449,31 @@ impl Generator {
         let ward = self.ward();
         let (part, part_kana) = self.name_part();
         let (name, kana) = if self.rng.chance(0.5) {
-            (format!("{part}ケアプランセンター"), format!("{part_kana}ケアプランセンター"))
+            (
+                format!("{part}ケアプランセンター"),
+                format!("{part_kana}ケアプランセンター"),
+            )
         } else {
-            (format!("居宅介護支援事業所{part}"), format!("キョタクカイゴシエンジギョウショ{part_kana}"))
+            (
+                format!("居宅介護支援事業所{part}"),
+                format!("キョタクカイゴシエンジギョウショ{part_kana}"),
+            )
         };
         let mut caps = Vec::new();
         self.some_caps(&mut caps, &[(C::Dementia, 0.3), (C::ForeignLanguage, 0.03)]);
-        let radius = self.rng.chance(0.3).then(|| *self.rng.pick(&[3.0, 5.0, 10.0]));
-        self.push("K", vec![Kind::CareManagement], ward, name, kana, caps, radius);
+        let radius = self
+            .rng
+            .chance(0.3)
+            .then(|| *self.rng.pick(&[3.0, 5.0, 10.0]));
+        self.push(
+            "K",
+            vec![Kind::CareManagement],
+            ward,
+            name,
+            kana,
+            caps,
+            radius,
+        );
         self.maybe_service_wards(0.2);
     }
 
@@ -289,7 +481,15 @@ impl Generator {
         let (s, sk) = stem(ward);
         let name = format!("{s}第{n}地域包括支援センター");
         let kana = format!("{sk}ダイ{n}チイキホウカツシエンセンター");
-        let f = self.push("G", vec![Kind::CommunityCareCenter], ward, name, kana, vec![C::Dementia], None);
+        let f = self.push(
+            "G",
+            vec![Kind::CommunityCareCenter],
+            ward,
+            name,
+            kana,
+            vec![C::Dementia],
+            None,
+        );
         f.service_wards = vec![ward.code];
     }
 
@@ -297,7 +497,15 @@ impl Generator {
         let (s, sk) = stem(ward);
         let name = format!("{s}区在宅医療・介護連携相談支援室");
         let kana = format!("{sk}クザイタクイリョウカイゴレンケイソウダンシエンシツ");
-        let f = self.push("S", vec![Kind::HomeCareSupportOffice], ward, name, kana, vec![C::CollaborationHub], None);
+        let f = self.push(
+            "S",
+            vec![Kind::HomeCareSupportOffice],
+            ward,
+            name,
+            kana,
+            vec![C::CollaborationHub],
+            None,
+        );
         f.service_wards = vec![ward.code];
     }
 
@@ -306,7 +514,15 @@ impl Generator {
         let (part, part_kana) = self.name_part();
         let mut caps = Vec::new();
         self.some_caps(&mut caps, &[(C::HomeDental, 0.3)]);
-        let f = self.push("D", vec![Kind::DentalClinic], ward, format!("{part}歯科医院"), format!("{part_kana}シカイイン"), caps, None);
+        let f = self.push(
+            "D",
+            vec![Kind::DentalClinic],
+            ward,
+            format!("{part}歯科医院"),
+            format!("{part_kana}シカイイン"),
+            caps,
+            None,
+        );
         f.departments = vec!["歯科".into()];
     }
 
@@ -314,8 +530,19 @@ impl Generator {
         let ward = self.ward();
         let (part, part_kana) = self.name_part();
         let mut caps = Vec::new();
-        self.some_caps(&mut caps, &[(C::HomePharmacy, 0.4), (C::Around24h, 0.15), (C::Tpn, 0.05)]);
-        self.push("P", vec![Kind::Pharmacy], ward, format!("{part}薬局"), format!("{part_kana}ヤッキョク"), caps, None);
+        self.some_caps(
+            &mut caps,
+            &[(C::HomePharmacy, 0.4), (C::Around24h, 0.15), (C::Tpn, 0.05)],
+        );
+        self.push(
+            "P",
+            vec![Kind::Pharmacy],
+            ward,
+            format!("{part}薬局"),
+            format!("{part_kana}ヤッキョク"),
+            caps,
+            None,
+        );
     }
 }
 
@@ -333,7 +560,11 @@ pub const MIX: [(Kind, usize); 8] = [
 
 /// Generates the demo facilities for `seed`, scaled by `scale` (1.0 = Osaka City).
 pub fn generate(seed: u64, scale: f64) -> Vec<Facility> {
-    let mut g = Generator { rng: Rng::new(seed), out: Vec::new(), locator: WardLocator::default() };
+    let mut g = Generator {
+        rng: Rng::new(seed),
+        out: Vec::new(),
+        locator: WardLocator::default(),
+    };
     let n = |k: usize| ((k as f64) * scale).round() as usize;
     for (kind, count) in MIX {
         match kind {
@@ -346,7 +577,11 @@ pub fn generate(seed: u64, scale: f64) -> Vec<Facility> {
                 let mut per_ward = vec![2usize; WARDS.len()];
                 let mut by_pop: Vec<usize> = (0..WARDS.len()).collect();
                 by_pop.sort_by(|a, b| WARD_POPULATION[*b].total_cmp(&WARD_POPULATION[*a]));
-                for i in by_pop.iter().cycle().take(n(count).saturating_sub(2 * WARDS.len())) {
+                for i in by_pop
+                    .iter()
+                    .cycle()
+                    .take(n(count).saturating_sub(2 * WARDS.len()))
+                {
                     per_ward[*i] += 1;
                 }
                 for (w, k) in WARDS.iter().zip(per_ward) {

@@ -60,8 +60,10 @@ mod tests {
         for _ in 0..1000 {
             assert_eq!(a.next_u64(), b.next_u64());
             let u = a.unit();
+            assert_eq!(u, b.unit());
             assert!((0.0..1.0).contains(&u));
             assert!(a.below(3) < 3);
+            b.below(3);
         }
         // Weighted draws follow their weights roughly.
         let mut r = Rng::new(1);

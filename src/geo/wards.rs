@@ -46,7 +46,9 @@ mod tests {
             assert_eq!(loc.locate(w.representative_point()).unwrap().code, w.code);
         }
         // Kyoto is not in Osaka City.
-        assert!(loc.locate(LatLon::new(35.0116, 135.7681).unwrap()).is_none());
+        assert!(loc
+            .locate(LatLon::new(35.0116, 135.7681).unwrap())
+            .is_none());
         // Near 新大阪 (淀川区).
         let p = LatLon::new(34.7334, 135.5001).unwrap();
         assert_eq!(loc.locate(p).unwrap().code, WardCode(27123));

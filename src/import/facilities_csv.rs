@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::fs::File;
-use std::io::{BufReader, Write};
+use std::io::Write;
 use std::path::Path;
 
 use super::{ImportError, ImportErrors};
@@ -14,28 +14,68 @@ use crate::model::{
 
 /// `(name, required, meaning)` of every column, in the order the writer uses.
 pub const COLUMNS: &[(&str, bool, &str)] = &[
-    ("id", true, "stable id: 医療機関コード, 事業所番号 or a dataset-local code"),
+    (
+        "id",
+        true,
+        "stable id: 医療機関コード, 事業所番号 or a dataset-local code",
+    ),
     ("name", true, "facility name"),
-    ("name_kana", false, "reading of the name (katakana or hiragana)"),
-    ("kinds", true, "one or more kinds, `;`-separated (code, label or synonym)"),
+    (
+        "name_kana",
+        false,
+        "reading of the name (katakana or hiragana)",
+    ),
+    (
+        "kinds",
+        true,
+        "one or more kinds, `;`-separated (code, label or synonym)",
+    ),
     ("postal_code", false, "7 digits, with or without hyphen"),
     ("address", true, "address as written"),
     ("lat", true, "latitude, WGS84 decimal degrees"),
     ("lon", true, "longitude, WGS84 decimal degrees"),
-    ("ward_code", false, "JIS code 27102–27128; empty = located from lat/lon"),
+    (
+        "ward_code",
+        false,
+        "JIS code 27102–27128; empty = located from lat/lon",
+    ),
     ("phone", false, "phone number"),
     ("fax", false, "fax number"),
     ("url", false, "web site (http/https)"),
-    ("capabilities", false, "`;`-separated capability codes or labels"),
-    ("wheelchair", false, "車いすでの利用可: true/false (yes/no, 1/0, ○/×); empty = unknown"),
-    ("pediatric", false, "小児の受け入れ可: true/false; empty = unknown"),
-    ("service_radius_km", false, "declared home-visit radius in km (0–50)"),
-    ("service_wards", false, "declared service area: `;`-separated ward codes or names"),
+    (
+        "capabilities",
+        false,
+        "`;`-separated capability codes or labels",
+    ),
+    (
+        "wheelchair",
+        false,
+        "車いすでの利用可: true/false (yes/no, 1/0, ○/×); empty = unknown",
+    ),
+    (
+        "pediatric",
+        false,
+        "小児の受け入れ可: true/false; empty = unknown",
+    ),
+    (
+        "service_radius_km",
+        false,
+        "declared home-visit radius in km (0–50)",
+    ),
+    (
+        "service_wards",
+        false,
+        "declared service area: `;`-separated ward codes or names",
+    ),
     ("departments", false, "`;`-separated 診療科"),
     ("notes", false, "free text"),
     ("accepting_new", false, "yes / no / unknown"),
     ("updated_at", false, "date of the information, YYYY-MM-DD"),
-    ("sources", false, "`;`-separated sources; `name:field,field` limits one to fields"),
+    (
+        "sources",
+        false,
+        "`;`-separated sources; `name:field,field` limits one to fields",
+    ),
 ];
 
 const MAX_RADIUS_KM: f64 = 50.0;
@@ -132,7 +172,10 @@ impl<'a> Row<'a> {
         match Ward::parse(v) {
             Some(w) => Some(w.code),
             None => {
-                self.error(name, format!("'{v}' is not an Osaka City ward (27102–27128 or a ward name)"));
+                self.error(
+                    name,
+                    format!("'{v}' is not an Osaka City ward (27102–27128 or a ward name)"),
+                );
                 None
             }
         }
@@ -168,7 +211,11 @@ impl<'a> Row<'a> {
             (Some(lat), Some(lon)) => match LatLon::new(lat, lon) {
                 Ok(p) => Some(p),
                 Err(e) => {
-                    let col = if e.to_string().starts_with("latitude") { "lat" } else { "lon" };
+                    let col = if e.to_string().starts_with("latitude") {
+                        "lat"
+                    } else {
+                        "lon"
+                    };
                     self.error(col, format!("bad coordinate: {e}"));
                     None
                 }
@@ -198,7 +245,9 @@ impl<'a> Row<'a> {
                 _ => {
                     self.error(
                         "service_radius_km",
-                        format!("'{radius_raw}' is not a radius in km between 0 and {MAX_RADIUS_KM}"),
+                        format!(
+                            "'{radius_raw}' is not a radius in km between 0 and {MAX_RADIUS_KM}"
+                        ),
                     );
                     None
                 }
@@ -206,13 +255,19 @@ impl<'a> Row<'a> {
         };
 
         let postal_raw = self.get("postal_code");
-        let postal_digits: String = postal_raw.chars().filter(|c| *c != '-' && *c != '〒').collect();
+        let postal_digits: String = postal_raw
+            .chars()
+            .filter(|c| *c != '-' && *c != '〒')
+            .collect();
         let postal_code = if postal_raw.is_empty() {
             None
         } else if postal_digits.len() == 7 && postal_digits.bytes().all(|b| b.is_ascii_digit()) {
             Some(postal_digits)
         } else {
-            self.error("postal_code", format!("'{postal_raw}' is not a 7-digit postal code"));
+            self.error(
+                "postal_code",
+                format!("'{postal_raw}' is not a 7-digit postal code"),
+            );
             None
         };
 
@@ -225,13 +280,19 @@ impl<'a> Row<'a> {
 
         let accepting_raw = self.get("accepting_new");
         let accepting_new = Accepting::parse(accepting_raw).unwrap_or_else(|| {
-            self.error("accepting_new", format!("'{accepting_raw}' must be yes, no or unknown"));
+            self.error(
+                "accepting_new",
+                format!("'{accepting_raw}' must be yes, no or unknown"),
+            );
             Accepting::Unknown
         });
 
         let updated_raw = self.get("updated_at");
         if !updated_raw.is_empty() && !valid_date(updated_raw) {
-            self.error("updated_at", format!("'{updated_raw}' is not a date YYYY-MM-DD"));
+            self.error(
+                "updated_at",
+                format!("'{updated_raw}' is not a date YYYY-MM-DD"),
+            );
         }
 
         let sources = list(self.get("sources"))
@@ -240,7 +301,10 @@ impl<'a> Row<'a> {
                     source: source.trim().to_string(),
                     fields: fields.split(',').map(|f| f.trim().to_string()).collect(),
                 },
-                None => ValueSource { source: s.to_string(), fields: vec![] },
+                None => ValueSource {
+                    source: s.to_string(),
+                    fields: vec![],
+                },
             })
             .collect::<Vec<_>>();
         for f in sources.iter().flat_map(|s| &s.fields) {
@@ -284,75 +348,60 @@ impl<'a> Row<'a> {
 /// Reads and validates a facility CSV. Every bad row and field is reported, with file,
 /// line and column; nothing is returned unless the whole file is clean.
 pub fn read_facilities(path: &Path) -> Result<Vec<Facility>, ImportErrors> {
-    let file = File::open(path)
-        .map_err(|e| ImportError::file(path, format!("cannot open: {e}")))?;
+    let bytes =
+        std::fs::read(path).map_err(|e| ImportError::file(path, format!("cannot open: {e}")))?;
+    let text = decode_utf8(path, &bytes)?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(BufReader::new(file));
+        .from_reader(text.as_bytes());
     let locator = WardLocator::default();
     let mut errors = Vec::new();
     let mut facilities: Vec<Facility> = Vec::new();
     let mut seen: HashMap<String, u64> = HashMap::new();
     let mut columns: HashMap<&'static str, usize> = HashMap::new();
-    let mut header_len = 0;
+    let mut header: Vec<String> = Vec::new();
+    let lines = LineIndex::new(text);
 
-    let mut record = csv::ByteRecord::new();
+    let mut record = csv::StringRecord::new();
     let mut first = true;
     loop {
-        match reader.read_byte_record(&mut record) {
+        match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                let line = e.position().map(|p| p.line());
-                errors.push(ImportError { file: path.into(), line, column: None, reason: format!("malformed CSV: {e}") });
+                let line = e.position().map(|p| lines.line_at(p.byte()));
+                errors.push(ImportError {
+                    file: path.into(),
+                    line,
+                    column: None,
+                    reason: format!("malformed CSV: {e}"),
+                });
                 break;
             }
         }
-        let pos = record.position().cloned().unwrap_or_else(csv::Position::new);
-        let line = pos.line();
-        // Decode every field, naming the byte offset of bad UTF-8 (e.g. a Shift_JIS export).
-        let mut fields = Vec::with_capacity(record.len());
-        let mut bad = false;
-        for (i, raw) in record.iter().enumerate() {
-            match std::str::from_utf8(raw) {
-                Ok(s) => fields.push(s),
-                Err(e) => {
-                    bad = true;
-                    errors.push(ImportError {
-                        file: path.into(),
-                        line: Some(line),
-                        column: Some((i + 1, String::new())),
-                        reason: format!(
-                            "not valid UTF-8 (byte offset {} in the file); save the file as UTF-8",
-                            pos.byte() as usize + e.valid_up_to()
-                        ),
-                    });
-                    break;
-                }
-            }
-        }
-        if bad {
-            if first {
-                break;
-            }
-            continue;
-        }
+        let line = lines.line_at(record.position().map_or(0, |p| p.byte()));
+        let fields: Vec<&str> = record.iter().collect();
         if first {
             first = false;
-            header_len = fields.len();
-            for (i, h) in fields.iter().enumerate() {
-                let h = h.trim_start_matches('\u{feff}').trim();
-                match COLUMNS.iter().find(|(c, ..)| *c == h) {
+            header = fields.iter().map(|h| h.trim().to_string()).collect();
+            for (i, h) in header.iter().enumerate() {
+                match COLUMNS.iter().find(|(c, ..)| c == h) {
                     Some((c, ..)) => {
                         if columns.insert(c, i).is_some() {
-                            errors.push(ImportError { file: path.into(), line: Some(1), column: Some((i + 1, h.into())), reason: format!("column '{h}' appears twice") });
+                            errors.push(ImportError {
+                                file: path.into(),
+                                line: Some(line),
+                                column: Some((i + 1, h.clone())),
+                                reason: format!("column '{h}' appears twice"),
+                            });
                         }
                     }
                     None => errors.push(ImportError {
                         file: path.into(),
-                        line: Some(1),
-                        column: Some((i + 1, h.to_string())),
+                        line: Some(line),
+                        column: Some((i + 1, h.clone())),
                         reason: format!(
                             "unknown column '{h}'; valid columns: {}",
                             COLUMNS.iter().map(|c| c.0).collect::<Vec<_>>().join(", ")
@@ -362,7 +411,12 @@ pub fn read_facilities(path: &Path) -> Result<Vec<Facility>, ImportErrors> {
             }
             for (c, required, _) in COLUMNS {
                 if *required && !columns.contains_key(c) {
-                    errors.push(ImportError { file: path.into(), line: Some(1), column: None, reason: format!("required column '{c}' is missing") });
+                    errors.push(ImportError {
+                        file: path.into(),
+                        line: Some(line),
+                        column: None,
+                        reason: format!("required column '{c}' is missing"),
+                    });
                 }
             }
             if !errors.is_empty() {
@@ -370,16 +424,26 @@ pub fn read_facilities(path: &Path) -> Result<Vec<Facility>, ImportErrors> {
             }
             continue;
         }
-        if fields.len() != header_len {
+        if fields.len() != header.len() {
             errors.push(ImportError {
                 file: path.into(),
                 line: Some(line),
                 column: None,
-                reason: format!("row has {} fields, the header has {header_len}", fields.len()),
+                reason: format!(
+                    "row has {} fields, the header has {}",
+                    fields.len(),
+                    header.len()
+                ),
             });
             continue;
         }
-        let row = Row { fields, columns: &columns, file: path, line, errors: Vec::new() };
+        let row = Row {
+            fields,
+            columns: &columns,
+            file: path,
+            line,
+            errors: Vec::new(),
+        };
         match row.into_facility(&locator) {
             Ok(f) => {
                 if let Some(prev) = seen.insert(f.id.0.clone(), line) {
@@ -404,6 +468,48 @@ pub fn read_facilities(path: &Path) -> Result<Vec<Facility>, ImportErrors> {
     } else {
         Err(ImportErrors(errors))
     }
+}
+
+/// Byte offsets of line starts, to turn a byte position into a 1-based line number (the
+/// csv crate's own line count is off by one on CRLF files).
+struct LineIndex(Vec<usize>);
+
+impl LineIndex {
+    fn new(text: &str) -> Self {
+        Self(
+            std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect(),
+        )
+    }
+
+    fn line_at(&self, byte: u64) -> u64 {
+        let byte = byte as usize;
+        // A record that starts on the '\n' of a CRLF belongs to the next line.
+        self.0.partition_point(|&start| start <= byte + 1) as u64
+    }
+}
+
+/// The whole file must be UTF-8; the error names line, column and byte offset of the first
+/// bad byte (typically a Shift_JIS export from Excel).
+fn decode_utf8<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, ImportError> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let at = e.valid_up_to();
+        let before = &bytes[..at];
+        let line_start = before
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |i| i + 1);
+        let column = before[line_start..].iter().filter(|b| **b == b',').count() + 1;
+        ImportError {
+            file: path.to_path_buf(),
+            line: Some(before.iter().filter(|b| **b == b'\n').count() as u64 + 1),
+            column: Some((column, String::new())),
+            reason: format!(
+                "not valid UTF-8 at byte offset {at}; save the file as UTF-8 (CSV UTF-8 in Excel)"
+            ),
+        }
+    })
 }
 
 fn bool_cell(b: Option<bool>) -> &'static str {
@@ -433,14 +539,25 @@ pub fn write_facilities(path: &Path, facilities: &[Facility]) -> std::io::Result
             f.phone.clone().unwrap_or_default(),
             f.fax.clone().unwrap_or_default(),
             f.url.clone().unwrap_or_default(),
-            join(f.capabilities.iter().map(|c| c.code().to_string()).collect()),
+            join(
+                f.capabilities
+                    .iter()
+                    .map(|c| c.code().to_string())
+                    .collect(),
+            ),
             bool_cell(f.wheelchair).into(),
             bool_cell(f.pediatric).into(),
-            f.service_radius_km.map(|r| r.to_string()).unwrap_or_default(),
+            f.service_radius_km
+                .map(|r| r.to_string())
+                .unwrap_or_default(),
             join(f.service_wards.iter().map(|w| w.to_string()).collect()),
             join(f.departments.clone()),
             f.notes.clone(),
-            if f.accepting_new == Accepting::Unknown { String::new() } else { f.accepting_new.code().into() },
+            if f.accepting_new == Accepting::Unknown {
+                String::new()
+            } else {
+                f.accepting_new.code().into()
+            },
             f.updated_at.clone().unwrap_or_default(),
             join(
                 f.sources

@@ -16,13 +16,22 @@ pub enum BuildError {
     #[error("{0}")]
     Import(#[from] ImportErrors),
     #[error("cannot write {path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("text index failed in {path}: {source}")]
-    Text { path: PathBuf, source: tantivy::TantivyError },
+    Text {
+        path: PathBuf,
+        source: tantivy::TantivyError,
+    },
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> BuildError + '_ {
-    move |source| BuildError::Io { path: path.to_path_buf(), source }
+    move |source| BuildError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
 }
 
 #[derive(Debug)]
@@ -40,12 +49,22 @@ impl std::fmt::Display for BuildSummary {
         for (path, rows) in &self.rows_read {
             writeln!(f, "read {rows} rows from {}", path.display())?;
         }
-        writeln!(f, "indexed {} facilities into {} in {:.2}s", self.facilities, self.index_dir.display(), self.seconds)?;
+        writeln!(
+            f,
+            "indexed {} facilities into {} in {:.2}s",
+            self.facilities,
+            self.index_dir.display(),
+            self.seconds
+        )?;
         for (kind, n) in &self.by_kind {
             writeln!(f, "  {n:>6}  {}", kind.label())?;
         }
         if self.without_ward > 0 {
-            writeln!(f, "  {} facilities lie outside Osaka City's wards", self.without_ward)?;
+            writeln!(
+                f,
+                "  {} facilities lie outside Osaka City's wards",
+                self.without_ward
+            )?;
         }
         Ok(())
     }
@@ -58,12 +77,18 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<(), BuildError> {
 }
 
 /// Builds `index_root/name` from the dataset in `dataset_dir`.
-pub fn build_index(dataset_dir: &Path, index_root: &Path, name: &str) -> Result<BuildSummary, BuildError> {
+pub fn build_index(
+    dataset_dir: &Path,
+    index_root: &Path,
+    name: &str,
+) -> Result<BuildSummary, BuildError> {
     let started = Instant::now();
     let dataset = load_dataset(dataset_dir)?;
 
     fs::create_dir_all(index_root).map_err(io(index_root))?;
-    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
     let generation = format!(".{name}.{}-{}", nanos.as_nanos(), std::process::id());
     let gen_dir = index_root.join(&generation);
     fs::create_dir(&gen_dir).map_err(io(&gen_dir))?;
@@ -73,15 +98,20 @@ pub fn build_index(dataset_dir: &Path, index_root: &Path, name: &str) -> Result<
         write_file(&gen_dir.join(FACILITIES_FILE), &json)?;
         let text_dir = gen_dir.join(TEXT_DIR);
         fs::create_dir(&text_dir).map_err(io(&text_dir))?;
-        TextIndex::create(&text_dir, &dataset.facilities)
-            .map_err(|source| BuildError::Text { path: text_dir.clone(), source })?;
+        TextIndex::create(&text_dir, &dataset.facilities).map_err(|source| BuildError::Text {
+            path: text_dir.clone(),
+            source,
+        })?;
         let meta = IndexMeta {
             format_version: FORMAT_VERSION,
             dataset: dataset_dir.display().to_string(),
             facility_count: dataset.facilities.len(),
             built_at: nanos.as_secs(),
         };
-        write_file(&gen_dir.join(META_FILE), &serde_json::to_vec_pretty(&meta).expect("meta serializes"))
+        write_file(
+            &gen_dir.join(META_FILE),
+            &serde_json::to_vec_pretty(&meta).expect("meta serializes"),
+        )
     })();
     if let Err(e) = written {
         let _ = fs::remove_dir_all(&gen_dir);
@@ -95,7 +125,12 @@ pub fn build_index(dataset_dir: &Path, index_root: &Path, name: &str) -> Result<
 
     let mut by_kind: Vec<(Kind, usize)> = Kind::ALL
         .iter()
-        .map(|k| (*k, dataset.facilities.iter().filter(|f| f.has_kind(*k)).count()))
+        .map(|k| {
+            (
+                *k,
+                dataset.facilities.iter().filter(|f| f.has_kind(*k)).count(),
+            )
+        })
         .filter(|(_, n)| *n > 0)
         .collect();
     by_kind.sort_by_key(|(k, _)| *k);
@@ -104,7 +139,11 @@ pub fn build_index(dataset_dir: &Path, index_root: &Path, name: &str) -> Result<
         rows_read: dataset.rows_read,
         facilities: dataset.facilities.len(),
         by_kind,
-        without_ward: dataset.facilities.iter().filter(|f| f.ward_code.is_none()).count(),
+        without_ward: dataset
+            .facilities
+            .iter()
+            .filter(|f| f.ward_code.is_none())
+            .count(),
         seconds: started.elapsed().as_secs_f64(),
     })
 }
@@ -126,10 +165,14 @@ fn swap_link(index_root: &Path, name: &str, generation: &str) -> Result<(), Buil
 /// Keeps the new generation and the one it replaced (a running server may still read it).
 fn remove_old_generations(index_root: &Path, name: &str, current: &str, previous: Option<&Path>) {
     let prefix = format!(".{name}.");
-    let Ok(entries) = fs::read_dir(index_root) else { return };
+    let Ok(entries) = fs::read_dir(index_root) else {
+        return;
+    };
     for entry in entries.flatten() {
         let file_name = entry.file_name();
-        let Some(s) = file_name.to_str() else { continue };
+        let Some(s) = file_name.to_str() else {
+            continue;
+        };
         let is_generation = s.starts_with(&prefix) && !s.contains(".link-");
         let keep = s == current || previous.is_some_and(|p| p == Path::new(s));
         if is_generation && !keep {

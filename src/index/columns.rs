@@ -84,7 +84,11 @@ impl Columns {
             .iter()
             .enumerate()
             .map(|(i, f)| {
-                let reading = if f.name_kana.is_empty() { &f.name } else { &f.name_kana };
+                let reading = if f.name_kana.is_empty() {
+                    &f.name
+                } else {
+                    &f.name_kana
+                };
                 (kana_sort_key(reading), i as u32)
             })
             .collect();

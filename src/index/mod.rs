@@ -39,7 +39,10 @@ pub enum OpenError {
     #[error("no index at {path}: build it with `zaitaku index` first")]
     Missing { path: PathBuf },
     #[error("cannot read {path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{path} is corrupt: {reason}")]
     Corrupt { path: PathBuf, reason: String },
     #[error("{path} was built by an incompatible version (format {found}, expected {FORMAT_VERSION}); rebuild it with `zaitaku index`")]
@@ -61,17 +64,22 @@ impl SearchIndex {
     pub fn open(dir: &Path) -> Result<Self, OpenError> {
         let meta_path = dir.join(META_FILE);
         if !meta_path.exists() {
-            return Err(OpenError::Missing { path: dir.to_path_buf() });
+            return Err(OpenError::Missing {
+                path: dir.to_path_buf(),
+            });
         }
         let read = |p: PathBuf| fs::read(&p).map_err(|source| OpenError::Io { path: p, source });
         let corrupt = |p: &Path, e: &dyn std::fmt::Display| OpenError::Corrupt {
             path: p.to_path_buf(),
             reason: e.to_string(),
         };
-        let meta: IndexMeta =
-            serde_json::from_slice(&read(meta_path.clone())?).map_err(|e| corrupt(&meta_path, &e))?;
+        let meta: IndexMeta = serde_json::from_slice(&read(meta_path.clone())?)
+            .map_err(|e| corrupt(&meta_path, &e))?;
         if meta.format_version != FORMAT_VERSION {
-            return Err(OpenError::Version { path: dir.to_path_buf(), found: meta.format_version });
+            return Err(OpenError::Version {
+                path: dir.to_path_buf(),
+                found: meta.format_version,
+            });
         }
         let fac_path = dir.join(FACILITIES_FILE);
         let facilities: Vec<Facility> =
@@ -84,9 +92,17 @@ impl SearchIndex {
         Ok(Self::from_parts(meta, dir.to_path_buf(), facilities, text))
     }
 
-    fn from_parts(meta: IndexMeta, dir: PathBuf, facilities: Vec<Facility>, text: TextIndex) -> Self {
+    fn from_parts(
+        meta: IndexMeta,
+        dir: PathBuf,
+        facilities: Vec<Facility>,
+        text: TextIndex,
+    ) -> Self {
         let points = PointIndex::new(
-            facilities.iter().enumerate().map(|(i, f)| (i as u32, f.location)),
+            facilities
+                .iter()
+                .enumerate()
+                .map(|(i, f)| (i as u32, f.location)),
         );
         let columns = Columns::new(&facilities);
         Self {

@@ -8,11 +8,12 @@ use std::path::Path;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
-use tantivy::schema::{
-    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST,
-};
+use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST};
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{DocId, Index, IndexReader, ReloadPolicy, Score, SegmentOrdinal, SegmentReader, TantivyDocument, Term};
+use tantivy::{
+    DocId, Index, IndexReader, ReloadPolicy, Score, SegmentOrdinal, SegmentReader, TantivyDocument,
+    Term,
+};
 
 use crate::model::{Facility, Ward};
 use crate::text::{tokenize, BigramTokenizer, Gram, BIGRAM, UNIGRAM};
@@ -28,7 +29,13 @@ pub enum TextField {
 }
 
 impl TextField {
-    pub const ALL: [TextField; 5] = [Self::Name, Self::Kana, Self::Tags, Self::Address, Self::Notes];
+    pub const ALL: [TextField; 5] = [
+        Self::Name,
+        Self::Kana,
+        Self::Tags,
+        Self::Address,
+        Self::Notes,
+    ];
 
     fn schema_name(self) -> &'static str {
         match self {
@@ -129,8 +136,14 @@ fn schema() -> (Schema, Fields) {
 
 fn register_tokenizers(index: &Index) {
     let t = index.tokenizers();
-    t.register(BIGRAM, TextAnalyzer::from(BigramTokenizer::new(Gram::Bigram)));
-    t.register(UNIGRAM, TextAnalyzer::from(BigramTokenizer::new(Gram::Unigram)));
+    t.register(
+        BIGRAM,
+        TextAnalyzer::from(BigramTokenizer::new(Gram::Bigram)),
+    );
+    t.register(
+        UNIGRAM,
+        TextAnalyzer::from(BigramTokenizer::new(Gram::Unigram)),
+    );
 }
 
 /// One search term: its bigram tokens, or a single character.
@@ -148,14 +161,22 @@ fn term_query(fields: &Fields, term: &str) -> Option<Box<dyn Query>> {
         .iter()
         .zip(fields.text)
         .map(|(tf, field)| {
-            let terms: Vec<Term> =
-                tokens.iter().map(|t| Term::from_field_text(field, &t.text)).collect();
+            let terms: Vec<Term> = tokens
+                .iter()
+                .map(|t| Term::from_field_text(field, &t.text))
+                .collect();
             let q: Box<dyn Query> = if terms.len() == 1 {
-                Box::new(TermQuery::new(terms[0].clone(), IndexRecordOption::WithFreqs))
+                Box::new(TermQuery::new(
+                    terms[0].clone(),
+                    IndexRecordOption::WithFreqs,
+                ))
             } else {
                 Box::new(PhraseQuery::new(terms))
             };
-            (Occur::Should, Box::new(BoostQuery::new(q, tf.boost())) as Box<dyn Query>)
+            (
+                Occur::Should,
+                Box::new(BoostQuery::new(q, tf.boost())) as Box<dyn Query>,
+            )
         })
         .collect();
     Some(Box::new(BooleanQuery::new(per_field)))
@@ -187,7 +208,10 @@ impl TextIndex {
         let index = Index::open_in_dir(dir)?;
         register_tokenizers(&index);
         let (_, fields) = schema();
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
         Ok(Self { reader, fields })
     }
 
@@ -225,7 +249,11 @@ impl Collector for AllScored {
     type Fruit = Vec<(u32, Score)>;
     type Child = AllScoredSegment;
 
-    fn for_segment(&self, _: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<AllScoredSegment> {
+    fn for_segment(
+        &self,
+        _: SegmentOrdinal,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<AllScoredSegment> {
         Ok(AllScoredSegment {
             ord: segment.fast_fields().u64("ord")?,
             hits: Vec::new(),
@@ -259,13 +287,21 @@ impl SegmentCollector for AllScoredSegment {
 pub fn matched_fields(f: &Facility, text: &str) -> Vec<&'static str> {
     let terms: Vec<String> = crate::text::normalize(text)
         .split_whitespace()
-        .map(|t| tokenize(t, Gram::Unigram).into_iter().map(|t| t.text).collect::<String>())
+        .map(|t| {
+            tokenize(t, Gram::Unigram)
+                .into_iter()
+                .map(|t| t.text)
+                .collect::<String>()
+        })
         .filter(|t| !t.is_empty())
         .collect();
     TextField::ALL
         .iter()
         .filter(|tf| {
-            let hay: String = tokenize(&tf.text_of(f), Gram::Unigram).into_iter().map(|t| t.text).collect();
+            let hay: String = tokenize(&tf.text_of(f), Gram::Unigram)
+                .into_iter()
+                .map(|t| t.text)
+                .collect();
             terms.iter().any(|t| hay.contains(t.as_str()))
         })
         .map(|tf| tf.label())

@@ -137,7 +137,9 @@ impl Facility {
         let default = self
             .visiting_kinds()
             .map(|k| k.info().default_radius_km)
-            .fold(None, |acc: Option<f64>, r| Some(acc.map_or(r, |a| a.max(r))))?;
+            .fold(None, |acc: Option<f64>, r| {
+                Some(acc.map_or(r, |a| a.max(r)))
+            })?;
         let (declared, defaulted) = match self.service_radius_km {
             Some(r) => (r, false),
             None => (default, true),
@@ -191,14 +193,20 @@ pub(crate) mod tests {
             notes: String::new(),
             accepting_new: Accepting::Unknown,
             updated_at: None,
-            sources: vec![ValueSource { source: "test".into(), fields: vec![] }],
+            sources: vec![ValueSource {
+                source: "test".into(),
+                fields: vec![],
+            }],
         }
     }
 
     #[test]
     fn clinic_without_home_visits_does_not_visit() {
         assert_eq!(sample(&[Kind::Clinic], &[]).reach(), None);
-        assert_eq!(sample(&[Kind::Pharmacy], &[Capability::Around24h]).reach(), None);
+        assert_eq!(
+            sample(&[Kind::Pharmacy], &[Capability::Around24h]).reach(),
+            None
+        );
     }
 
     #[test]
@@ -206,7 +214,10 @@ pub(crate) mod tests {
         let mut clinic = sample(&[Kind::Clinic], &[Capability::HomeVisit]);
         clinic.service_radius_km = Some(25.0);
         let r = clinic.reach().unwrap();
-        assert_eq!((r.radius_km, r.capped_by_law, r.defaulted), (16.0, true, false));
+        assert_eq!(
+            (r.radius_km, r.capped_by_law, r.defaulted),
+            (16.0, true, false)
+        );
 
         let mut nursing = sample(&[Kind::VisitingNursing], &[]);
         assert_eq!(nursing.reach().unwrap().radius_km, 10.0);
@@ -214,14 +225,20 @@ pub(crate) mod tests {
         assert_eq!(nursing.reach().unwrap().radius_km, 25.0);
 
         // A hospital that also runs 訪問看護 reaches as far as its widest visiting kind.
-        let both = sample(&[Kind::Hospital, Kind::VisitingNursing], &[Capability::HouseCall]);
+        let both = sample(
+            &[Kind::Hospital, Kind::VisitingNursing],
+            &[Capability::HouseCall],
+        );
         assert_eq!(both.reach().unwrap().radius_km, 16.0);
     }
 
     #[test]
     fn source_of_prefers_field_specific_source() {
         let mut f = sample(&[Kind::Clinic], &[]);
-        f.sources.push(ValueSource { source: "ward-survey".into(), fields: vec!["capabilities".into()] });
+        f.sources.push(ValueSource {
+            source: "ward-survey".into(),
+            fields: vec!["capabilities".into()],
+        });
         assert_eq!(f.source_of("capabilities"), Some("ward-survey"));
         assert_eq!(f.source_of("address"), Some("test"));
     }

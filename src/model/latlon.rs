@@ -75,10 +75,22 @@ mod tests {
 
     #[test]
     fn rejects_swapped_zero_and_garbage() {
-        assert_eq!(LatLon::parse("135.5,34.7"), Err(LatLonError::LatOutOfRange(135.5)));
-        assert_eq!(LatLon::parse("0.0,0.0"), Err(LatLonError::LatOutOfRange(0.0)));
-        assert_eq!(LatLon::parse("34.7"), Err(LatLonError::Shape("34.7".into())));
-        assert_eq!(LatLon::parse("34.7,abc"), Err(LatLonError::NotANumber("abc".into())));
+        assert_eq!(
+            LatLon::parse("135.5,34.7"),
+            Err(LatLonError::LatOutOfRange(135.5))
+        );
+        assert_eq!(
+            LatLon::parse("0.0,0.0"),
+            Err(LatLonError::LatOutOfRange(0.0))
+        );
+        assert_eq!(
+            LatLon::parse("34.7"),
+            Err(LatLonError::Shape("34.7".into()))
+        );
+        assert_eq!(
+            LatLon::parse("34.7,abc"),
+            Err(LatLonError::NotANumber("abc".into()))
+        );
         assert!(LatLon::new(f64::NAN, 135.0).is_err());
         assert!(LatLon::new(34.0, 200.0).is_err());
     }

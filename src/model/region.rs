@@ -60,7 +60,9 @@ impl KihonArea {
     pub fn parse(s: &str) -> Option<Self> {
         let s = s.trim();
         let s = s.strip_suffix("基本保健医療圏").unwrap_or(s);
-        Self::ALL.into_iter().find(|a| a.code() == s || a.label() == s)
+        Self::ALL
+            .into_iter()
+            .find(|a| a.code() == s || a.label() == s)
     }
 }
 
@@ -92,30 +94,150 @@ macro_rules! ward {
 
 /// The 24 wards in JIS code order.
 pub static WARDS: [Ward; 24] = [
-    ward!(27102, "都島区", "みやこじまく", North, 34.7119, 135.5272, 6.08),
+    ward!(
+        27102,
+        "都島区",
+        "みやこじまく",
+        North,
+        34.7119,
+        135.5272,
+        6.08
+    ),
     ward!(27103, "福島区", "ふくしまく", West, 34.6939, 135.4753, 4.67),
-    ward!(27104, "此花区", "このはなく", West, 34.6680, 135.4201, 19.30),
+    ward!(
+        27104,
+        "此花区",
+        "このはなく",
+        West,
+        34.6680,
+        135.4201,
+        19.30
+    ),
     ward!(27106, "西区", "にしく", West, 34.6778, 135.4838, 5.21),
     ward!(27107, "港区", "みなとく", West, 34.6603, 135.4508, 7.86),
-    ward!(27108, "大正区", "たいしょうく", West, 34.6441, 135.4663, 9.43),
-    ward!(27109, "天王寺区", "てんのうじく", East, 34.6599, 135.5204, 4.84),
+    ward!(
+        27108,
+        "大正区",
+        "たいしょうく",
+        West,
+        34.6441,
+        135.4663,
+        9.43
+    ),
+    ward!(
+        27109,
+        "天王寺区",
+        "てんのうじく",
+        East,
+        34.6599,
+        135.5204,
+        4.84
+    ),
     ward!(27111, "浪速区", "なにわく", East, 34.6596, 135.4954, 4.39),
-    ward!(27113, "西淀川区", "にしよどがわく", West, 34.7039, 135.4412, 14.21),
-    ward!(27114, "東淀川区", "ひがしよどがわく", North, 34.7433, 135.5308, 13.27),
-    ward!(27115, "東成区", "ひがしなりく", East, 34.6731, 135.5469, 4.54),
+    ward!(
+        27113,
+        "西淀川区",
+        "にしよどがわく",
+        West,
+        34.7039,
+        135.4412,
+        14.21
+    ),
+    ward!(
+        27114,
+        "東淀川区",
+        "ひがしよどがわく",
+        North,
+        34.7433,
+        135.5308,
+        13.27
+    ),
+    ward!(
+        27115,
+        "東成区",
+        "ひがしなりく",
+        East,
+        34.6731,
+        135.5469,
+        4.54
+    ),
     ward!(27116, "生野区", "いくのく", East, 34.6524, 135.5444, 8.37),
     ward!(27117, "旭区", "あさひく", North, 34.7255, 135.5473, 6.32),
-    ward!(27118, "城東区", "じょうとうく", East, 34.6966, 135.5489, 8.38),
-    ward!(27119, "阿倍野区", "あべのく", South, 34.6330, 135.5135, 5.98),
-    ward!(27120, "住吉区", "すみよしく", South, 34.6049, 135.5047, 9.40),
-    ward!(27121, "東住吉区", "ひがしすみよしく", South, 34.6190, 135.5316, 9.75),
-    ward!(27122, "西成区", "にしなりく", South, 34.6386, 135.4900, 7.37),
-    ward!(27123, "淀川区", "よどがわく", North, 34.7290, 135.4822, 12.78),
+    ward!(
+        27118,
+        "城東区",
+        "じょうとうく",
+        East,
+        34.6966,
+        135.5489,
+        8.38
+    ),
+    ward!(
+        27119,
+        "阿倍野区",
+        "あべのく",
+        South,
+        34.6330,
+        135.5135,
+        5.98
+    ),
+    ward!(
+        27120,
+        "住吉区",
+        "すみよしく",
+        South,
+        34.6049,
+        135.5047,
+        9.40
+    ),
+    ward!(
+        27121,
+        "東住吉区",
+        "ひがしすみよしく",
+        South,
+        34.6190,
+        135.5316,
+        9.75
+    ),
+    ward!(
+        27122,
+        "西成区",
+        "にしなりく",
+        South,
+        34.6386,
+        135.4900,
+        7.37
+    ),
+    ward!(
+        27123,
+        "淀川区",
+        "よどがわく",
+        North,
+        34.7290,
+        135.4822,
+        12.78
+    ),
     ward!(27124, "鶴見区", "つるみく", East, 34.7035, 135.5754, 8.17),
-    ward!(27125, "住之江区", "すみのえく", South, 34.6128, 135.4567, 20.68),
+    ward!(
+        27125,
+        "住之江区",
+        "すみのえく",
+        South,
+        34.6128,
+        135.4567,
+        20.68
+    ),
     ward!(27126, "平野区", "ひらのく", South, 34.6150, 135.5607, 15.28),
     ward!(27127, "北区", "きたく", North, 34.7052, 135.5019, 10.34),
-    ward!(27128, "中央区", "ちゅうおうく", East, 34.6801, 135.5141, 8.87),
+    ward!(
+        27128,
+        "中央区",
+        "ちゅうおうく",
+        East,
+        34.6801,
+        135.5141,
+        8.87
+    ),
 ];
 
 impl Ward {
@@ -131,9 +253,9 @@ impl Ward {
             return Self::by_code(WardCode(n));
         }
         let s = s.strip_prefix("大阪市").unwrap_or(s);
-        WARDS.iter().find(|w| {
-            w.name == s || w.kana == s || w.name.strip_suffix('区') == Some(s)
-        })
+        WARDS
+            .iter()
+            .find(|w| w.name == s || w.kana == s || w.name.strip_suffix('区') == Some(s))
     }
 
     pub fn representative_point(&self) -> LatLon {
@@ -192,7 +314,9 @@ pub static NIJI_AREAS: [NijiArea; 8] = [
     NijiArea {
         code: "minamikawachi",
         name: "南河内",
-        municipalities: &[27214, 27216, 27217, 27222, 27226, 27231, 27381, 27382, 27383],
+        municipalities: &[
+            27214, 27216, 27217, 27222, 27226, 27231, 27381, 27382, 27383,
+        ],
     },
     NijiArea {
         code: "sakai",
@@ -222,7 +346,9 @@ impl NijiArea {
     }
 
     pub fn containing(code: WardCode) -> Option<&'static NijiArea> {
-        NIJI_AREAS.iter().find(|a| a.municipalities.contains(&code.0))
+        NIJI_AREAS
+            .iter()
+            .find(|a| a.municipalities.contains(&code.0))
     }
 }
 
@@ -234,11 +360,19 @@ mod tests {
     fn ward_table_matches_the_issue_membership() {
         let count = |a: KihonArea| a.wards().count();
         assert_eq!(
-            [count(KihonArea::North), count(KihonArea::West), count(KihonArea::East), count(KihonArea::South)],
+            [
+                count(KihonArea::North),
+                count(KihonArea::West),
+                count(KihonArea::East),
+                count(KihonArea::South)
+            ],
             [5, 6, 7, 6]
         );
         let total: f64 = WARDS.iter().map(|w| w.area_km2).sum();
-        assert!((total - 225.3).abs() < 1.0, "Osaka City is ~225 km², got {total}");
+        assert!(
+            (total - 225.3).abs() < 1.0,
+            "Osaka City is ~225 km², got {total}"
+        );
         for w in &WARDS {
             assert_eq!(NijiArea::containing(w.code).unwrap().name, "大阪市");
         }
@@ -246,12 +380,21 @@ mod tests {
 
     #[test]
     fn parses_wards_and_areas_in_every_spelling() {
-        for s in ["27114", "東淀川区", "大阪市東淀川区", "東淀川", "ひがしよどがわく"] {
+        for s in [
+            "27114",
+            "東淀川区",
+            "大阪市東淀川区",
+            "東淀川",
+            "ひがしよどがわく",
+        ] {
             assert_eq!(Ward::parse(s).unwrap().code, WardCode(27114), "{s}");
         }
         assert!(Ward::parse("27100").is_none());
         assert!(Ward::parse("堺区").is_none());
-        assert_eq!(KihonArea::parse("北部基本保健医療圏"), Some(KihonArea::North));
+        assert_eq!(
+            KihonArea::parse("北部基本保健医療圏"),
+            Some(KihonArea::North)
+        );
         assert_eq!(KihonArea::parse("south"), Some(KihonArea::South));
         assert_eq!(NijiArea::parse("豊能二次医療圏").unwrap().code, "toyono");
         assert_eq!(NijiArea::parse("27140").unwrap().name, "堺市");

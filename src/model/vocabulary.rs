@@ -92,7 +92,13 @@ pub static KINDS: [KindInfo; 8] = [
         code: "care_management",
         label: "居宅介護支援事業所",
         kana: "きょたくかいごしえんじぎょうしょ",
-        synonyms: &["居宅介護支援", "居宅", "ケアマネ", "ケアマネジャー", "ケアプラン"],
+        synonyms: &[
+            "居宅介護支援",
+            "居宅",
+            "ケアマネ",
+            "ケアマネジャー",
+            "ケアプラン",
+        ],
         default_radius_km: 10.0,
     },
     KindInfo {
@@ -173,6 +179,7 @@ impl fmt::Display for Kind {
 pub enum Capability {
     HomeVisit,
     HouseCall,
+    #[serde(rename = "24h")]
     Around24h,
     EndOfLife,
     SupportClinic,
@@ -222,31 +229,175 @@ macro_rules! cap {
 
 /// Order matches the enum (checked by a test).
 pub static CAPABILITIES: [CapabilityInfo; 25] = [
-    cap!(HomeVisit, "home_visit", "訪問診療", "訪問診療", ["在宅診療", "ほうもんしんりょう"]),
-    cap!(HouseCall, "house_call", "往診", "往診", ["おうしん", "臨時往診"]),
-    cap!(Around24h, "24h", "24時間対応", "24h", ["24時間", "24時間体制", "24h対応", "夜間対応"]),
-    cap!(EndOfLife, "end_of_life", "在宅看取り", "看取り", ["看取り", "みとり", "ターミナルケア", "ターミナル"]),
-    cap!(SupportClinic, "support_clinic", "在宅療養支援診療所", "支援診", ["在支診", "支援診", "在宅支援診療所"]),
-    cap!(EnhancedSingle, "enhanced_single", "機能強化型（単独型）", "強化型(単独)", ["強化型", "機能強化型", "単独型", "機能強化型単独"]),
-    cap!(EnhancedLinked, "enhanced_linked", "機能強化型（連携型）", "強化型(連携)", ["強化型", "機能強化型", "連携型", "機能強化型連携"]),
-    cap!(SupportHospital, "support_hospital", "在宅療養支援病院", "支援病", ["在支病", "支援病", "在宅支援病院"]),
-    cap!(BackupHospital, "backup_hospital", "在宅療養後方支援病院", "後方支援", ["後方支援病院", "後方支援"]),
-    cap!(ActiveRole, "active_role", "積極的役割を担う医療機関", "積極的医療機関", ["積極的医療機関", "積極的役割"]),
-    cap!(CollaborationHub, "collaboration_hub", "在宅医療の連携の拠点", "連携拠点", ["連携の拠点", "連携拠点", "在宅医療連携拠点"]),
-    cap!(EmergencyAdmission, "emergency_admission", "急変時の入院受入", "急変時入院", ["急変時入院", "緊急入院", "急変時対応", "バックベッド"]),
-    cap!(DischargeSupport, "discharge_support", "入退院支援", "入退院支援", ["退院支援", "入院支援", "退院調整"]),
-    cap!(Palliative, "palliative", "緩和ケア", "緩和ケア", ["緩和", "がん緩和"]),
+    cap!(
+        HomeVisit,
+        "home_visit",
+        "訪問診療",
+        "訪問診療",
+        ["在宅診療", "ほうもんしんりょう"]
+    ),
+    cap!(
+        HouseCall,
+        "house_call",
+        "往診",
+        "往診",
+        ["おうしん", "臨時往診"]
+    ),
+    cap!(
+        Around24h,
+        "24h",
+        "24時間対応",
+        "24h",
+        ["24時間", "24時間体制", "24h対応", "夜間対応"]
+    ),
+    cap!(
+        EndOfLife,
+        "end_of_life",
+        "在宅看取り",
+        "看取り",
+        ["看取り", "みとり", "ターミナルケア", "ターミナル"]
+    ),
+    cap!(
+        SupportClinic,
+        "support_clinic",
+        "在宅療養支援診療所",
+        "支援診",
+        ["在支診", "支援診", "在宅支援診療所"]
+    ),
+    cap!(
+        EnhancedSingle,
+        "enhanced_single",
+        "機能強化型（単独型）",
+        "強化型(単独)",
+        ["強化型", "機能強化型", "単独型", "機能強化型単独"]
+    ),
+    cap!(
+        EnhancedLinked,
+        "enhanced_linked",
+        "機能強化型（連携型）",
+        "強化型(連携)",
+        ["強化型", "機能強化型", "連携型", "機能強化型連携"]
+    ),
+    cap!(
+        SupportHospital,
+        "support_hospital",
+        "在宅療養支援病院",
+        "支援病",
+        ["在支病", "支援病", "在宅支援病院"]
+    ),
+    cap!(
+        BackupHospital,
+        "backup_hospital",
+        "在宅療養後方支援病院",
+        "後方支援",
+        ["後方支援病院", "後方支援"]
+    ),
+    cap!(
+        ActiveRole,
+        "active_role",
+        "積極的役割を担う医療機関",
+        "積極的医療機関",
+        ["積極的医療機関", "積極的役割"]
+    ),
+    cap!(
+        CollaborationHub,
+        "collaboration_hub",
+        "在宅医療の連携の拠点",
+        "連携拠点",
+        ["連携の拠点", "連携拠点", "在宅医療連携拠点"]
+    ),
+    cap!(
+        EmergencyAdmission,
+        "emergency_admission",
+        "急変時の入院受入",
+        "急変時入院",
+        ["急変時入院", "緊急入院", "急変時対応", "バックベッド"]
+    ),
+    cap!(
+        DischargeSupport,
+        "discharge_support",
+        "入退院支援",
+        "入退院支援",
+        ["退院支援", "入院支援", "退院調整"]
+    ),
+    cap!(
+        Palliative,
+        "palliative",
+        "緩和ケア",
+        "緩和ケア",
+        ["緩和", "がん緩和"]
+    ),
     cap!(Dementia, "dementia", "認知症対応", "認知症", ["認知症"]),
-    cap!(PsychiatricNursing, "psychiatric_nursing", "精神科訪問看護", "精神科訪看", ["精神訪看", "精神科訪看"]),
-    cap!(Ventilator, "ventilator", "人工呼吸器", "人工呼吸器", ["呼吸器", "NPPV", "TPPV", "在宅人工呼吸"]),
-    cap!(HomeOxygen, "home_oxygen", "在宅酸素", "在宅酸素", ["HOT", "在宅酸素療法", "酸素療法"]),
-    cap!(TubeFeeding, "tube_feeding", "経管栄養・胃ろう", "胃ろう", ["胃ろう", "胃瘻", "経管栄養", "PEG"]),
-    cap!(Tpn, "tpn", "中心静脈栄養", "中心静脈栄養", ["TPN", "IVH", "在宅中心静脈栄養"]),
-    cap!(PressureUlcer, "pressure_ulcer", "褥瘡", "褥瘡", ["床ずれ", "褥瘡ケア", "じょくそう"]),
-    cap!(HomeRehab, "home_rehab", "訪問リハビリ", "訪問リハ", ["訪問リハ", "訪問リハビリテーション"]),
-    cap!(HomeDental, "home_dental", "訪問歯科", "訪問歯科", ["歯科訪問診療", "訪問歯科診療"]),
-    cap!(HomePharmacy, "home_pharmacy", "訪問薬剤管理", "訪問薬剤", ["訪問薬剤", "訪問服薬指導", "在宅訪問薬剤管理指導"]),
-    cap!(ForeignLanguage, "foreign_language", "外国語対応", "外国語", ["外国語", "多言語", "英語対応", "英語"]),
+    cap!(
+        PsychiatricNursing,
+        "psychiatric_nursing",
+        "精神科訪問看護",
+        "精神科訪看",
+        ["精神訪看", "精神科訪看"]
+    ),
+    cap!(
+        Ventilator,
+        "ventilator",
+        "人工呼吸器",
+        "人工呼吸器",
+        ["呼吸器", "NPPV", "TPPV", "在宅人工呼吸"]
+    ),
+    cap!(
+        HomeOxygen,
+        "home_oxygen",
+        "在宅酸素",
+        "在宅酸素",
+        ["HOT", "在宅酸素療法", "酸素療法"]
+    ),
+    cap!(
+        TubeFeeding,
+        "tube_feeding",
+        "経管栄養・胃ろう",
+        "胃ろう",
+        ["胃ろう", "胃瘻", "経管栄養", "PEG"]
+    ),
+    cap!(
+        Tpn,
+        "tpn",
+        "中心静脈栄養",
+        "中心静脈栄養",
+        ["TPN", "IVH", "在宅中心静脈栄養"]
+    ),
+    cap!(
+        PressureUlcer,
+        "pressure_ulcer",
+        "褥瘡",
+        "褥瘡",
+        ["床ずれ", "褥瘡ケア", "じょくそう"]
+    ),
+    cap!(
+        HomeRehab,
+        "home_rehab",
+        "訪問リハビリ",
+        "訪問リハ",
+        ["訪問リハ", "訪問リハビリテーション"]
+    ),
+    cap!(
+        HomeDental,
+        "home_dental",
+        "訪問歯科",
+        "訪問歯科",
+        ["歯科訪問診療", "訪問歯科診療"]
+    ),
+    cap!(
+        HomePharmacy,
+        "home_pharmacy",
+        "訪問薬剤管理",
+        "訪問薬剤",
+        ["訪問薬剤", "訪問服薬指導", "在宅訪問薬剤管理指導"]
+    ),
+    cap!(
+        ForeignLanguage,
+        "foreign_language",
+        "外国語対応",
+        "外国語",
+        ["外国語", "多言語", "英語対応", "英語"]
+    ),
 ];
 
 impl Capability {
@@ -338,24 +489,52 @@ mod tests {
         codes.sort();
         codes.dedup();
         assert_eq!(codes.len(), CAPABILITIES.len());
-        assert!(CAPABILITIES.len() <= 32, "capabilities are stored as u32 bits");
+        assert!(
+            CAPABILITIES.len() <= 32,
+            "capabilities are stored as u32 bits"
+        );
+    }
+
+    #[test]
+    fn json_names_are_the_codes() {
+        for c in &CAPABILITIES {
+            assert_eq!(serde_json::to_value(c.capability).unwrap(), c.code);
+        }
+        for k in &KINDS {
+            assert_eq!(serde_json::to_value(k.kind).unwrap(), k.code);
+        }
     }
 
     #[test]
     fn parses_kinds_by_code_label_synonym_and_width() {
-        assert_eq!(Kind::parse("visiting_nursing").unwrap(), Kind::VisitingNursing);
+        assert_eq!(
+            Kind::parse("visiting_nursing").unwrap(),
+            Kind::VisitingNursing
+        );
         assert_eq!(Kind::parse("訪問看護").unwrap(), Kind::VisitingNursing);
         assert_eq!(Kind::parse("ﾎｳﾓﾝｶﾝｺﾞ").unwrap(), Kind::VisitingNursing);
         assert_eq!(Kind::parse("ケアマネ").unwrap(), Kind::CareManagement);
         let err = Kind::parse("温泉").unwrap_err().to_string();
-        assert!(err.contains("温泉") && err.contains("visiting_nursing (訪問看護ステーション)"), "{err}");
+        assert!(
+            err.contains("温泉") && err.contains("visiting_nursing (訪問看護ステーション)"),
+            "{err}"
+        );
     }
 
     #[test]
     fn parses_capabilities_and_groups_synonyms() {
-        assert_eq!(Capability::parse_filter("在支診").unwrap(), vec![Capability::SupportClinic]);
-        assert_eq!(Capability::parse_filter("２４時間対応").unwrap(), vec![Capability::Around24h]);
-        assert_eq!(Capability::parse_filter("24h").unwrap(), vec![Capability::Around24h]);
+        assert_eq!(
+            Capability::parse_filter("在支診").unwrap(),
+            vec![Capability::SupportClinic]
+        );
+        assert_eq!(
+            Capability::parse_filter("２４時間対応").unwrap(),
+            vec![Capability::Around24h]
+        );
+        assert_eq!(
+            Capability::parse_filter("24h").unwrap(),
+            vec![Capability::Around24h]
+        );
         assert_eq!(
             Capability::parse_filter("強化型").unwrap(),
             vec![Capability::EnhancedSingle, Capability::EnhancedLinked]
@@ -365,6 +544,9 @@ mod tests {
             Err(VocabularyError::AmbiguousCapability { .. })
         ));
         let err = Capability::parse("空飛ぶ").unwrap_err().to_string();
-        assert!(err.contains("空飛ぶ") && err.contains("24h (24時間対応)"), "{err}");
+        assert!(
+            err.contains("空飛ぶ") && err.contains("24h (24時間対応)"),
+            "{err}"
+        );
     }
 }

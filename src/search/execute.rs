@@ -108,7 +108,9 @@ fn candidates(index: &SearchIndex, q: &SearchQuery, filter: &Filter) -> Option<V
     }
     if !q.places.is_empty() {
         let empty = Vec::new();
-        lists.push(union(q.places.iter().map(|w| c.by_ward.get(w).unwrap_or(&empty))));
+        lists.push(union(
+            q.places.iter().map(|w| c.by_ward.get(w).unwrap_or(&empty)),
+        ));
     }
     if q.pediatric == Some(true) {
         lists.push(c.pediatric_list.clone());
@@ -117,7 +119,10 @@ fn candidates(index: &SearchIndex, q: &SearchQuery, filter: &Filter) -> Option<V
         lists.push(c.wheelchair_list.clone());
     }
     let shortest = lists.into_iter().min_by_key(Vec::len);
-    if shortest.as_ref().is_some_and(|s| s.len() <= SCAN_BEFORE_GEO) {
+    if shortest
+        .as_ref()
+        .is_some_and(|s| s.len() <= SCAN_BEFORE_GEO)
+    {
         return shortest;
     }
     let geo = geo_candidates(index, q);
@@ -139,10 +144,21 @@ fn geo_candidates(index: &SearchIndex, q: &SearchQuery) -> Option<Vec<u32>> {
             lat: (b.min.lat + b.max.lat) / 2.0,
             lon: (b.min.lon + b.max.lon) / 2.0,
         };
-        let r = [b.min, b.max, LatLon { lat: b.min.lat, lon: b.max.lon }, LatLon { lat: b.max.lat, lon: b.min.lon }]
-            .iter()
-            .map(|corner| haversine_m(center, *corner))
-            .fold(0.0, f64::max);
+        let r = [
+            b.min,
+            b.max,
+            LatLon {
+                lat: b.min.lat,
+                lon: b.max.lon,
+            },
+            LatLon {
+                lat: b.max.lat,
+                lon: b.min.lon,
+            },
+        ]
+        .iter()
+        .map(|corner| haversine_m(center, *corner))
+        .fold(0.0, f64::max);
         return Some(index.points.within(center, r + 1.0).collect());
     }
     None
@@ -170,22 +186,37 @@ fn facets(index: &SearchIndex, matched: &[Matched]) -> Facets {
     Facets {
         kind: KINDS
             .iter()
-            .map(|k| FacetCount { code: k.code.into(), label: k.label.into(), count: kinds[k.kind as usize] })
+            .map(|k| FacetCount {
+                code: k.code.into(),
+                label: k.label.into(),
+                count: kinds[k.kind as usize],
+            })
             .collect(),
         ward: WARDS
             .iter()
-            .map(|w| FacetCount { code: w.code.to_string(), label: w.name.into(), count: wards.get(&w.code).copied().unwrap_or(0) })
+            .map(|w| FacetCount {
+                code: w.code.to_string(),
+                label: w.name.into(),
+                count: wards.get(&w.code).copied().unwrap_or(0),
+            })
             .collect(),
         capability: CAPABILITIES
             .iter()
-            .map(|ci| FacetCount { code: ci.code.into(), label: ci.label.into(), count: caps[ci.capability as usize] })
+            .map(|ci| FacetCount {
+                code: ci.code.into(),
+                label: ci.label.into(),
+                count: caps[ci.capability as usize],
+            })
             .collect(),
     }
 }
 
 pub fn search(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResult, SearchError> {
     let text = match &q.text {
-        Some(t) => index.text.search(t)?.map(|hits| hits.into_iter().collect::<HashMap<_, _>>()),
+        Some(t) => index
+            .text
+            .search(t)?
+            .map(|hits| hits.into_iter().collect::<HashMap<_, _>>()),
         None => None,
     };
     let filter = Filter {
@@ -205,7 +236,11 @@ pub fn search(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResult, Sear
             Some(t) => Some(*t.get(&ord)?),
             None => None,
         };
-        filter.check(ord).map(|distance_m| Matched { ord, distance_m, score })
+        filter.check(ord).map(|distance_m| Matched {
+            ord,
+            distance_m,
+            score,
+        })
     };
     let mut matched: Vec<Matched> = match candidates(index, q, &filter) {
         Some(list) => list.into_iter().filter_map(check).collect(),
@@ -224,7 +259,10 @@ pub fn search(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResult, Sear
         Sort::Distance => matched.sort_unstable_by(by_distance),
         Sort::Name => matched.sort_unstable_by_key(|m| rank[m.ord as usize]),
         Sort::Relevance => matched.sort_unstable_by(|a, b| {
-            b.score.unwrap_or(0.0).total_cmp(&a.score.unwrap_or(0.0)).then_with(|| by_distance(a, b))
+            b.score
+                .unwrap_or(0.0)
+                .total_cmp(&a.score.unwrap_or(0.0))
+                .then_with(|| by_distance(a, b))
         }),
     }
 

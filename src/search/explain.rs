@@ -23,7 +23,12 @@ fn format_km(km: f64) -> String {
 }
 
 /// `covers_ward` is the ward of the patient's point, when the query had one.
-pub fn explain(f: &Facility, q: &SearchQuery, distance_m: Option<f64>, covers_ward: Option<&Ward>) -> String {
+pub fn explain(
+    f: &Facility,
+    q: &SearchQuery,
+    distance_m: Option<f64>,
+    covers_ward: Option<&Ward>,
+) -> String {
     let mut parts: Vec<String> = Vec::new();
     if let (Some(_), Some(d)) = (q.covers, distance_m) {
         let mut inner = Vec::new();
@@ -35,7 +40,10 @@ pub fn explain(f: &Facility, q: &SearchQuery, distance_m: Option<f64>, covers_wa
             } else {
                 ""
             };
-            inner.push(format!("訪問範囲 {note}{} km 以内", format_km(reach.radius_km)));
+            inner.push(format!(
+                "訪問範囲 {note}{} km 以内",
+                format_km(reach.radius_km)
+            ));
         }
         if f.service_wards.is_empty() {
             inner.push("対応地域の指定なし".to_string());
@@ -45,7 +53,11 @@ pub fn explain(f: &Facility, q: &SearchQuery, distance_m: Option<f64>, covers_wa
         parts.push(format!("{}（{}）", format_distance(d), inner.join("・")));
     } else if let Some(d) = distance_m {
         match q.radius_m {
-            Some(r) => parts.push(format!("{}（半径 {} km 以内）", format_distance(d), format_km(r / 1000.0))),
+            Some(r) => parts.push(format!(
+                "{}（半径 {} km 以内）",
+                format_distance(d),
+                format_km(r / 1000.0)
+            )),
             None => parts.push(format!("指定地点から {}", format_distance(d))),
         }
     }
@@ -60,7 +72,12 @@ pub fn explain(f: &Facility, q: &SearchQuery, distance_m: Option<f64>, covers_wa
     let caps: Vec<&str> = q
         .capabilities
         .iter()
-        .filter_map(|group| group.iter().find(|c| f.has_capability(**c)).map(|c| c.label()))
+        .filter_map(|group| {
+            group
+                .iter()
+                .find(|c| f.has_capability(**c))
+                .map(|c| c.label())
+        })
         .collect();
     if !caps.is_empty() {
         parts.push(format!("{}に対応", caps.join("・")));

@@ -4,8 +4,7 @@
 use std::collections::BTreeSet;
 
 use crate::model::{
-    Accepting, Capability, KihonArea, Kind, LatLon, NijiArea, Ward, WardCode, NIJI_AREAS,
-    WARDS,
+    Accepting, Capability, KihonArea, Kind, LatLon, NijiArea, Ward, WardCode, NIJI_AREAS, WARDS,
 };
 
 pub const DEFAULT_LIMIT: usize = 20;
@@ -42,7 +41,11 @@ pub struct QueryError {
 }
 
 fn err(parameter: &'static str, value: &str, reason: impl Into<String>) -> QueryError {
-    QueryError { parameter, value: value.to_string(), reason: reason.into() }
+    QueryError {
+        parameter,
+        value: value.to_string(),
+        reason: reason.into(),
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -71,7 +74,8 @@ pub struct BBox {
 
 impl BBox {
     pub fn contains(&self, p: LatLon) -> bool {
-        (self.min.lat..=self.max.lat).contains(&p.lat) && (self.min.lon..=self.max.lon).contains(&p.lon)
+        (self.min.lat..=self.max.lat).contains(&p.lat)
+            && (self.min.lon..=self.max.lon).contains(&p.lon)
     }
 }
 
@@ -136,7 +140,11 @@ fn parse_count(parameter: &'static str, v: &str, max: usize) -> Result<usize, Qu
         .parse()
         .map_err(|_| err(parameter, v, format!("'{v}' is not a whole number")))?;
     if n > max {
-        return Err(err(parameter, v, format!("{n} is above the maximum of {max}")));
+        return Err(err(
+            parameter,
+            v,
+            format!("{n} is above the maximum of {max}"),
+        ));
     }
     Ok(n)
 }
@@ -145,8 +153,15 @@ fn parse_count(parameter: &'static str, v: &str, max: usize) -> Result<usize, Qu
 fn resolve_place(parameter: &'static str, v: &str) -> Result<Vec<WardCode>, QueryError> {
     if parameter == "ward" {
         return Ward::parse(v).map(|w| vec![w.code]).ok_or_else(|| {
-            let valid: Vec<String> = WARDS.iter().map(|w| format!("{} ({})", w.name, w.code)).collect();
-            err(parameter, v, format!("unknown ward '{v}'; valid wards: {}", valid.join(", ")))
+            let valid: Vec<String> = WARDS
+                .iter()
+                .map(|w| format!("{} ({})", w.name, w.code))
+                .collect();
+            err(
+                parameter,
+                v,
+                format!("unknown ward '{v}'; valid wards: {}", valid.join(", ")),
+            )
         });
     }
     if let Some(a) = KihonArea::parse(v) {
@@ -155,49 +170,102 @@ fn resolve_place(parameter: &'static str, v: &str) -> Result<Vec<WardCode>, Quer
     if let Some(n) = NijiArea::parse(v) {
         return Ok(n.municipalities.iter().map(|c| WardCode(*c)).collect());
     }
-    let mut valid: Vec<String> = KihonArea::ALL.iter().map(|a| format!("{} ({})", a.label(), a.code())).collect();
-    valid.extend(NIJI_AREAS.iter().map(|a| format!("{} ({})", a.name, a.code)));
-    Err(err(parameter, v, format!("unknown area '{v}'; valid areas: {}", valid.join(", "))))
+    let mut valid: Vec<String> = KihonArea::ALL
+        .iter()
+        .map(|a| format!("{} ({})", a.label(), a.code()))
+        .collect();
+    valid.extend(
+        NIJI_AREAS
+            .iter()
+            .map(|a| format!("{} ({})", a.name, a.code)),
+    );
+    Err(err(
+        parameter,
+        v,
+        format!("unknown area '{v}'; valid areas: {}", valid.join(", ")),
+    ))
 }
 
 impl SearchQuery {
     pub fn parse(p: &SearchParams) -> Result<Self, QueryError> {
-        let mut q = SearchQuery::default();
-        q.text = p.text.as_ref().map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
+        let mut q = SearchQuery {
+            text: p
+                .text
+                .as_ref()
+                .map(|t| t.trim().to_string())
+                .filter(|t| !t.is_empty()),
+            ..SearchQuery::default()
+        };
         if let Some(t) = &q.text {
             if t.chars().count() > 200 {
                 return Err(err("text", t, "text is longer than 200 characters"));
             }
         }
-        for k in p.kind.iter().flat_map(|k| k.split(',')).filter(|k| !k.trim().is_empty()) {
+        for k in p
+            .kind
+            .iter()
+            .flat_map(|k| k.split(','))
+            .filter(|k| !k.trim().is_empty())
+        {
             let kind = Kind::parse(k).map_err(|e| err("kind", k, e.to_string()))?;
             if !q.kinds.contains(&kind) {
                 q.kinds.push(kind);
             }
         }
-        for c in p.cap.iter().flat_map(|c| c.split(',')).filter(|c| !c.trim().is_empty()) {
-            q.capabilities.push(Capability::parse_filter(c).map_err(|e| err("cap", c, e.to_string()))?);
+        for c in p
+            .cap
+            .iter()
+            .flat_map(|c| c.split(','))
+            .filter(|c| !c.trim().is_empty())
+        {
+            q.capabilities
+                .push(Capability::parse_filter(c).map_err(|e| err("cap", c, e.to_string()))?);
         }
-        q.wheelchair = p.wheelchair.as_deref().map(|v| parse_flag("wheelchair", v)).transpose()?;
-        q.pediatric = p.pediatric.as_deref().map(|v| parse_flag("pediatric", v)).transpose()?;
+        q.wheelchair = p
+            .wheelchair
+            .as_deref()
+            .map(|v| parse_flag("wheelchair", v))
+            .transpose()?;
+        q.pediatric = p
+            .pediatric
+            .as_deref()
+            .map(|v| parse_flag("pediatric", v))
+            .transpose()?;
         q.accepting_new = p
             .accepting_new
             .as_deref()
             .map(|v| match v.trim() {
                 "" | "true" => Ok(Accepting::Yes),
                 "false" => Ok(Accepting::No),
-                other => Accepting::parse(other).ok_or_else(|| err("accepting_new", v, "use yes, no or unknown")),
+                other => Accepting::parse(other)
+                    .ok_or_else(|| err("accepting_new", v, "use yes, no or unknown")),
             })
             .transpose()?;
         for (parameter, values) in [("ward", &p.ward), ("area", &p.area)] {
-            for v in values.iter().flat_map(|v| v.split(',')).filter(|v| !v.trim().is_empty()) {
+            for v in values
+                .iter()
+                .flat_map(|v| v.split(','))
+                .filter(|v| !v.trim().is_empty())
+            {
                 q.places.extend(resolve_place(parameter, v)?);
             }
         }
-        q.near = p.near.as_deref().map(|v| parse_point("near", v)).transpose()?;
-        q.covers = p.covers.as_deref().map(|v| parse_point("covers", v)).transpose()?;
+        q.near = p
+            .near
+            .as_deref()
+            .map(|v| parse_point("near", v))
+            .transpose()?;
+        q.covers = p
+            .covers
+            .as_deref()
+            .map(|v| parse_point("covers", v))
+            .transpose()?;
         if q.near.is_some() && q.covers.is_some() {
-            return Err(err("covers", p.covers.as_deref().unwrap_or(""), "give either near or covers, not both"));
+            return Err(err(
+                "covers",
+                p.covers.as_deref().unwrap_or(""),
+                "give either near or covers, not both",
+            ));
         }
         if let Some(v) = &p.radius_km {
             let r: f64 = v
@@ -207,7 +275,11 @@ impl SearchQuery {
                 .filter(|r: &f64| r.is_finite())
                 .ok_or_else(|| err("radius_km", v, format!("'{v}' is not a number")))?;
             if r <= 0.0 || r > MAX_RADIUS_KM {
-                return Err(err("radius_km", v, format!("radius must be above 0 and at most {MAX_RADIUS_KM} km")));
+                return Err(err(
+                    "radius_km",
+                    v,
+                    format!("radius must be above 0 and at most {MAX_RADIUS_KM} km"),
+                ));
             }
             if q.near.is_none() {
                 return Err(err("radius_km", v, "radius_km needs a near point"));
@@ -217,7 +289,7 @@ impl SearchQuery {
         if let Some(v) = &p.bbox {
             let nums: Vec<f64> = v
                 .split(',')
-                .map(|n| LatLon::parse_number(n))
+                .map(LatLon::parse_number)
                 .collect::<Result<_, _>>()
                 .map_err(|e| err("bbox", v, e.to_string()))?;
             let [w, s, e, n] = nums[..] else {
@@ -226,7 +298,11 @@ impl SearchQuery {
             let min = LatLon::new(s, w).map_err(|e| err("bbox", v, e.to_string()))?;
             let max = LatLon::new(n, e).map_err(|e| err("bbox", v, e.to_string()))?;
             if min.lat > max.lat || min.lon > max.lon {
-                return Err(err("bbox", v, "west must not exceed east, nor south exceed north"));
+                return Err(err(
+                    "bbox",
+                    v,
+                    "west must not exceed east, nor south exceed north",
+                ));
             }
             q.bbox = Some(BBox { min, max });
         }
@@ -243,7 +319,13 @@ impl SearchQuery {
                 }
             }
             Some("distance") if point.is_some() => Sort::Distance,
-            Some("distance") => return Err(err("sort", "distance", "sorting by distance needs near or covers")),
+            Some("distance") => {
+                return Err(err(
+                    "sort",
+                    "distance",
+                    "sorting by distance needs near or covers",
+                ))
+            }
             Some("relevance") => Sort::Relevance,
             Some("name") => Sort::Name,
             Some(other) => return Err(err("sort", other, "use distance, relevance or name")),
@@ -300,37 +382,168 @@ mod tests {
     #[test]
     fn every_error_names_its_parameter() {
         let cases: Vec<(SearchParams, &str)> = vec![
-            (SearchParams { near: Some("135.5,34.7".into()), ..params() }, "near"),
-            (SearchParams { covers: Some("abc".into()), ..params() }, "covers"),
-            (SearchParams { near: Some("34.7,135.5".into()), radius_km: Some("51".into()), ..params() }, "radius_km"),
-            (SearchParams { near: Some("34.7,135.5".into()), radius_km: Some("-1".into()), ..params() }, "radius_km"),
-            (SearchParams { radius_km: Some("3".into()), ..params() }, "radius_km"),
-            (SearchParams { kind: vec!["温泉".into()], ..params() }, "kind"),
-            (SearchParams { cap: vec!["空".into()], ..params() }, "cap"),
-            (SearchParams { ward: vec!["堺区".into()], ..params() }, "ward"),
-            (SearchParams { area: vec!["九州".into()], ..params() }, "area"),
-            (SearchParams { limit: Some("501".into()), ..params() }, "limit"),
-            (SearchParams { limit: Some("ten".into()), ..params() }, "limit"),
-            (SearchParams { offset: Some("-5".into()), ..params() }, "offset"),
-            (SearchParams { sort: Some("random".into()), ..params() }, "sort"),
-            (SearchParams { sort: Some("distance".into()), ..params() }, "sort"),
-            (SearchParams { bbox: Some("135.6,34.6,135.4,34.7".into()), ..params() }, "bbox"),
-            (SearchParams { bbox: Some("1,2,3".into()), ..params() }, "bbox"),
-            (SearchParams { wheelchair: Some("maybe".into()), ..params() }, "wheelchair"),
-            (SearchParams { accepting_new: Some("perhaps".into()), ..params() }, "accepting_new"),
-            (SearchParams { near: Some("34.7,135.5".into()), covers: Some("34.7,135.5".into()), ..params() }, "covers"),
-            (SearchParams { text: Some("あ".repeat(201)), ..params() }, "text"),
+            (
+                SearchParams {
+                    near: Some("135.5,34.7".into()),
+                    ..params()
+                },
+                "near",
+            ),
+            (
+                SearchParams {
+                    covers: Some("abc".into()),
+                    ..params()
+                },
+                "covers",
+            ),
+            (
+                SearchParams {
+                    near: Some("34.7,135.5".into()),
+                    radius_km: Some("51".into()),
+                    ..params()
+                },
+                "radius_km",
+            ),
+            (
+                SearchParams {
+                    near: Some("34.7,135.5".into()),
+                    radius_km: Some("-1".into()),
+                    ..params()
+                },
+                "radius_km",
+            ),
+            (
+                SearchParams {
+                    radius_km: Some("3".into()),
+                    ..params()
+                },
+                "radius_km",
+            ),
+            (
+                SearchParams {
+                    kind: vec!["温泉".into()],
+                    ..params()
+                },
+                "kind",
+            ),
+            (
+                SearchParams {
+                    cap: vec!["空".into()],
+                    ..params()
+                },
+                "cap",
+            ),
+            (
+                SearchParams {
+                    ward: vec!["堺区".into()],
+                    ..params()
+                },
+                "ward",
+            ),
+            (
+                SearchParams {
+                    area: vec!["九州".into()],
+                    ..params()
+                },
+                "area",
+            ),
+            (
+                SearchParams {
+                    limit: Some("501".into()),
+                    ..params()
+                },
+                "limit",
+            ),
+            (
+                SearchParams {
+                    limit: Some("ten".into()),
+                    ..params()
+                },
+                "limit",
+            ),
+            (
+                SearchParams {
+                    offset: Some("-5".into()),
+                    ..params()
+                },
+                "offset",
+            ),
+            (
+                SearchParams {
+                    sort: Some("random".into()),
+                    ..params()
+                },
+                "sort",
+            ),
+            (
+                SearchParams {
+                    sort: Some("distance".into()),
+                    ..params()
+                },
+                "sort",
+            ),
+            (
+                SearchParams {
+                    bbox: Some("135.6,34.6,135.4,34.7".into()),
+                    ..params()
+                },
+                "bbox",
+            ),
+            (
+                SearchParams {
+                    bbox: Some("1,2,3".into()),
+                    ..params()
+                },
+                "bbox",
+            ),
+            (
+                SearchParams {
+                    wheelchair: Some("maybe".into()),
+                    ..params()
+                },
+                "wheelchair",
+            ),
+            (
+                SearchParams {
+                    accepting_new: Some("perhaps".into()),
+                    ..params()
+                },
+                "accepting_new",
+            ),
+            (
+                SearchParams {
+                    near: Some("34.7,135.5".into()),
+                    covers: Some("34.7,135.5".into()),
+                    ..params()
+                },
+                "covers",
+            ),
+            (
+                SearchParams {
+                    text: Some("あ".repeat(201)),
+                    ..params()
+                },
+                "text",
+            ),
         ];
         for (p, parameter) in cases {
             let e = SearchQuery::parse(&p).unwrap_err();
             assert_eq!(e.parameter, parameter, "{e}");
-            assert!(e.to_string().starts_with(&format!("parameter '{parameter}'")), "{e}");
+            assert!(
+                e.to_string()
+                    .starts_with(&format!("parameter '{parameter}'")),
+                "{e}"
+            );
         }
     }
 
     #[test]
     fn default_sort_follows_the_question() {
-        let q = SearchQuery::parse(&SearchParams { covers: Some("34.7,135.5".into()), ..params() }).unwrap();
+        let q = SearchQuery::parse(&SearchParams {
+            covers: Some("34.7,135.5".into()),
+            ..params()
+        })
+        .unwrap();
         assert_eq!(q.sort, Sort::Distance);
         assert_eq!(SearchQuery::parse(&params()).unwrap().sort, Sort::Name);
     }

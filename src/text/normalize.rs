@@ -60,10 +60,8 @@ pub fn normalize(s: &str) -> String {
     // 霞ヶ関 / 霞ケ関 / 霞が関 / 霞ヵ関: between two kanji these are one place-name particle.
     let mut out = String::with_capacity(s.len());
     for (i, &c) in folded.iter().enumerate() {
-        let between_kanji = i > 0
-            && i + 1 < folded.len()
-            && is_kanji(folded[i - 1])
-            && is_kanji(folded[i + 1]);
+        let between_kanji =
+            i > 0 && i + 1 < folded.len() && is_kanji(folded[i - 1]) && is_kanji(folded[i + 1]);
         match c {
             'ゖ' | 'ゕ' => out.push('け'),
             'け' | 'が' if between_kanji => out.push('け'),
@@ -112,7 +110,8 @@ mod tests {
 
     #[test]
     fn is_idempotent() {
-        for s in ["ﾎｳﾓﾝｶﾝｺﾞ", "霞ヶ関", "ＡＢＣ", "大阪市北区梅田１丁目"] {
+        for s in ["ﾎｳﾓﾝｶﾝｺﾞ", "霞ヶ関", "ＡＢＣ", "大阪市北区梅田１丁目"]
+        {
             assert_eq!(normalize(&normalize(s)), normalize(s));
         }
     }

@@ -142,9 +142,15 @@ mod tests {
     #[test]
     fn bigrams_cjk_and_keeps_words() {
         assert_eq!(texts("東淀川区", Gram::Bigram), ["東淀", "淀川", "川区"]);
-        assert_eq!(texts("24時間対応", Gram::Bigram), ["24", "時間", "間対", "対応"]);
+        assert_eq!(
+            texts("24時間対応", Gram::Bigram),
+            ["24", "時間", "間対", "対応"]
+        );
         assert_eq!(texts("北", Gram::Bigram), ["北"]);
-        assert_eq!(texts("ＡＢＣ 北 クリニック", Gram::Bigram), ["abc", "北", "くり", "りに", "にっ", "っく"]);
+        assert_eq!(
+            texts("ＡＢＣ 北 クリニック", Gram::Bigram),
+            ["abc", "北", "くり", "りに", "にっ", "っく"]
+        );
     }
 
     #[test]

@@ -1,0 +1,248 @@
+//! The `zaitaku` binary end to end, in a fresh temp dir per test: the default paths
+//! contract, JSON shape, table output, error lines and exit codes, and that a failed build
+//! leaves the previous index serving.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn zaitaku(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_zaitaku"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run zaitaku")
+}
+
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let out = zaitaku(dir, args);
+    assert!(
+        out.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Runs a command expected to fail on bad input: exit 2, one error line naming `needle`.
+fn bad(dir: &Path, args: &[&str], needle: &str) -> String {
+    let out = zaitaku(dir, args);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains(needle),
+        "{args:?}: expected '{needle}' in: {err}"
+    );
+    assert!(out.stdout.is_empty());
+    err
+}
+
+/// One temp dir with the demo index built the default way (`zaitaku index`, no args).
+fn demo_dir() -> &'static Path {
+    use std::sync::OnceLock;
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let out = ok(dir.path(), &["index"]);
+        assert!(out.contains("indexed 58"), "{out}");
+        assert!(dir.path().join("data/demo/facilities.csv").exists());
+        assert!(dir.path().join("index/demo/zaitaku.json").exists());
+        dir
+    })
+    .path()
+}
+
+fn json(dir: &Path, args: &[&str]) -> Value {
+    let mut all = vec!["search", "--json"];
+    all.extend_from_slice(args);
+    serde_json::from_str(&ok(dir, &all)).unwrap()
+}
+
+#[test]
+fn who_can_visit_this_address_as_json() {
+    let v = json(
+        demo_dir(),
+        &[
+            "--covers",
+            "34.7433,135.5308",
+            "--kind",
+            "訪問看護",
+            "--cap",
+            "24時間対応",
+            "--limit",
+            "10",
+        ],
+    );
+    let total = v["total"].as_u64().unwrap();
+    assert!(total > 10, "{total}");
+    let hits = v["hits"].as_array().unwrap();
+    assert_eq!(hits.len(), 10);
+    let mut last = 0.0;
+    for h in hits {
+        assert!(h["id"].as_str().unwrap().starts_with("DEMO-"));
+        assert!(h["name"].as_str().unwrap().starts_with("【デモ】"));
+        let d = h["distance_m"].as_f64().unwrap();
+        assert!(d >= last, "sorted by distance");
+        last = d;
+        assert!(d <= 16_000.0);
+        assert!(h["kinds"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::from("visiting_nursing")));
+        assert!(h["capabilities"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::from("24h")));
+        assert!(h["explanation"].as_str().unwrap().contains("訪問範囲"));
+    }
+    let kinds = v["facets"]["kind"].as_array().unwrap();
+    let nursing = kinds
+        .iter()
+        .find(|k| k["code"] == "visiting_nursing")
+        .unwrap();
+    assert_eq!(nursing["count"].as_u64().unwrap(), total);
+    assert_eq!(v["facets"]["ward"].as_array().unwrap().len(), 24);
+}
+
+#[test]
+fn table_output_and_text_search() {
+    let out = ok(
+        demo_dir(),
+        &["search", "在支診", "--ward", "東淀川区", "--limit", "3"],
+    );
+    assert!(out.starts_with("名称"), "{out}");
+    assert!(out.contains("東淀川区"));
+    assert!(out.contains("支援診"));
+    assert!(out.contains("件中 1–3 件を表示"), "{out}");
+    let v = json(demo_dir(), &["ﾎｳﾓﾝｶﾝｺﾞ", "--limit", "1"]);
+    assert!(v["total"].as_u64().unwrap() >= 700);
+}
+
+#[test]
+fn kana_sort_and_filters() {
+    let v = json(
+        demo_dir(),
+        &[
+            "--kind",
+            "clinic",
+            "--pediatric",
+            "--wheelchair",
+            "--sort",
+            "name",
+            "--limit",
+            "50",
+        ],
+    );
+    let hits = v["hits"].as_array().unwrap();
+    assert!(!hits.is_empty());
+    for h in hits {
+        assert_eq!(h["pediatric"], Value::Bool(true));
+        assert_eq!(h["wheelchair"], Value::Bool(true));
+    }
+    let kana: Vec<String> = hits
+        .iter()
+        .map(|h| zaitaku::text::kana_sort_key(h["name_kana"].as_str().unwrap()))
+        .collect();
+    assert!(kana.windows(2).all(|w| w[0] <= w[1]), "kana order");
+}
+
+#[test]
+fn bad_input_exits_2_with_one_clear_line() {
+    let dir = demo_dir();
+    bad(
+        dir,
+        &["search", "--near", "135.5,34.7"],
+        "parameter 'near': latitude 135.5 is outside Japan",
+    );
+    bad(
+        dir,
+        &["search", "--covers", "nowhere"],
+        "parameter 'covers'",
+    );
+    bad(
+        dir,
+        &["search", "--ward", "堺区"],
+        "unknown ward '堺区'; valid wards: 都島区 (27102)",
+    );
+    bad(dir, &["search", "--kind", "温泉"], "unknown kind '温泉'");
+    let e = bad(
+        dir,
+        &["search", "--cap", "空飛ぶ"],
+        "unknown capability '空飛ぶ'",
+    );
+    assert!(e.contains("24h (24時間対応)"));
+    assert_eq!(e.lines().count(), 1, "{e}");
+    bad(
+        dir,
+        &["search", "--near", "34.7,135.5", "--radius-km", "80"],
+        "parameter 'radius_km': radius must be above 0 and at most 50 km",
+    );
+    bad(dir, &["search", "--limit", "100000"], "parameter 'limit'");
+}
+
+#[test]
+fn failed_build_keeps_the_previous_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(d, &["demo-data", "--out", "ds/city", "--scale", "0.05"]);
+    let built = ok(d, &["index", "--dataset", "ds/city"]);
+    assert!(built.contains("into index/city"), "{built}");
+    let before = std::fs::read_link(d.join("index/city")).unwrap();
+    let total = |d: &Path| {
+        json(d, &["--index", "index/city"])["total"]
+            .as_u64()
+            .unwrap()
+    };
+    let n = total(d);
+    assert!(n > 200);
+
+    // Corrupt the dataset: a bad coordinate on line 3.
+    let csv_path = d.join("ds/city/facilities.csv");
+    let csv = std::fs::read_to_string(&csv_path).unwrap();
+    let mut lines: Vec<String> = csv.lines().map(String::from).collect();
+    lines[2] = lines[2].replace(",34.", ",94.");
+    std::fs::write(&csv_path, lines.join("\n")).unwrap();
+    let e = bad(
+        d,
+        &["index", "--dataset", "ds/city"],
+        "facilities.csv:3:7 (lat): bad coordinate: latitude 94.",
+    );
+    assert!(e.contains("1 error(s)"), "{e}");
+    bad(
+        d,
+        &["check", "--dataset", "ds/city"],
+        "facilities.csv:3:7 (lat)",
+    );
+
+    // Same generation still linked, still searchable, no half-written generation left.
+    assert_eq!(std::fs::read_link(d.join("index/city")).unwrap(), before);
+    assert_eq!(total(d), n);
+    let generations = std::fs::read_dir(d.join("index")).unwrap().filter(|e| {
+        e.as_ref()
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .starts_with(".city.")
+    });
+    assert_eq!(generations.count(), 1);
+
+    // Fixed, the next build succeeds and switches generation.
+    std::fs::write(&csv_path, csv).unwrap();
+    ok(d, &["index", "--dataset", "ds/city"]);
+    assert_ne!(std::fs::read_link(d.join("index/city")).unwrap(), before);
+    assert_eq!(total(d), n);
+}
+
+#[test]
+fn search_without_an_index_says_how_to_build_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = zaitaku(dir.path(), &["search", "--index", "index/none"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("build it with `zaitaku index`"));
+}

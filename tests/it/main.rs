@@ -1,0 +1,9 @@
+//! Integration tests, one binary: library-level engine tests against a brute-force oracle,
+//! import error reporting on fixtures, and the `zaitaku` binary end to end.
+
+mod cli;
+mod demo;
+mod import;
+mod oracle;
+mod support;
+mod text;

@@ -1,0 +1,334 @@
+//! Property tests: k-nearest, radius, covers and rare filters against a brute-force
+//! haversine scan over every record, on seeded random data that straddles ward borders.
+
+use std::collections::BTreeSet;
+
+use zaitaku::demo::Rng;
+use zaitaku::geo::{haversine_m, WardLocator};
+use zaitaku::model::{
+    Accepting, Capability, Facility, FacilityId, Kind, LatLon, ValueSource, WARDS,
+};
+use zaitaku::SearchParams;
+
+use super::support::{build, ids, run};
+
+/// A box around Osaka City, a little larger, so some points fall outside every ward.
+fn random_point(rng: &mut Rng) -> LatLon {
+    let lat = 34.57 + rng.unit() * 0.22;
+    let lon = 135.39 + rng.unit() * 0.22;
+    LatLon::new((lat * 1e6).round() / 1e6, (lon * 1e6).round() / 1e6).unwrap()
+}
+
+fn random_facilities(seed: u64, n: usize) -> Vec<Facility> {
+    let mut rng = Rng::new(seed);
+    let caps: Vec<Capability> = Capability::all().collect();
+    (0..n)
+        .map(|i| {
+            let mut kinds = BTreeSet::new();
+            kinds.insert(*rng.pick(&Kind::ALL));
+            if rng.chance(0.1) {
+                kinds.insert(*rng.pick(&Kind::ALL));
+            }
+            let mut fcaps = BTreeSet::new();
+            for _ in 0..rng.below(5) {
+                fcaps.insert(*rng.pick(&caps));
+            }
+            if rng.chance(0.4) {
+                fcaps.insert(Capability::HomeVisit);
+            }
+            let service_wards = if rng.chance(0.3) {
+                let mut w: Vec<_> = (0..1 + rng.below(3))
+                    .map(|_| rng.pick(&WARDS).code)
+                    .collect();
+                w.sort();
+                w.dedup();
+                w
+            } else {
+                vec![]
+            };
+            let location = random_point(&mut rng);
+            Facility {
+                id: FacilityId(format!("R{i:05}")),
+                name: format!("施設{i}"),
+                name_kana: format!("しせつ{i}"),
+                kinds: kinds.into_iter().collect(),
+                postal_code: None,
+                address: "大阪市".into(),
+                location,
+                ward_code: WardLocator::default().locate(location).map(|w| w.code),
+                phone: None,
+                fax: None,
+                url: None,
+                capabilities: fcaps.into_iter().collect(),
+                wheelchair: [None, Some(true), Some(false)][rng.below(3)],
+                pediatric: if rng.chance(0.05) { Some(true) } else { None },
+                service_radius_km: rng
+                    .chance(0.5)
+                    .then(|| (rng.unit() * 20.0 * 10.0).round() / 10.0),
+                service_wards,
+                departments: vec![],
+                notes: String::new(),
+                accepting_new: Accepting::Unknown,
+                updated_at: None,
+                sources: vec![ValueSource {
+                    source: "oracle".into(),
+                    fields: vec![],
+                }],
+            }
+        })
+        .collect()
+}
+
+fn point_param(p: LatLon) -> Option<String> {
+    Some(format!("{},{}", p.lat, p.lon))
+}
+
+#[test]
+fn k_nearest_with_filters_matches_brute_force() {
+    let data = random_facilities(1, 3000);
+    let built = build(&data);
+    let mut rng = Rng::new(99);
+    for round in 0..200 {
+        let p = random_point(&mut rng);
+        let kind = *rng.pick(&Kind::ALL);
+        let cap = if round % 2 == 0 {
+            Some(Capability::HomeVisit)
+        } else {
+            None
+        };
+        let k = 1 + rng.below(15);
+        let r = run(
+            &built.index,
+            SearchParams {
+                near: point_param(p),
+                kind: vec![kind.code().into()],
+                cap: cap.iter().map(|c| c.code().to_string()).collect(),
+                limit: Some(k.to_string()),
+                ..Default::default()
+            },
+        );
+        let mut oracle: Vec<(f64, &Facility)> = data
+            .iter()
+            .filter(|f| f.has_kind(kind) && cap.is_none_or(|c| f.has_capability(c)))
+            .map(|f| (haversine_m(p, f.location), f))
+            .collect();
+        oracle.sort_by(|a, b| a.0.total_cmp(&b.0));
+        assert_eq!(r.total, oracle.len());
+        let want: Vec<String> = oracle.iter().take(k).map(|(_, f)| f.id.0.clone()).collect();
+        assert_eq!(ids(&r), want, "round {round}");
+        for (hit, (d, _)) in r.hits.iter().zip(&oracle) {
+            assert!((hit.distance_m.unwrap() - d).abs() < 1e-6);
+        }
+    }
+}
+
+#[test]
+fn radius_matches_brute_force() {
+    let data = random_facilities(2, 3000);
+    let built = build(&data);
+    let mut rng = Rng::new(7);
+    for round in 0..200 {
+        let p = random_point(&mut rng);
+        let radius_km = 0.2 + rng.unit() * 6.0;
+        let r = run(
+            &built.index,
+            SearchParams {
+                near: point_param(p),
+                radius_km: Some(radius_km.to_string()),
+                limit: Some("500".into()),
+                ..Default::default()
+            },
+        );
+        let want: BTreeSet<String> = data
+            .iter()
+            .filter(|f| haversine_m(p, f.location) <= radius_km * 1000.0)
+            .map(|f| f.id.0.clone())
+            .collect();
+        assert_eq!(r.total, want.len(), "round {round}");
+        if want.len() <= 500 {
+            assert_eq!(
+                ids(&r).into_iter().collect::<BTreeSet<_>>(),
+                want,
+                "round {round}"
+            );
+        }
+        let ds: Vec<f64> = r.hits.iter().map(|h| h.distance_m.unwrap()).collect();
+        assert!(ds.windows(2).all(|w| w[0] <= w[1]), "sorted by distance");
+    }
+}
+
+/// The definition of "covers", written out independently of the engine.
+fn covers(f: &Facility, p: LatLon) -> bool {
+    let medical =
+        f.has_capability(Capability::HomeVisit) || f.has_capability(Capability::HouseCall);
+    let visiting: Vec<Kind> = f
+        .kinds
+        .iter()
+        .copied()
+        .filter(|k| match k {
+            Kind::Hospital | Kind::Clinic => medical || f.has_capability(Capability::HomeRehab),
+            Kind::DentalClinic => f.has_capability(Capability::HomeDental),
+            Kind::Pharmacy => f.has_capability(Capability::HomePharmacy),
+            _ => true,
+        })
+        .collect();
+    if visiting.is_empty() {
+        return false;
+    }
+    let mut radius = f.service_radius_km.unwrap_or_else(|| {
+        visiting
+            .iter()
+            .map(|k| k.info().default_radius_km)
+            .fold(0.0, f64::max)
+    });
+    if medical {
+        radius = radius.min(16.0);
+    }
+    if haversine_m(p, f.location) > radius * 1000.0 {
+        return false;
+    }
+    if f.service_wards.is_empty() {
+        return true;
+    }
+    WardLocator::default()
+        .locate(p)
+        .is_some_and(|w| f.service_wards.contains(&w.code))
+}
+
+#[test]
+fn covers_matches_brute_force_including_ward_borders() {
+    let data = random_facilities(3, 3000);
+    let built = build(&data);
+    let mut rng = Rng::new(11);
+    // Points halfway between pairs of ward representative points sit on ward borders.
+    let mut points: Vec<LatLon> = (0..100).map(|_| random_point(&mut rng)).collect();
+    for a in WARDS.iter().take(12) {
+        for b in WARDS.iter().skip(12) {
+            let (pa, pb) = (a.representative_point(), b.representative_point());
+            points.push(LatLon::new((pa.lat + pb.lat) / 2.0, (pa.lon + pb.lon) / 2.0).unwrap());
+        }
+    }
+    for (round, p) in points.into_iter().enumerate() {
+        let cap = [None, Some(Capability::Around24h)][round % 2];
+        let r = run(
+            &built.index,
+            SearchParams {
+                covers: point_param(p),
+                cap: cap.iter().map(|c| c.code().to_string()).collect(),
+                limit: Some("500".into()),
+                ..Default::default()
+            },
+        );
+        let want: BTreeSet<String> = data
+            .iter()
+            .filter(|f| covers(f, p) && cap.is_none_or(|c| f.has_capability(c)))
+            .map(|f| f.id.0.clone())
+            .collect();
+        assert_eq!(r.total, want.len(), "round {round} at {p}");
+        if want.len() <= 500 {
+            assert_eq!(
+                ids(&r).into_iter().collect::<BTreeSet<_>>(),
+                want,
+                "round {round}"
+            );
+        }
+    }
+}
+
+#[test]
+fn rare_filters_and_facets_match_brute_force() {
+    let data = random_facilities(4, 3000);
+    let built = build(&data);
+    let r = run(
+        &built.index,
+        SearchParams {
+            pediatric: Some("true".into()),
+            cap: vec!["人工呼吸器".into()],
+            limit: Some("500".into()),
+            ..Default::default()
+        },
+    );
+    let want: BTreeSet<String> = data
+        .iter()
+        .filter(|f| f.pediatric == Some(true) && f.has_capability(Capability::Ventilator))
+        .map(|f| f.id.0.clone())
+        .collect();
+    assert!(!want.is_empty(), "the seed must produce some rare matches");
+    assert_eq!(ids(&r).into_iter().collect::<BTreeSet<_>>(), want);
+
+    // Facets count the whole filtered set, not the page.
+    let r = run(
+        &built.index,
+        SearchParams {
+            area: vec!["北部".into()],
+            wheelchair: Some("true".into()),
+            limit: Some("1".into()),
+            ..Default::default()
+        },
+    );
+    let north: Vec<&Facility> = data
+        .iter()
+        .filter(|f| f.wheelchair == Some(true))
+        .filter(|f| {
+            f.ward_code
+                .is_some_and(|w| [27127, 27102, 27123, 27114, 27117].contains(&w.0))
+        })
+        .collect();
+    assert_eq!(r.total, north.len());
+    assert_eq!(r.hits.len(), 1);
+    for fc in &r.facets.kind {
+        let k = zaitaku::model::Kind::parse(&fc.code).unwrap();
+        assert_eq!(
+            fc.count,
+            north.iter().filter(|f| f.has_kind(k)).count(),
+            "{}",
+            fc.code
+        );
+    }
+    for fc in &r.facets.ward {
+        assert_eq!(
+            fc.count,
+            north
+                .iter()
+                .filter(|f| f.ward_code.unwrap().to_string() == fc.code)
+                .count()
+        );
+    }
+}
+
+#[test]
+fn bbox_and_paging_match_brute_force() {
+    let data = random_facilities(5, 2000);
+    let built = build(&data);
+    let r = run(
+        &built.index,
+        SearchParams {
+            bbox: Some("135.45,34.62,135.52,34.70".into()),
+            sort: Some("name".into()),
+            limit: Some("500".into()),
+            ..Default::default()
+        },
+    );
+    let inside = data
+        .iter()
+        .filter(|f| {
+            (34.62..=34.70).contains(&f.location.lat) && (135.45..=135.52).contains(&f.location.lon)
+        })
+        .count();
+    assert_eq!(r.total, inside);
+    // Pages concatenate to the full ordering.
+    let page = |offset: usize| {
+        ids(&run(
+            &built.index,
+            SearchParams {
+                bbox: Some("135.45,34.62,135.52,34.70".into()),
+                sort: Some("name".into()),
+                limit: Some("7".into()),
+                offset: Some(offset.to_string()),
+                ..Default::default()
+            },
+        ))
+    };
+    let all = ids(&r);
+    assert_eq!([page(0), page(7)].concat(), all[..14].to_vec());
+}

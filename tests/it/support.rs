@@ -1,0 +1,41 @@
+//! Shared helpers: building an index from facilities in a fresh temp dir.
+
+use tempfile::TempDir;
+use zaitaku::import::{write_facilities, FACILITIES_FILE};
+use zaitaku::index::build_index;
+use zaitaku::model::Facility;
+use zaitaku::{SearchIndex, SearchParams, SearchQuery, SearchResult};
+
+pub struct Built {
+    pub _dir: TempDir,
+    pub index: SearchIndex,
+}
+
+/// Writes `facilities` as a dataset (through the CSV format, so the round trip is tested
+/// too), builds it and opens it.
+pub fn build(facilities: &[Facility]) -> Built {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    write_facilities(&data.join(FACILITIES_FILE), facilities).unwrap();
+    build_index(&data, &dir.path().join("index"), "t").unwrap();
+    let index = SearchIndex::open(&dir.path().join("index/t")).unwrap();
+    Built { _dir: dir, index }
+}
+
+pub fn run(index: &SearchIndex, p: SearchParams) -> SearchResult {
+    let q = SearchQuery::parse(&p).unwrap_or_else(|e| panic!("{e}"));
+    zaitaku::search(index, &q).unwrap()
+}
+
+pub fn ids(r: &SearchResult) -> Vec<String> {
+    r.hits.iter().map(|h| h.facility.id.0.clone()).collect()
+}
+
+pub fn demo_index() -> &'static SearchIndex {
+    use std::sync::OnceLock;
+    static DEMO: OnceLock<Built> = OnceLock::new();
+    &DEMO
+        .get_or_init(|| build(&zaitaku::demo::generate(zaitaku::demo::DEFAULT_SEED, 1.0)))
+        .index
+}

@@ -1,0 +1,153 @@
+//! Japanese text search on the demo index: what a person types finds what they mean.
+
+use std::collections::BTreeSet;
+
+use zaitaku::model::{Capability, Kind};
+use zaitaku::text::normalize;
+use zaitaku::SearchParams;
+
+use super::support::{demo_index, run};
+
+fn all_ids(text: &str) -> BTreeSet<String> {
+    let index = demo_index();
+    let mut out = BTreeSet::new();
+    let mut offset = 0;
+    loop {
+        let r = run(
+            index,
+            SearchParams {
+                text: Some(text.into()),
+                limit: Some("500".into()),
+                offset: Some(offset.to_string()),
+                ..Default::default()
+            },
+        );
+        let n = r.hits.len();
+        out.extend(r.hits.into_iter().map(|h| h.facility.id.0));
+        offset += n;
+        if n == 0 || offset >= r.total {
+            assert_eq!(out.len(), r.total);
+            return out;
+        }
+    }
+}
+
+fn ids_where(pred: impl Fn(&zaitaku::model::Facility) -> bool) -> BTreeSet<String> {
+    demo_index()
+        .facilities()
+        .iter()
+        .filter(|f| pred(f))
+        .map(|f| f.id.0.clone())
+        .collect()
+}
+
+#[test]
+fn visiting_nursing_in_every_script_and_width() {
+    let want = ids_where(|f| f.has_kind(Kind::VisitingNursing));
+    assert!(want.len() >= 700);
+    for q in [
+        "訪問看護",
+        "ほうもんかんご",
+        "ホウモンカンゴ",
+        "ﾎｳﾓﾝｶﾝｺﾞ",
+        "訪看",
+    ] {
+        assert_eq!(all_ids(q), want, "query {q}");
+    }
+}
+
+#[test]
+fn abbreviations_find_capabilities() {
+    assert_eq!(
+        all_ids("在支診"),
+        ids_where(|f| f.has_capability(Capability::SupportClinic))
+    );
+    let enhanced = ids_where(|f| {
+        f.has_capability(Capability::EnhancedSingle) || f.has_capability(Capability::EnhancedLinked)
+    });
+    assert!(!enhanced.is_empty());
+    assert_eq!(all_ids("強化型"), enhanced);
+}
+
+#[test]
+fn place_fragments_match_like_substrings() {
+    // 淀川 is in 淀川区, 東淀川区 and 西淀川区: phrase-of-bigrams behaves like a substring
+    // match on the normalised text of any searchable field.
+    let got = all_ids("淀川");
+    let want = ids_where(|f| {
+        zaitaku::index::TextField::ALL
+            .iter()
+            .any(|tf| normalize(&tf.text_of(f)).contains("淀川"))
+    });
+    assert_eq!(got, want);
+    let wards: BTreeSet<u32> = demo_index()
+        .facilities()
+        .iter()
+        .filter(|f| got.contains(&f.id.0))
+        .filter_map(|f| f.ward_code.map(|w| w.0))
+        .collect();
+    assert_eq!(wards, BTreeSet::from([27113, 27114, 27123]));
+}
+
+#[test]
+fn terms_are_anded_and_single_characters_work() {
+    let both = all_ids("訪問看護 北区");
+    assert!(!both.is_empty());
+    let nursing = all_ids("訪問看護");
+    assert!(both.is_subset(&nursing));
+    assert!(both.len() < nursing.len());
+    // One character: the unigram field.
+    let kita = all_ids("北");
+    assert!(kita.is_superset(&both));
+    // Old-form kanji in data are found by the everyday form.
+    assert!(!all_ids("高橋").is_empty());
+    assert_eq!(all_ids("高橋"), all_ids("髙橋"));
+}
+
+#[test]
+fn injection_like_and_empty_text_is_harmless() {
+    assert!(all_ids("\"; DROP TABLE facilities; --").is_empty());
+    assert!(all_ids("title:foo AND (bar OR").is_empty());
+    // Only punctuation: no searchable characters, so the text is ignored.
+    let r = run(
+        demo_index(),
+        SearchParams {
+            text: Some("・・・".into()),
+            ..Default::default()
+        },
+    );
+    assert_eq!(r.total, demo_index().len());
+}
+
+#[test]
+fn explanation_says_why() {
+    let r = run(
+        demo_index(),
+        SearchParams {
+            text: Some("訪問看護".into()),
+            covers: Some("34.7433,135.5308".into()),
+            cap: vec!["24時間対応".into()],
+            limit: Some("3".into()),
+            ..Default::default()
+        },
+    );
+    assert!(r.total > 0);
+    for h in &r.hits {
+        assert!(
+            h.explanation.contains("km") || h.explanation.contains(" m（"),
+            "{}",
+            h.explanation
+        );
+        assert!(h.explanation.contains("訪問範囲"), "{}", h.explanation);
+        assert!(
+            h.explanation.contains("24時間対応に対応"),
+            "{}",
+            h.explanation
+        );
+        assert!(
+            h.explanation.contains("「訪問看護」が"),
+            "{}",
+            h.explanation
+        );
+    }
+}
