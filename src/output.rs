@@ -21,10 +21,14 @@ fn width(s: &str) -> usize {
         .sum()
 }
 
+/// Shortens `s` to at most `max` columns, ending in … when cut.
 fn cut(s: &str, max: usize) -> String {
+    if width(s) <= max {
+        return s.to_string();
+    }
     let mut out = String::new();
     for c in s.chars() {
-        if width(&out) + width(&c.to_string()) > max {
+        if width(&out) + width(&c.to_string()) > max.saturating_sub(1) {
             out.push('…');
             break;
         }
@@ -81,4 +85,21 @@ pub fn table(result: &SearchResult) -> String {
         result.offset + shown
     );
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pads_and_cuts_by_display_width() {
+        assert_eq!(width("訪問看護ab"), 10);
+        assert_eq!(pad("北区", 6), "北区  ");
+        assert_eq!(pad("東淀川区", 8), "東淀川区");
+        assert_eq!(pad("東淀川区役所", 8), "東淀川… ");
+        assert_eq!(
+            width(&pad("【デモ】東淀川やまびこ訪問看護ステーション", 40)),
+            40
+        );
+    }
 }

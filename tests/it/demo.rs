@@ -74,3 +74,31 @@ fn every_point_is_in_its_ward() {
         );
     }
 }
+
+/// The READMEs document every column and every capability the code knows.
+#[test]
+fn docs_list_every_column_and_capability() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let data = std::fs::read_to_string(root.join("data/README.md")).unwrap();
+    for (column, ..) in zaitaku::import::COLUMNS {
+        assert!(
+            data.contains(&format!("| `{column}` |")),
+            "data/README.md lacks {column}"
+        );
+    }
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    for c in &zaitaku::model::CAPABILITIES {
+        assert!(
+            readme.contains(&format!("| `{}` | {} |", c.code, c.label)),
+            "README lacks {}",
+            c.code
+        );
+    }
+    for k in &zaitaku::model::KINDS {
+        assert!(
+            readme.contains(&format!("| `{}` | {} |", k.code, k.label)),
+            "README lacks {}",
+            k.code
+        );
+    }
+}
