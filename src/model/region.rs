@@ -266,7 +266,7 @@ impl Ward {
     }
 
     pub fn niji(&self) -> &'static NijiArea {
-        &NIJI_AREAS[0]
+        NijiArea::containing(self.code).expect("every ward is listed in NIJI_AREAS")
     }
 }
 
@@ -374,7 +374,7 @@ mod tests {
             "Osaka City is ~225 km², got {total}"
         );
         for w in &WARDS {
-            assert_eq!(NijiArea::containing(w.code).unwrap().name, "大阪市");
+            assert_eq!(w.niji().name, "大阪市");
         }
     }
 
