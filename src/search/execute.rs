@@ -8,7 +8,7 @@ use super::explain::explain;
 use super::query::{SearchQuery, Sort};
 use super::result::{FacetCount, Facets, Hit, SearchResult};
 use crate::geo::haversine_m;
-use crate::index::SearchIndex;
+use crate::index::{Columns, SearchIndex};
 use crate::model::{Capability, Kind, LatLon, Ward, WardCode, CAPABILITIES, KINDS, WARDS};
 
 #[derive(Debug, thiserror::Error)]
@@ -86,39 +86,65 @@ impl Filter<'_> {
     }
 }
 
-fn union<'a>(lists: impl Iterator<Item = &'a Vec<u32>>) -> Vec<u32> {
-    let mut v: Vec<u32> = lists.flatten().copied().collect();
-    v.sort_unstable();
-    v.dedup();
-    v
+/// The posting lists whose union must contain every match of one condition. Only their
+/// lengths are looked at before the cheapest condition is chosen.
+fn posting_groups<'a>(c: &'a Columns, q: &SearchQuery) -> Vec<Vec<&'a [u32]>> {
+    let mut groups: Vec<Vec<&[u32]>> = Vec::new();
+    if !q.kinds.is_empty() {
+        groups.push(
+            q.kinds
+                .iter()
+                .map(|k| c.by_kind[*k as usize].as_slice())
+                .collect(),
+        );
+    }
+    for group in &q.capabilities {
+        groups.push(
+            group
+                .iter()
+                .map(|cap| c.by_cap[*cap as usize].as_slice())
+                .collect(),
+        );
+    }
+    if !q.places.is_empty() {
+        groups.push(
+            q.places
+                .iter()
+                .filter_map(|w| c.by_ward.get(w))
+                .map(Vec::as_slice)
+                .collect(),
+        );
+    }
+    if q.pediatric == Some(true) {
+        groups.push(vec![&c.pediatric_list]);
+    }
+    if q.wheelchair == Some(true) {
+        groups.push(vec![&c.wheelchair_list]);
+    }
+    groups
 }
 
 /// The smallest list of ordinals that must contain every match, or `None` for "all".
 fn candidates(index: &SearchIndex, q: &SearchQuery, filter: &Filter) -> Option<Vec<u32>> {
-    let c = &index.columns;
-    let mut lists: Vec<Vec<u32>> = Vec::new();
-    if let Some(t) = &filter.text {
-        lists.push(t.keys().copied().collect());
-    }
-    if !q.kinds.is_empty() {
-        lists.push(union(q.kinds.iter().map(|k| &c.by_kind[*k as usize])));
-    }
-    for group in &q.capabilities {
-        lists.push(union(group.iter().map(|cap| &c.by_cap[*cap as usize])));
-    }
-    if !q.places.is_empty() {
-        let empty = Vec::new();
-        lists.push(union(
-            q.places.iter().map(|w| c.by_ward.get(w).unwrap_or(&empty)),
-        ));
-    }
-    if q.pediatric == Some(true) {
-        lists.push(c.pediatric_list.clone());
-    }
-    if q.wheelchair == Some(true) {
-        lists.push(c.wheelchair_list.clone());
-    }
-    let shortest = lists.into_iter().min_by_key(Vec::len);
+    let groups = posting_groups(&index.columns, q);
+    let size = |g: &Vec<&[u32]>| g.iter().map(|l| l.len()).sum::<usize>();
+    let cheapest = groups.iter().min_by_key(|g| size(g));
+    let text_len = filter.text.as_ref().map(HashMap::len);
+    let shortest: Option<Vec<u32>> = match (cheapest, text_len) {
+        (Some(g), Some(t)) if t < size(g) => {
+            filter.text.as_ref().map(|t| t.keys().copied().collect())
+        }
+        (Some(g), _) => {
+            let mut v: Vec<u32> = g.iter().flat_map(|l| l.iter().copied()).collect();
+            if g.len() > 1 {
+                v.sort_unstable();
+                v.dedup();
+            }
+            Some(v)
+        }
+        (None, Some(_)) => filter.text.as_ref().map(|t| t.keys().copied().collect()),
+        (None, None) => None,
+    };
     if shortest
         .as_ref()
         .is_some_and(|s| s.len() <= SCAN_BEFORE_GEO)

@@ -256,6 +256,34 @@ fn rare_filters_and_facets_match_brute_force() {
     assert!(!want.is_empty(), "the seed must produce some rare matches");
     assert_eq!(ids(&r).into_iter().collect::<BTreeSet<_>>(), want);
 
+    // Unions of several posting lists (two kinds; a synonym meaning two capabilities)
+    // must not count a facility twice.
+    let r = run(
+        &built.index,
+        SearchParams {
+            kind: vec!["hospital,clinic,visiting_nursing".into()],
+            cap: vec!["強化型".into()],
+            limit: Some("500".into()),
+            ..Default::default()
+        },
+    );
+    let want: BTreeSet<String> = data
+        .iter()
+        .filter(|f| {
+            [Kind::Hospital, Kind::Clinic, Kind::VisitingNursing]
+                .iter()
+                .any(|k| f.has_kind(*k))
+        })
+        .filter(|f| {
+            f.has_capability(Capability::EnhancedSingle)
+                || f.has_capability(Capability::EnhancedLinked)
+        })
+        .map(|f| f.id.0.clone())
+        .collect();
+    assert!(want.len() > 20);
+    assert_eq!(r.total, want.len());
+    assert_eq!(ids(&r).into_iter().collect::<BTreeSet<_>>(), want);
+
     // Facets count the whole filtered set, not the page.
     let r = run(
         &built.index,
