@@ -33,13 +33,6 @@ impl PointIndex {
             .map(|e| e.data)
     }
 
-    /// All ordinals, nearest first.
-    pub fn nearest(&self, center: LatLon) -> impl Iterator<Item = u32> + '_ {
-        self.tree
-            .nearest_neighbor_iter(&unit_vector(center))
-            .map(|e| e.data)
-    }
-
     pub fn len(&self) -> usize {
         self.tree.size()
     }
