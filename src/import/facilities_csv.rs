@@ -6,6 +6,7 @@ use std::fs::File;
 use std::io::Write;
 use std::path::Path;
 
+use super::table::LineIndex;
 use super::{ImportError, ImportErrors};
 use crate::geo::WardLocator;
 use crate::model::{
@@ -472,24 +473,6 @@ pub fn read_facilities(path: &Path) -> Result<Vec<Facility>, ImportErrors> {
 
 /// Byte offsets of line starts, to turn a byte position into a 1-based line number (the
 /// csv crate's own line count is off by one on CRLF files).
-struct LineIndex(Vec<usize>);
-
-impl LineIndex {
-    fn new(text: &str) -> Self {
-        Self(
-            std::iter::once(0)
-                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-                .collect(),
-        )
-    }
-
-    fn line_at(&self, byte: u64) -> u64 {
-        let byte = byte as usize;
-        // A record that starts on the '\n' of a CRLF belongs to the next line.
-        self.0.partition_point(|&start| start <= byte + 1) as u64
-    }
-}
-
 /// The whole file must be UTF-8; the error names line, column and byte offset of the first
 /// bad byte (typically a Shift_JIS export from Excel).
 fn decode_utf8<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, ImportError> {

@@ -1,11 +1,15 @@
 //! Reading datasets. A dataset is a directory; today it holds `facilities.csv` in the
 //! project's own format (see `data/README.md`). Official-format importers join here.
 
+pub mod decode;
 mod error;
 mod facilities_csv;
+pub mod manifest;
+pub mod table;
 
 pub use error::{ImportError, ImportErrors};
 pub use facilities_csv::{read_facilities, write_facilities, COLUMNS};
+pub use manifest::{Manifest, MANIFEST_FILE};
 
 use std::path::{Path, PathBuf};
 
