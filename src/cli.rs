@@ -9,6 +9,7 @@ use zaitaku::SearchParams;
 
 pub const DEFAULT_INDEX: &str = "index/demo";
 pub const DEFAULT_DATASET: &str = "data/demo";
+pub const DEFAULT_GEOCODE_INDEX: &str = "index/osaka";
 
 #[derive(Parser, Debug)]
 #[command(
@@ -36,9 +37,13 @@ pub enum Command {
     },
     /// Build an index from a dataset into <index-root>/<dataset name>.
     Index {
-        /// Dataset directory (the demo dataset is generated if it is missing).
+        /// Dataset directory (the demo dataset is generated if it is missing). A directory
+        /// with a dataset.toml (e.g. data/osaka) is built from official open-data files.
         #[arg(long, default_value = DEFAULT_DATASET)]
         dataset: PathBuf,
+        /// Where the official files of a dataset.toml are (default: <dataset>/raw).
+        #[arg(long)]
+        raw: Option<PathBuf>,
         /// Where indexes live.
         #[arg(long, default_value = "index")]
         index_root: PathBuf,
@@ -50,6 +55,32 @@ pub enum Command {
     Check {
         #[arg(long, default_value = DEFAULT_DATASET)]
         dataset: PathBuf,
+        /// Where the official files of a dataset.toml are (default: <dataset>/raw).
+        #[arg(long)]
+        raw: Option<PathBuf>,
+    },
+    /// Download a dataset's official files (listed in its dataset.toml) into its raw
+    /// directory: resumable, checked, unzipped and filtered to the dataset's municipalities.
+    Fetch {
+        #[arg(long, default_value = "data/osaka")]
+        dataset: PathBuf,
+        /// Where to put the files (default: <dataset>/raw).
+        #[arg(long)]
+        raw: Option<PathBuf>,
+        /// Download again even when a file is already complete.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Turn an address or postal code into a point (町丁目 / 町 / ward level), offline.
+    Geocode {
+        /// The address (大阪市東淀川区豊新2丁目5-1) or postal code (533-0001).
+        address: Vec<String>,
+        /// An index built from a dataset with an address reference table.
+        #[arg(long, default_value = DEFAULT_GEOCODE_INDEX)]
+        index: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Search facilities.
     Search(Box<SearchArgs>),

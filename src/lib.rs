@@ -6,14 +6,18 @@
 //! - [`model`]: facilities, kinds, capabilities, wards and areas (the vocabulary table).
 //! - [`text`]: Japanese normalisation and the bigram tokenizer.
 //! - [`geo`]: great-circle maths, the R-tree, locating a point's ward.
+//! - [`geocode`]: the offline address geocoder (町丁目 / 町 / ward).
 //! - [`import`]: reading datasets, with file:line:column errors.
+//! - [`fetch`]: downloading a manifest's official files, resumable, checked and filtered.
 //! - [`index`]: building (atomically) and opening indexes.
 //! - [`search`]: validated queries and the one search function.
 //! - [`demo`]: the deterministic demo dataset generator.
 #![forbid(unsafe_code)]
 
 pub mod demo;
+pub mod fetch;
 pub mod geo;
+pub mod geocode;
 pub mod import;
 pub mod index;
 pub mod model;

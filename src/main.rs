@@ -22,6 +22,8 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             let bad_input = e.downcast_ref::<QueryError>().is_some()
+                || e.downcast_ref::<zaitaku::geocode::GeocodeError>().is_some()
+                || e.downcast_ref::<zaitaku::import::ImportError>().is_some()
                 || e.downcast_ref::<ImportErrors>().is_some()
                 || matches!(e.downcast_ref::<BuildError>(), Some(BuildError::Import(_)));
             eprintln!("error: {e:#}");
@@ -45,6 +47,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Index {
             dataset,
+            raw,
             index_root,
             name,
         } => {
@@ -57,17 +60,62 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     .context("cannot derive an index name from --dataset; pass --name")?
                     .to_string(),
             };
-            let summary = build_index(&dataset, &index_root, &name)?;
+            let summary = build_index(&dataset, raw.as_deref(), &index_root, &name)?;
             print!("{summary}");
         }
-        Command::Check { dataset } => {
+        Command::Check { dataset, raw } => {
             ensure_demo_dataset(&dataset)?;
-            let ds = zaitaku::import::load_dataset(&dataset)?;
-            println!(
-                "{}: {} facilities, no errors",
-                dataset.display(),
-                ds.facilities.len()
-            );
+            let ds = zaitaku::import::load_dataset(&dataset, raw.as_deref())?;
+            match &ds.report {
+                Some(report) => print!("{report}"),
+                None => println!(
+                    "{}: {} facilities, no errors",
+                    dataset.display(),
+                    ds.facilities.len()
+                ),
+            }
+        }
+        Command::Fetch {
+            dataset,
+            raw,
+            force,
+        } => {
+            let manifest = zaitaku::import::Manifest::load(&dataset)?;
+            let raw =
+                raw.unwrap_or_else(|| dataset.join(zaitaku::import::manifest::DEFAULT_RAW_DIR));
+            std::fs::create_dir_all(&raw)
+                .with_context(|| format!("cannot create {}", raw.display()))?;
+            let summary = zaitaku::fetch::fetch_dataset(
+                &manifest,
+                &raw,
+                &zaitaku::fetch::FetchOptions { force },
+                &mut std::io::stderr(),
+            )?;
+            print!("{summary}");
+        }
+        Command::Geocode {
+            address,
+            index,
+            json,
+        } => {
+            let input = address.join(" ");
+            let geocoder = if index.join("geocoder.json").exists() || index.exists() {
+                SearchIndex::open(&index)?.geocoder
+            } else {
+                anyhow::bail!(
+                    "no index at {}: build one with `zaitaku index --dataset data/osaka --raw DIR`, or pass --index",
+                    index.display()
+                );
+            };
+            let g = geocoder.geocode(&input)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&g)?);
+            } else {
+                println!(
+                    "{:.6},{:.6}\t{}\t{}\t{}",
+                    g.lat, g.lon, g.level_label, g.ward_name, g.normalized
+                );
+            }
         }
         Command::Search(args) => run_search(&args)?,
     }
@@ -104,7 +152,7 @@ fn run_search(args: &SearchArgs) -> anyhow::Result<()> {
             if !dir.exists() {
                 ensure_demo_dataset(Path::new(DEFAULT_DATASET))?;
                 eprintln!("building the demo index first…");
-                build_index(Path::new(DEFAULT_DATASET), Path::new("index"), "demo")?;
+                build_index(Path::new(DEFAULT_DATASET), None, Path::new("index"), "demo")?;
             }
             dir
         }

@@ -1,10 +1,12 @@
 //! Geometry: great-circle maths on the unit sphere, the R-tree of facility points, and
 //! deciding which ward a point lies in.
 
+mod boundaries;
 mod points;
 mod sphere;
 mod wards;
 
+pub use boundaries::{Boundaries, WardShape};
 pub use points::PointIndex;
 pub use sphere::{chord_squared_for_m, haversine_m, unit_vector, EARTH_RADIUS_M};
 pub use wards::WardLocator;

@@ -1,7 +1,11 @@
-//! Which ward a point lies in. Without boundary polygons the nearest ward representative
-//! point decides; points far from every ward are outside Osaka City.
+//! Which ward a point lies in: point-in-polygon against the dataset's boundaries when it
+//! has them (real data); otherwise the nearest ward representative point decides and
+//! points far from every ward are outside Osaka City (the demo dataset).
+
+use std::sync::Arc;
 
 use super::sphere::haversine_m;
+use super::Boundaries;
 use crate::model::{LatLon, Ward, WARDS};
 
 /// A point farther than this from every representative point is outside the city. The
@@ -13,6 +17,8 @@ pub enum WardLocator {
     /// Nearest representative point (the fallback when no boundaries are loaded).
     #[default]
     RepresentativePoints,
+    /// Ward polygons (N03).
+    Polygons(Arc<Boundaries>),
 }
 
 impl WardLocator {
@@ -24,12 +30,14 @@ impl WardLocator {
                 .min_by(|a, b| a.1.total_cmp(&b.1))
                 .filter(|(_, d)| *d <= OUTSIDE_CITY_M)
                 .map(|(w, _)| w),
+            Self::Polygons(b) => b.locate(p).and_then(Ward::by_code),
         }
     }
 
     pub fn describe(&self) -> &'static str {
         match self {
             Self::RepresentativePoints => "区の代表点（最寄り）",
+            Self::Polygons(_) => "区の境界（国土数値情報 N03）",
         }
     }
 }

@@ -105,15 +105,19 @@ mod tests {
         bytes.push(0xFF);
         let e = decode(Path::new("f.csv"), &bytes).unwrap_err();
         assert_eq!(e.line, Some(2));
-        assert!(e.reason.contains("not valid UTF-8 at byte offset 11"), "{e}");
+        assert!(
+            e.reason.contains("not valid UTF-8 at byte offset 11"),
+            "{e}"
+        );
 
         let mut bytes = sjis("a,b\n1,訪問");
         let at = bytes.len();
         bytes.extend([0x81, 0x20]);
         let e = decode(Path::new("f.csv"), &bytes).unwrap_err();
         assert!(
-            e.reason
-                .contains(&format!("neither UTF-8 nor Shift_JIS (CP932) at byte offset {at}")),
+            e.reason.contains(&format!(
+                "neither UTF-8 nor Shift_JIS (CP932) at byte offset {at}"
+            )),
             "{e}"
         );
         assert_eq!(e.column.as_ref().map(|c| c.0), Some(2));

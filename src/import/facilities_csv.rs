@@ -81,7 +81,7 @@ pub const COLUMNS: &[(&str, bool, &str)] = &[
 
 const MAX_RADIUS_KM: f64 = 50.0;
 
-fn parse_bool(s: &str) -> Result<Option<bool>, String> {
+pub(crate) fn parse_bool(s: &str) -> Result<Option<bool>, String> {
     match s {
         "" | "unknown" | "不明" => Ok(None),
         "true" | "yes" | "1" | "○" | "可" | "y" => Ok(Some(true)),
@@ -92,7 +92,7 @@ fn parse_bool(s: &str) -> Result<Option<bool>, String> {
     }
 }
 
-fn valid_date(s: &str) -> bool {
+pub(crate) fn valid_date(s: &str) -> bool {
     let b = s.as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return false;

@@ -147,9 +147,7 @@ impl Manifest {
             .iter()
             .find(|m| m.len() != 5 || !m.bytes().all(|b| b.is_ascii_digit()))
         {
-            return bad(format!(
-                "municipality code '{m}' is not a 5-digit JIS code"
-            ));
+            return bad(format!("municipality code '{m}' is not a 5-digit JIS code"));
         }
         if self.sources.is_empty() {
             return bad("at least one [[source]] is needed".into());

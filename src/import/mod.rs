@@ -1,19 +1,38 @@
-//! Reading datasets. A dataset is a directory; today it holds `facilities.csv` in the
-//! project's own format (see `data/README.md`). Official-format importers join here.
+//! Reading datasets. A dataset is a directory holding either `facilities.csv` in the
+//! project's own format (the demo; see `data/README.md`), or a `dataset.toml` manifest
+//! that lists official open-data files (one reader per format in this folder), the
+//! reference files for wards and addresses, and the curated overlay.
 
 pub mod decode;
 mod error;
 mod facilities_csv;
+mod jigyosho;
+mod kouseikyoku;
 pub mod manifest;
+mod merge;
+mod n03;
+mod navii;
+pub mod overlay;
+pub mod record;
+pub mod report;
 pub mod table;
 
 pub use error::{ImportError, ImportErrors};
 pub use facilities_csv::{read_facilities, write_facilities, COLUMNS};
+pub use jigyosho::{read_jigyosho, SERVICES};
+pub use kouseikyoku::read_kouseikyoku_ika;
 pub use manifest::{Manifest, MANIFEST_FILE};
+pub use n03::read_n03;
+pub use navii::read_navii;
+pub use overlay::{read_overlay, OVERLAY_COLUMNS};
+pub use report::ImportReport;
 
 use std::path::{Path, PathBuf};
 
+use crate::geo::{Boundaries, WardShape};
+use crate::geocode::{read_postal_codes, read_towns, Geocoder, GeocoderData};
 use crate::model::Facility;
+use manifest::{resolve_file, SourceFormat, DEFAULT_RAW_DIR};
 
 /// The file inside a dataset directory that holds facilities in the project format.
 pub const FACILITIES_FILE: &str = "facilities.csv";
@@ -25,16 +44,162 @@ pub struct Dataset {
     pub facilities: Vec<Facility>,
     /// Rows read per file, for the build summary.
     pub rows_read: Vec<(PathBuf, usize)>,
+    /// For official datasets: everything the import did.
+    pub report: Option<ImportReport>,
+    /// Ward polygons (empty for the demo dataset).
+    pub boundaries: Vec<WardShape>,
+    /// The address reference table (empty for the demo dataset).
+    pub geocoder: GeocoderData,
 }
 
-/// Loads and validates every file of a dataset directory. All errors of all files are
-/// returned together.
-pub fn load_dataset(dir: &Path) -> Result<Dataset, ImportErrors> {
+/// Loads and validates every file of a dataset directory. All whole-file errors are
+/// returned together; row-level problems of official files go to the report instead.
+/// `raw` is where an official dataset's files are (default `<dir>/raw`).
+pub fn load_dataset(dir: &Path, raw: Option<&Path>) -> Result<Dataset, ImportErrors> {
+    if dir.join(MANIFEST_FILE).exists() {
+        let raw = raw.map_or_else(|| dir.join(DEFAULT_RAW_DIR), Path::to_path_buf);
+        return load_official(dir, &raw);
+    }
     let path = dir.join(FACILITIES_FILE);
     let facilities = read_facilities(&path)?;
     Ok(Dataset {
         dir: dir.to_path_buf(),
         rows_read: vec![(path, facilities.len())],
         facilities,
+        report: None,
+        boundaries: Vec::new(),
+        geocoder: GeocoderData::default(),
+    })
+}
+
+fn find(raw: &Path, manifest_path: &Path, pattern: &str) -> Result<PathBuf, ImportError> {
+    resolve_file(raw, pattern).ok_or_else(|| {
+        ImportError::file(
+            manifest_path,
+            format!(
+                "no file matching '{pattern}' in {}; run `zaitaku fetch` for this dataset or pass --raw DIR",
+                raw.display()
+            ),
+        )
+    })
+}
+
+/// Reads the official files a manifest lists and merges them into facilities.
+pub fn load_official(dir: &Path, raw: &Path) -> Result<Dataset, ImportErrors> {
+    let manifest = Manifest::load(dir)?;
+    let manifest_path = dir.join(MANIFEST_FILE);
+    let mut errors: Vec<ImportError> = Vec::new();
+    let mut report = ImportReport::default();
+
+    let boundaries =
+        find(raw, &manifest_path, &manifest.boundaries.file).and_then(|p| read_n03(&p, &manifest));
+    let towns = find(raw, &manifest_path, &manifest.addresses.file)
+        .map_err(ImportErrors::from)
+        .and_then(|p| read_towns(&p));
+    let postal = match &manifest.postal_codes {
+        Some(pc) => match resolve_file(raw, &pc.file) {
+            Some(p) => read_postal_codes(&p),
+            // Optional: without it, postal codes do not resolve.
+            None => Ok(Vec::new()),
+        },
+        None => Ok(Vec::new()),
+    };
+    let boundaries = boundaries.map_err(|e| errors.push(e)).ok();
+    let towns = towns.map_err(|e| errors.extend(e.0)).ok();
+    let postal = postal.map_err(|e| errors.extend(e.0)).ok();
+
+    let mut records = Vec::new();
+    let mut rows_read = Vec::new();
+    for source in &manifest.sources {
+        let path = match find(raw, &manifest_path, &source.file) {
+            Ok(p) => p,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        let label = format!(
+            "{} {}",
+            match source.format {
+                SourceFormat::Jigyosho => "介護サービス情報公表",
+                SourceFormat::Navii => "医療情報ネット（ナビイ）",
+                SourceFormat::KouseikyokuIka => "近畿厚生局 医療機関一覧",
+            },
+            path.file_name()
+                .map_or(String::new(), |n| n.to_string_lossy().into_owned())
+        );
+        let read = match source.format {
+            SourceFormat::Jigyosho => read_jigyosho(&path, &label),
+            SourceFormat::Navii => read_navii(&path, &label),
+            SourceFormat::KouseikyokuIka => read_kouseikyoku_ika(&path, &label),
+        };
+        match read {
+            Ok(read) => {
+                report.files.push(report::FileSummary {
+                    path: path.clone(),
+                    format: match source.format {
+                        SourceFormat::Jigyosho => "jigyosho",
+                        SourceFormat::Navii => "navii",
+                        SourceFormat::KouseikyokuIka => "kouseikyoku_ika",
+                    },
+                    rows: read.rows,
+                    records: read.records.len(),
+                });
+                rows_read.push((path, read.rows));
+                report.rejected.extend(read.rejected);
+                records.extend(read.records);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    let overlay = match &manifest.overlay {
+        Some(o) if dir.join(&o.file).exists() => {
+            match read_overlay(&dir.join(&o.file), &manifest) {
+                Ok((rows, rejected)) => {
+                    report.overlay_rows = rows.len() + rejected.len();
+                    report.rejected.extend(rejected);
+                    rows
+                }
+                Err(e) => {
+                    errors.push(e);
+                    Vec::new()
+                }
+            }
+        }
+        _ => Vec::new(),
+    };
+    let (Some(boundaries), Some(towns), Some(postal)) = (boundaries, towns, postal) else {
+        return Err(ImportErrors(errors));
+    };
+    if !errors.is_empty() {
+        return Err(ImportErrors(errors));
+    }
+    let towns: Vec<_> = towns
+        .into_iter()
+        .filter(|t| manifest.keeps_municipality(&t.code.to_string()))
+        .collect();
+    let postal: Vec<_> = postal
+        .into_iter()
+        .filter(|p| manifest.keeps_municipality(&p.code.to_string()))
+        .collect();
+    report.wards = boundaries.len();
+    report.towns = towns.len();
+    report.postal_codes = postal.len();
+    let geocoder_data = GeocoderData {
+        prefecture: "大阪府".into(),
+        towns,
+        postal,
+    };
+    let geocoder = Geocoder::new(geocoder_data.clone());
+    let polygons = Boundaries::new(boundaries.clone());
+    let facilities = merge::merge(records, overlay, &geocoder, &polygons, &mut report);
+    report.facilities = facilities.len();
+    Ok(Dataset {
+        dir: dir.to_path_buf(),
+        facilities,
+        rows_read,
+        report: Some(report),
+        boundaries,
+        geocoder: geocoder_data,
     })
 }

@@ -26,8 +26,8 @@ impl Table {
     /// Reads a CSV file in UTF-8 (BOM optional) or Shift_JIS, CRLF or LF. A file that cannot
     /// be parsed at all is an error; the caller decides what to do with bad rows.
     pub fn read(path: &Path) -> Result<Self, ImportError> {
-        let bytes =
-            std::fs::read(path).map_err(|e| ImportError::file(path, format!("cannot open: {e}")))?;
+        let bytes = std::fs::read(path)
+            .map_err(|e| ImportError::file(path, format!("cannot open: {e}")))?;
         let text = decode(path, &bytes)?;
         Self::parse(path, &text)
     }
@@ -81,8 +81,7 @@ impl Table {
                 file: path.to_path_buf(),
                 line: rows.last().map(|(line, _)| *line),
                 column: None,
-                reason: "malformed CSV: a quoted field is never closed (odd number of '\"')"
-                    .into(),
+                reason: "malformed CSV: a quoted field is never closed (odd number of '\"')".into(),
             });
         }
         if has_header && header.iter().all(|h| h.is_empty()) {

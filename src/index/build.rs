@@ -7,8 +7,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use super::{IndexMeta, TextIndex, FACILITIES_FILE, FORMAT_VERSION, META_FILE, TEXT_DIR};
-use crate::import::{load_dataset, ImportErrors};
+use super::{
+    IndexMeta, TextIndex, BOUNDARIES_FILE, FACILITIES_FILE, FORMAT_VERSION, GEOCODER_FILE,
+    META_FILE, TEXT_DIR,
+};
+use crate::import::{load_dataset, ImportErrors, ImportReport};
 use crate::model::Kind;
 
 #[derive(Debug, thiserror::Error)]
@@ -42,12 +45,19 @@ pub struct BuildSummary {
     pub by_kind: Vec<(Kind, usize)>,
     pub without_ward: usize,
     pub seconds: f64,
+    /// For official datasets: what the import did.
+    pub report: Option<ImportReport>,
 }
 
 impl std::fmt::Display for BuildSummary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        for (path, rows) in &self.rows_read {
-            writeln!(f, "read {rows} rows from {}", path.display())?;
+        match &self.report {
+            Some(report) => write!(f, "{report}")?,
+            None => {
+                for (path, rows) in &self.rows_read {
+                    writeln!(f, "read {rows} rows from {}", path.display())?;
+                }
+            }
         }
         writeln!(
             f,
@@ -76,14 +86,16 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<(), BuildError> {
     file.sync_all().map_err(io(path))
 }
 
-/// Builds `index_root/name` from the dataset in `dataset_dir`.
+/// Builds `index_root/name` from the dataset in `dataset_dir` (official datasets read
+/// their files from `raw`, default `<dataset>/raw`).
 pub fn build_index(
     dataset_dir: &Path,
+    raw: Option<&Path>,
     index_root: &Path,
     name: &str,
 ) -> Result<BuildSummary, BuildError> {
     let started = Instant::now();
-    let dataset = load_dataset(dataset_dir)?;
+    let dataset = load_dataset(dataset_dir, raw)?;
 
     fs::create_dir_all(index_root).map_err(io(index_root))?;
     let nanos = SystemTime::now()
@@ -96,6 +108,14 @@ pub fn build_index(
     let written = (|| {
         let json = serde_json::to_vec(&dataset.facilities).expect("facilities serialize");
         write_file(&gen_dir.join(FACILITIES_FILE), &json)?;
+        if !dataset.boundaries.is_empty() {
+            let json = serde_json::to_vec(&dataset.boundaries).expect("boundaries serialize");
+            write_file(&gen_dir.join(BOUNDARIES_FILE), &json)?;
+        }
+        if !dataset.geocoder.towns.is_empty() {
+            let json = serde_json::to_vec(&dataset.geocoder).expect("geocoder serializes");
+            write_file(&gen_dir.join(GEOCODER_FILE), &json)?;
+        }
         let text_dir = gen_dir.join(TEXT_DIR);
         fs::create_dir(&text_dir).map_err(io(&text_dir))?;
         TextIndex::create(&text_dir, &dataset.facilities).map_err(|source| BuildError::Text {
@@ -145,6 +165,7 @@ pub fn build_index(
             .filter(|f| f.ward_code.is_none())
             .count(),
         seconds: started.elapsed().as_secs_f64(),
+        report: dataset.report,
     })
 }
 

@@ -12,10 +12,12 @@ pub use text::{matched_fields, TextField, TextIndex};
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::geo::{PointIndex, WardLocator};
+use crate::geo::{Boundaries, PointIndex, WardLocator, WardShape};
+use crate::geocode::{Geocoder, GeocoderData};
 use crate::model::Facility;
 
 /// Bumped whenever the on-disk layout changes; older indexes must be rebuilt.
@@ -24,6 +26,10 @@ pub const FORMAT_VERSION: u32 = 1;
 const META_FILE: &str = "zaitaku.json";
 const FACILITIES_FILE: &str = "facilities.json";
 const TEXT_DIR: &str = "text";
+/// Ward polygons (official datasets only).
+const BOUNDARIES_FILE: &str = "boundaries.json";
+/// The geocoder's reference table (official datasets only).
+const GEOCODER_FILE: &str = "geocoder.json";
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct IndexMeta {
@@ -58,6 +64,9 @@ pub struct SearchIndex {
     pub columns: Columns,
     pub text: TextIndex,
     pub wards: WardLocator,
+    /// Ward polygons when the dataset has them (official data), for maps and "which ward".
+    pub boundaries: Option<Arc<Boundaries>>,
+    pub geocoder: Geocoder,
 }
 
 impl SearchIndex {
@@ -89,7 +98,22 @@ impl SearchIndex {
         if facilities.len() != meta.facility_count || text.num_docs() != facilities.len() as u64 {
             return Err(corrupt(dir, &"record counts of the parts disagree"));
         }
-        Ok(Self::from_parts(meta, dir.to_path_buf(), facilities, text))
+        let mut index = Self::from_parts(meta, dir.to_path_buf(), facilities, text);
+        let b_path = dir.join(BOUNDARIES_FILE);
+        if b_path.exists() {
+            let shapes: Vec<WardShape> =
+                serde_json::from_slice(&read(b_path.clone())?).map_err(|e| corrupt(&b_path, &e))?;
+            let boundaries = Arc::new(Boundaries::new(shapes));
+            index.wards = WardLocator::Polygons(boundaries.clone());
+            index.boundaries = Some(boundaries);
+        }
+        let g_path = dir.join(GEOCODER_FILE);
+        if g_path.exists() {
+            let data: GeocoderData =
+                serde_json::from_slice(&read(g_path.clone())?).map_err(|e| corrupt(&g_path, &e))?;
+            index.geocoder = Geocoder::new(data);
+        }
+        Ok(index)
     }
 
     fn from_parts(
@@ -113,6 +137,8 @@ impl SearchIndex {
             columns,
             text,
             wards: WardLocator::default(),
+            boundaries: None,
+            geocoder: Geocoder::new(GeocoderData::default()),
         }
     }
 

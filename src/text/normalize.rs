@@ -25,6 +25,7 @@ const KANJI_VARIANTS: &[(char, char)] = &[
     ('醫', '医'),
     ('藥', '薬'),
     ('德', '徳'),
+    ('曾', '曽'),
 ];
 
 pub fn is_kanji(c: char) -> bool {

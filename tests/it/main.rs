@@ -3,6 +3,7 @@
 
 mod cli;
 mod demo;
+mod fetch;
 mod import;
 mod oracle;
 mod support;

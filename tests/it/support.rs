@@ -18,7 +18,7 @@ pub fn build(facilities: &[Facility]) -> Built {
     let data = dir.path().join("data");
     std::fs::create_dir(&data).unwrap();
     write_facilities(&data.join(FACILITIES_FILE), facilities).unwrap();
-    build_index(&data, &dir.path().join("index"), "t").unwrap();
+    build_index(&data, None, &dir.path().join("index"), "t").unwrap();
     let index = SearchIndex::open(&dir.path().join("index/t")).unwrap();
     Built { _dir: dir, index }
 }

@@ -1,0 +1,353 @@
+//! The curated overlay: a ward office's own survey, joined to official records by
+//! 医療機関コード or 事業所番号. It is the only source of capabilities (在宅療養支援診療所,
+//! 24時間対応, 看取り …), 車いす, 小児, service areas and 新規受入. Columns are documented in
+//! `data/README.md`; `data/overlay.example.csv` is a template with fictional rows.
+//!
+//! Capabilities can be given as a list (`機能` = `24時間対応;看取り`) or, as ward offices
+//! keep them in Excel, as one column per capability holding ○ / ×.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use super::facilities_csv::{parse_bool, valid_date};
+use super::record::RowOrigin;
+use super::table::{cell, Col, Table};
+use super::{ImportError, Manifest};
+use crate::model::{Accepting, Capability, Facility, Ward, WardCode, LEGAL_HOME_VISIT_RADIUS_KM};
+
+/// Columns other than capability columns (Japanese header, English alias, meaning).
+pub const OVERLAY_COLUMNS: &[(&str, &str, &str)] = &[
+    (
+        "医療機関コード",
+        "medical_code",
+        "7, 9 or 10 digits (病院・診療所)",
+    ),
+    (
+        "事業所番号",
+        "jigyosho_number",
+        "10 digits (介護サービス事業所)",
+    ),
+    (
+        "名称",
+        "name",
+        "facility name, for people reading the sheet (not used to join)",
+    ),
+    (
+        "機能",
+        "capabilities",
+        "capabilities separated by ; 、 or ・ (codes or Japanese labels)",
+    ),
+    ("車いす", "wheelchair", "○ / × / empty"),
+    ("小児", "pediatric", "○ / × / empty"),
+    (
+        "訪問範囲km",
+        "service_radius_km",
+        "home-visit radius in km (0 < r ≤ 50)",
+    ),
+    (
+        "訪問可能区",
+        "service_wards",
+        "wards served, separated by ; 、 or ・",
+    ),
+    ("新規受入", "accepting_new", "可 / 不可 / 不明"),
+    ("備考", "notes", "free text shown on the facility"),
+    (
+        "更新日",
+        "updated_at",
+        "date of the survey, YYYY-MM-DD or YYYY/MM/DD",
+    ),
+    (
+        "出典",
+        "source",
+        "name of the survey (default: the file name)",
+    ),
+];
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct OverlayRow {
+    pub origin: RowOrigin,
+    /// Facility ids this row may join (10-digit 医療機関コード / 事業所番号).
+    pub key: String,
+    pub key_column: (usize, String),
+    pub add: Vec<Capability>,
+    pub remove: Vec<Capability>,
+    pub wheelchair: Option<bool>,
+    pub pediatric: Option<bool>,
+    pub radius_km: Option<f64>,
+    pub wards: Option<Vec<WardCode>>,
+    pub accepting_new: Option<Accepting>,
+    pub notes: Option<String>,
+    pub updated_at: Option<String>,
+    pub source: String,
+}
+
+fn split_list(s: &str) -> impl Iterator<Item = &str> {
+    s.split([';', '、', ',', '・', '；', '，'])
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+}
+
+fn mark(s: &str) -> Result<Option<bool>, String> {
+    match s.trim() {
+        "〇" | "◯" | "●" | "✓" | "有" | "あり" | "対応" => Ok(Some(true)),
+        "✕" | "無" | "なし" | "-" | "ー" => Ok(Some(false)),
+        other => parse_bool(other),
+    }
+}
+
+pub fn read_overlay(
+    path: &Path,
+    manifest: &Manifest,
+) -> Result<(Vec<OverlayRow>, Vec<ImportError>), ImportError> {
+    let t = Table::read(path)?;
+    let col = |i: usize| t.column(&[OVERLAY_COLUMNS[i].0, OVERLAY_COLUMNS[i].1]);
+    let (medical, jigyosho) = (col(0), col(1));
+    if medical.is_none() && jigyosho.is_none() {
+        return Err(t.require(&["医療機関コード", "事業所番号"]).unwrap_err());
+    }
+    let (caps, wheel, ped, radius, wards, accepting, notes, date, source) = (
+        col(3),
+        col(4),
+        col(5),
+        col(6),
+        col(7),
+        col(8),
+        col(9),
+        col(10),
+        col(11),
+    );
+    // Every other header must be a capability, so a typo'd column is not silently ignored.
+    let mut cap_columns: Vec<(Col, Capability)> = Vec::new();
+    for (i, h) in t.header.iter().enumerate() {
+        if h.is_empty() || OVERLAY_COLUMNS.iter().any(|(ja, en, _)| h == ja || h == en) {
+            continue;
+        }
+        match Capability::parse(h) {
+            Ok(c) => cap_columns.push((
+                Col {
+                    index: i,
+                    name: h.clone(),
+                },
+                c,
+            )),
+            Err(e) => {
+                return Err(ImportError {
+                    file: path.to_path_buf(),
+                    line: Some(1),
+                    column: Some((i + 1, h.clone())),
+                    reason: format!(
+                        "column '{h}' is neither an overlay column nor a capability ({e})"
+                    ),
+                })
+            }
+        }
+    }
+    let pref = manifest.municipalities[0][..2].to_string();
+    let default_source = path
+        .file_name()
+        .map_or("overlay".into(), |n| n.to_string_lossy().into_owned());
+    let mut rows = Vec::new();
+    let mut errors = Vec::new();
+    for (line, r) in &t.rows {
+        let mut errs = Vec::new();
+        let mut err = |c: &Col, reason: String| errs.push(t.cell_error(*line, c, reason));
+        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        let (m, j) = (cell(r, &medical), cell(r, &jigyosho));
+        let key = if !m.is_empty() {
+            let c = medical.as_ref().expect("value read");
+            match m.len() {
+                10 if digits(m) => Some((m.to_string(), c)),
+                9 if digits(m) => Some((format!("{}1{}", &m[..2], &m[2..]), c)),
+                7 if digits(m) => Some((format!("{pref}1{m}"), c)),
+                _ => {
+                    err(c, format!("医療機関コード '{m}' is not 7, 9 or 10 digits"));
+                    None
+                }
+            }
+        } else if !j.is_empty() {
+            let c = jigyosho.as_ref().expect("value read");
+            if j.len() == 10 && digits(j) {
+                Some((j.to_string(), c))
+            } else {
+                err(c, format!("事業所番号 '{j}' is not 10 digits"));
+                None
+            }
+        } else {
+            let c = medical.as_ref().or(jigyosho.as_ref()).expect("one exists");
+            err(
+                c,
+                "the row has neither 医療機関コード nor 事業所番号".into(),
+            );
+            None
+        };
+        let mut add = BTreeSet::new();
+        let mut remove = BTreeSet::new();
+        if let Some(c) = &caps {
+            for v in split_list(cell(r, &caps)) {
+                match Capability::parse(v) {
+                    Ok(cap) => {
+                        add.insert(cap);
+                    }
+                    Err(e) => err(c, e.to_string()),
+                }
+            }
+        }
+        for (c, cap) in &cap_columns {
+            match mark(cell(r, &Some(c.clone()))) {
+                Ok(Some(true)) => {
+                    add.insert(*cap);
+                }
+                Ok(Some(false)) => {
+                    remove.insert(*cap);
+                }
+                Ok(None) => {}
+                Err(e) => err(c, e),
+            }
+        }
+        let mut flag = |c: &Option<Col>| match c {
+            Some(col) => mark(cell(r, c)).unwrap_or_else(|e| {
+                err(col, e);
+                None
+            }),
+            None => None,
+        };
+        let wheelchair = flag(&wheel);
+        let pediatric = flag(&ped);
+        let radius_km = match (cell(r, &radius), &radius) {
+            ("", _) | (_, None) => None,
+            (v, Some(c)) => match v.parse::<f64>() {
+                Ok(x) if x > 0.0 && x <= 50.0 => Some(x),
+                _ => {
+                    err(c, format!("訪問範囲km '{v}' is not a number above 0 and at most 50 (the legal limit for 訪問診療 is {LEGAL_HOME_VISIT_RADIUS_KM} km)"));
+                    None
+                }
+            },
+        };
+        let service_wards = match (&wards, cell(r, &wards)) {
+            (Some(c), v) if !v.is_empty() => {
+                let mut out = BTreeSet::new();
+                for w in split_list(v) {
+                    match Ward::parse(w) {
+                        Some(ward) => {
+                            out.insert(ward.code);
+                        }
+                        None => err(c, format!("'{w}' is not a ward of Osaka City")),
+                    }
+                }
+                Some(out.into_iter().collect())
+            }
+            _ => None,
+        };
+        let accepting_new = match (&accepting, cell(r, &accepting)) {
+            (Some(c), v) if !v.is_empty() => match Accepting::parse(v) {
+                Some(a) => Some(a),
+                None => {
+                    err(c, format!("新規受入 '{v}' is not 可 / 不可 / 不明"));
+                    None
+                }
+            },
+            _ => None,
+        };
+        let updated_at = match (&date, cell(r, &date)) {
+            (Some(c), v) if !v.is_empty() => {
+                let iso = v.replace('/', "-");
+                let iso = match iso.split('-').collect::<Vec<_>>().as_slice() {
+                    [y, m, d] => format!("{y}-{m:0>2}-{d:0>2}"),
+                    _ => iso.clone(),
+                };
+                if valid_date(&iso) {
+                    Some(iso)
+                } else {
+                    err(c, format!("更新日 '{v}' is not a date (YYYY-MM-DD)"));
+                    None
+                }
+            }
+            _ => None,
+        };
+        if !errs.is_empty() {
+            errors.extend(errs);
+            continue;
+        }
+        let Some((key, key_col)) = key else { continue };
+        rows.push(OverlayRow {
+            origin: RowOrigin {
+                file: path.to_path_buf(),
+                line: *line,
+                source: default_source.clone(),
+            },
+            key,
+            key_column: (key_col.index + 1, key_col.name.clone()),
+            add: add.into_iter().collect(),
+            remove: remove.into_iter().collect(),
+            wheelchair,
+            pediatric,
+            radius_km,
+            wards: service_wards,
+            accepting_new,
+            notes: Some(cell(r, &notes).to_string()).filter(|s| !s.is_empty()),
+            updated_at,
+            source: Some(cell(r, &source).to_string())
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| default_source.clone()),
+        });
+    }
+    Ok((rows, errors))
+}
+
+impl OverlayRow {
+    /// Applies the row to its facility and records which values it set.
+    pub fn apply(&self, f: &mut Facility) {
+        let mut fields = Vec::new();
+        if !self.add.is_empty() || !self.remove.is_empty() {
+            let mut caps: BTreeSet<Capability> = f.capabilities.iter().copied().collect();
+            caps.extend(&self.add);
+            caps.retain(|c| !self.remove.contains(c));
+            f.capabilities = caps.into_iter().collect();
+            fields.push("capabilities");
+        }
+        if let Some(w) = self.wheelchair {
+            f.wheelchair = Some(w);
+            fields.push("wheelchair");
+        }
+        if let Some(p) = self.pediatric {
+            f.pediatric = Some(p);
+            fields.push("pediatric");
+        }
+        if let Some(r) = self.radius_km {
+            f.service_radius_km = Some(r);
+            fields.push("service_radius_km");
+        }
+        if let Some(w) = &self.wards {
+            f.service_wards = w.clone();
+            fields.push("service_wards");
+        }
+        if let Some(a) = self.accepting_new {
+            f.accepting_new = a;
+            fields.push("accepting_new");
+        }
+        if let Some(n) = &self.notes {
+            f.notes = if f.notes.is_empty() {
+                n.clone()
+            } else {
+                format!("{n}\n{}", f.notes)
+            };
+            fields.push("notes");
+        }
+        if let Some(d) = &self.updated_at {
+            if f.updated_at.as_ref().is_none_or(|old| old < d) {
+                f.updated_at = Some(d.clone());
+            }
+        }
+        let source = match &self.updated_at {
+            Some(d) => format!("{} ({d})", self.source),
+            None => self.source.clone(),
+        };
+        // A source with no fields would read as "every other value" (see `source_of`).
+        if !fields.is_empty() {
+            f.sources.push(crate::model::ValueSource {
+                source,
+                fields: fields.into_iter().map(String::from).collect(),
+            });
+        }
+    }
+}

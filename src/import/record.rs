@@ -1,0 +1,77 @@
+//! One row of an official facility list, before merging: what the row says, where it is
+//! (file and line), and the key that joins it to rows of other lists.
+
+use std::path::PathBuf;
+
+use crate::model::{Kind, LatLon};
+
+/// The official identifier a row carries.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum RecordKey {
+    /// 介護保険 事業所番号 (10 digits).
+    Jigyosho(String),
+    /// 医療機関コード as 10 digits: 都道府県 (2) + 点数表 (1 = 医科) + 7 digits. A hospital
+    /// that runs 訪問看護 has the same number as its 事業所番号.
+    Medical(String),
+    /// 医療情報ネット ID (not the 医療機関コード: joined by name + address).
+    Navii(String),
+}
+
+impl RecordKey {
+    pub fn facility_id(&self) -> String {
+        match self {
+            Self::Jigyosho(n) | Self::Medical(n) => n.clone(),
+            Self::Navii(id) => format!("navii-{id}"),
+        }
+    }
+}
+
+/// Where a row came from, for reports and for each value's source.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RowOrigin {
+    pub file: PathBuf,
+    pub line: u64,
+    /// Human name of the list, e.g. "介護サービス情報公表 jigyosho_130.csv".
+    pub source: String,
+}
+
+impl std::fmt::Display for RowOrigin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.file.display(), self.line)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct SourceRecord {
+    pub origin: RowOrigin,
+    pub key: RecordKey,
+    pub kinds: Vec<Kind>,
+    pub name: String,
+    pub name_kana: String,
+    pub postal_code: Option<String>,
+    /// The address as written (building name included).
+    pub address: String,
+    /// 1-based column of the address, for error messages.
+    pub address_column: (usize, String),
+    /// JIS municipality code the row states (5 digits), if any.
+    pub municipality_code: Option<String>,
+    /// The publisher's point; `None` when the row has none (or `0.0,0.0`).
+    pub point: Option<LatLon>,
+    pub phone: Option<String>,
+    pub fax: Option<String>,
+    pub url: Option<String>,
+    pub notes: Vec<String>,
+}
+
+/// What reading one file produced: its records and the rows it had to reject.
+#[derive(Debug, Default)]
+pub struct FileRead {
+    pub rows: usize,
+    pub records: Vec<SourceRecord>,
+    pub rejected: Vec<super::ImportError>,
+}
+
+pub(crate) fn non_empty(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
