@@ -52,8 +52,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             name,
         } => {
             ensure_demo_dataset(&dataset)?;
+            let manifest = dataset.join(zaitaku::import::MANIFEST_FILE);
             let name = match name {
                 Some(n) => n,
+                None if manifest.exists() => zaitaku::import::Manifest::load(&dataset)?.name,
                 None => dataset
                     .file_name()
                     .and_then(|n| n.to_str())

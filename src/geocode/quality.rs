@@ -40,16 +40,24 @@ impl fmt::Display for QualityReport {
         writeln!(f, "|---:|---:|---:|---:|---:|---:|---:|")?;
         writeln!(
             f,
-            "| {} | {} ({:.2}%) | {} | {} | {} | {:.0} m | {:.0} m |",
+            "| {} | {} ({:.2}%) | {} | {} | {} | {} | {} |",
             self.total,
             self.at_chome,
             100.0 * self.chome_share(),
             self.at_town,
             self.at_ward,
             self.failed,
-            self.median_m,
-            self.p95_m
+            metres(self.median_m),
+            metres(self.p95_m)
         )
+    }
+}
+
+fn metres(m: f64) -> String {
+    if m.is_finite() {
+        format!("{m:.0} m")
+    } else {
+        "not found".into()
     }
 }
 

@@ -141,7 +141,11 @@ impl fmt::Display for ImportReport {
                 Ok(())
             }
         };
-        section(f, "rejected rows", self.rejected.len())?;
+        section(
+            f,
+            "rows and values not used (file:line:column)",
+            self.rejected.len(),
+        )?;
         for e in &self.rejected {
             writeln!(f, "  {e}")?;
         }

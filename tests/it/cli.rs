@@ -7,7 +7,7 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-fn zaitaku(dir: &Path, args: &[&str]) -> Output {
+pub(crate) fn zaitaku(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_zaitaku"))
         .args(args)
         .current_dir(dir)
@@ -15,7 +15,7 @@ fn zaitaku(dir: &Path, args: &[&str]) -> Output {
         .expect("run zaitaku")
 }
 
-fn ok(dir: &Path, args: &[&str]) -> String {
+pub(crate) fn ok(dir: &Path, args: &[&str]) -> String {
     let out = zaitaku(dir, args);
     assert!(
         out.status.success(),
@@ -26,7 +26,7 @@ fn ok(dir: &Path, args: &[&str]) -> String {
 }
 
 /// Runs a command expected to fail on bad input: exit 2, one error line naming `needle`.
-fn bad(dir: &Path, args: &[&str], needle: &str) -> String {
+pub(crate) fn bad(dir: &Path, args: &[&str], needle: &str) -> String {
     let out = zaitaku(dir, args);
     assert_eq!(
         out.status.code(),

@@ -5,6 +5,8 @@ mod cli;
 mod demo;
 mod fetch;
 mod import;
+mod official;
 mod oracle;
+mod osaka;
 mod support;
 mod text;
