@@ -68,14 +68,22 @@ pub fn merge(
                     facilities.push((facility(&p), p));
                 }
             },
+            // The 医科 list has no dental clinics: ナビイ's dental rows stand alone.
+            RecordKey::Navii(_) if p.record.kinds.contains(&Kind::DentalClinic) => {
+                by_id.insert(p.record.key.facility_id(), facilities.len());
+                facilities.push((facility(&p), p));
+            }
             RecordKey::Navii(_) => match match_hospital(&p, &facilities) {
                 Ok(i) => {
                     let id = facilities[i].0.id.0.clone();
                     report
                         .joins
                         .push((Joined::Navii, id, p.record.origin.clone()));
-                    // ナビイ's 機関区分 is authoritative: it is a hospital.
-                    facilities[i].0.kinds.retain(|k| *k != Kind::Clinic);
+                    // ナビイ's 機関区分 (病院 / 診療所) is authoritative over the name rule.
+                    facilities[i]
+                        .0
+                        .kinds
+                        .retain(|k| !matches!(k, Kind::Hospital | Kind::Clinic));
                     absorb(&mut facilities[i], p);
                 }
                 Err(candidates) => {
@@ -339,10 +347,28 @@ fn common_suffix(a: &[char], b: &[char]) -> usize {
         .count()
 }
 
+/// Name endings every facility of a type shares; a common ending made only of these
+/// (「…科クリニック」) says nothing about being the same facility.
+const GENERIC_ENDINGS: &[&str] = &["クリニック", "病院", "診療所", "医院", "センター"];
+
+/// Characters of the common name ending beyond its generic part.
+fn distinctive_suffix(a: &[char], b: &[char]) -> usize {
+    let n = common_suffix(a, b);
+    let tail: String = a[a.len() - n..].iter().collect();
+    let generic = GENERIC_ENDINGS
+        .iter()
+        .map(|g| fold(g))
+        .filter(|g| tail.ends_with(g.as_str()))
+        .map(|g| g.chars().count())
+        .max()
+        .unwrap_or(0);
+    n - generic
+}
+
 /// The 厚生局 row a ナビイ hospital is, or the candidates when none or several fit:
-/// same address and a common name ending of at least 4 characters (legal-form prefixes
-/// such as 医療法人○○会 differ between the lists), else one name ending the other within
-/// the same ward.
+/// same address and a common name ending with at least 2 characters beyond a generic
+/// ending such as 病院 (legal-form prefixes such as 医療法人○○会 differ between the
+/// lists), else one name ending the other within the same ward.
 fn match_hospital(p: &Placed, facilities: &[(Facility, Placed)]) -> Result<usize, Vec<usize>> {
     let name = name_key(&p.record.name);
     let medical = || {
@@ -353,7 +379,7 @@ fn match_hospital(p: &Placed, facilities: &[(Facility, Placed)]) -> Result<usize
     };
     let same_address: Vec<usize> = medical()
         .filter(|(_, (_, q))| q.address_key == p.address_key)
-        .filter(|(_, (_, q))| common_suffix(&name, &name_key(&q.record.name)) >= 4)
+        .filter(|(_, (_, q))| distinctive_suffix(&name, &name_key(&q.record.name)) >= 2)
         .map(|(i, _)| i)
         .collect();
     if same_address.len() == 1 {
@@ -374,5 +400,25 @@ fn match_hospital(p: &Placed, facilities: &[(Facility, Placed)]) -> Result<usize
     match by_name.as_slice() {
         [one] => Ok(*one),
         _ => Err(by_name),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn name_endings() {
+        let d = |a: &str, b: &str| distinctive_suffix(&name_key(a), &name_key(b));
+        assert_eq!(
+            d(
+                "社会福祉法人恩賜財団済生会支部大阪府済生会泉尾病院",
+                "社会福祉法人恩賜財団大阪府済生会泉尾病院"
+            ),
+            8
+        );
+        assert_eq!(d("梅田内科クリニック", "梅田眼科クリニック"), 1);
+        assert_eq!(d("医療法人仁生会内藤病院", "内藤病院"), 2);
+        assert_eq!(d("A病院", "B診療所"), 0);
     }
 }

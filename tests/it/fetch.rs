@@ -719,3 +719,96 @@ fn a_complete_partial_file_is_used_when_the_server_answers_416() {
     assert_eq!(server.log().len(), 1);
     assert!(std::fs::read(raw.join("list.csv")).unwrap() == body);
 }
+
+/// The whole path an operator takes: `zaitaku fetch` downloads the official files (one a
+/// zip) from the manifest's URLs, then `zaitaku index` builds from what was fetched.
+#[test]
+fn fetch_then_index_with_the_binary() {
+    let official = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/official");
+    let raw_fixture = |n: &str| std::fs::read(official.join("raw").join(n)).unwrap();
+    let server = Server::start(vec![
+        ("/jigyosho_130.csv", raw_fixture("jigyosho_130.csv")),
+        (
+            "/01-1_hospital_facility_info_20250601.zip",
+            zip(&[(
+                "01-1_hospital_facility_info_20250601.csv",
+                &raw_fixture("01-1_hospital_facility_info_20250601.csv"),
+            )]),
+        ),
+        (
+            "/kouseikyoku_ika_27_202508.csv",
+            raw_fixture("kouseikyoku_ika_27_202508.csv"),
+        ),
+        ("/N03_wards.geojson", raw_fixture("N03_wards.geojson")),
+        ("/latest.csv", raw_fixture("japanese_addresses.csv")),
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let dataset = dir.path().join("fixture");
+    std::fs::create_dir(&dataset).unwrap();
+    let manifest = std::fs::read_to_string(official.join("dataset/dataset.toml"))
+        .unwrap()
+        .replace(
+            "file = \"jigyosho_130.csv\"",
+            &format!(
+                "file = \"jigyosho_130.csv\"\nurl = \"{}\"",
+                server.url("/jigyosho_130.csv")
+            ),
+        )
+        .replace(
+            "file = \"01-1_hospital_facility_info_*.csv\"",
+            &format!(
+                "file = \"01-1_hospital_facility_info_*.csv\"\nurl = \"{}\"",
+                server.url("/01-1_hospital_facility_info_20250601.zip")
+            ),
+        )
+        .replace(
+            "file = \"kouseikyoku_ika_27_*.csv\"",
+            &format!(
+                "file = \"kouseikyoku_ika_27_202508.csv\"\nurl = \"{}\"",
+                server.url("/kouseikyoku_ika_27_202508.csv")
+            ),
+        )
+        .replace(
+            "file = \"N03_wards.geojson\"",
+            &format!(
+                "file = \"N03_wards.geojson\"\nurl = \"{}\"",
+                server.url("/N03_wards.geojson")
+            ),
+        )
+        .replace(
+            "file = \"japanese_addresses.csv\"",
+            &format!(
+                "file = \"japanese_addresses.csv\"\nurl = \"{}\"",
+                server.url("/latest.csv")
+            ),
+        );
+    std::fs::write(dataset.join("dataset.toml"), manifest).unwrap();
+
+    let out = crate::cli::zaitaku(dir.path(), &["fetch", "--dataset", "fixture"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("postal_codes.csv: skipped (no url"),
+        "{stdout}"
+    );
+    // The geolonia table is filtered to the dataset's wards (the 豊中市 row is dropped).
+    assert!(stdout.contains("5 kept, 1 dropped"), "{stdout}");
+    assert!(stderr.contains("100%"), "progress bar: {stderr}");
+    let raw = dataset.join("raw");
+    assert!(raw
+        .join("01-1_hospital_facility_info_20250601.csv")
+        .exists());
+
+    let out = crate::cli::ok(dir.path(), &["index", "--dataset", "fixture"]);
+    assert!(out.contains("merged into 7 facilities"), "{out}");
+    assert!(
+        out.contains("indexed 7 facilities into index/fixture"),
+        "{out}"
+    );
+
+    // A second fetch downloads nothing.
+    let before = server.log().len();
+    crate::cli::ok(dir.path(), &["fetch", "--dataset", "fixture"]);
+    assert_eq!(server.log().len(), before);
+}
