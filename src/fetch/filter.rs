@@ -263,12 +263,7 @@ impl<'m> PrefectureFallback<'m> {
 
 /// N03 GeoJSON: keeps features whose `N03_007` (municipality code) is kept.
 fn n03(manifest: &Manifest, path: &Path, text: &str) -> Result<Filtered, ImportError> {
-    let mut doc: Value = serde_json::from_str(text).map_err(|e| ImportError {
-        file: path.to_path_buf(),
-        line: Some(e.line() as u64),
-        column: Some((e.column(), "json".into())),
-        reason: format!("not valid GeoJSON: {e}"),
-    })?;
+    let mut doc = crate::import::n03::parse_geojson(path, text)?;
     let features = doc
         .get_mut("features")
         .and_then(Value::as_array_mut)

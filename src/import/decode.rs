@@ -26,6 +26,7 @@ pub fn decode<'a>(path: &Path, bytes: &'a [u8]) -> Result<Cow<'a, str>, ImportEr
                     bytes,
                     at,
                     "neither UTF-8 nor Shift_JIS (CP932)",
+                    EITHER,
                 ))
             }
         }
@@ -35,7 +36,23 @@ pub fn decode<'a>(path: &Path, bytes: &'a [u8]) -> Result<Cow<'a, str>, ImportEr
         bytes,
         utf8_error.valid_up_to(),
         "not valid UTF-8",
+        EITHER,
     ))
+}
+
+const EITHER: &str = "save the file as UTF-8 or Shift_JIS";
+
+/// UTF-8 only (the project's own format); the error names the first bad byte.
+pub(crate) fn utf8<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, ImportError> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        error_at(
+            path,
+            bytes,
+            e.valid_up_to(),
+            "not valid UTF-8",
+            "save the file as UTF-8 (CSV UTF-8 in Excel)",
+        )
+    })
 }
 
 /// CP932 to UTF-8, or the byte offset of the first malformed sequence.
@@ -59,7 +76,7 @@ fn decode_cp932(bytes: &[u8]) -> Result<String, usize> {
     }
 }
 
-fn error_at(path: &Path, bytes: &[u8], at: usize, what: &str) -> ImportError {
+fn error_at(path: &Path, bytes: &[u8], at: usize, what: &str, advice: &str) -> ImportError {
     let before = &bytes[..at.min(bytes.len())];
     let line_start = before
         .iter()
@@ -71,7 +88,7 @@ fn error_at(path: &Path, bytes: &[u8], at: usize, what: &str) -> ImportError {
         line: Some(before.iter().filter(|b| **b == b'\n').count() as u64 + 1),
         column: Some((column, String::new())),
         reason: format!(
-            "{what} at byte offset {at} (0x{:02X}); save the file as UTF-8 or Shift_JIS",
+            "{what} at byte offset {at} (0x{:02X}); {advice}",
             bytes.get(at).copied().unwrap_or(0)
         ),
     }

@@ -351,7 +351,7 @@ impl<'a> Row<'a> {
 pub fn read_facilities(path: &Path) -> Result<Vec<Facility>, ImportErrors> {
     let bytes =
         std::fs::read(path).map_err(|e| ImportError::file(path, format!("cannot open: {e}")))?;
-    let text = decode_utf8(path, &bytes)?;
+    let text = super::decode::utf8(path, &bytes)?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -469,30 +469,6 @@ pub fn read_facilities(path: &Path) -> Result<Vec<Facility>, ImportErrors> {
     } else {
         Err(ImportErrors(errors))
     }
-}
-
-/// Byte offsets of line starts, to turn a byte position into a 1-based line number (the
-/// csv crate's own line count is off by one on CRLF files).
-/// The whole file must be UTF-8; the error names line, column and byte offset of the first
-/// bad byte (typically a Shift_JIS export from Excel).
-fn decode_utf8<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, ImportError> {
-    std::str::from_utf8(bytes).map_err(|e| {
-        let at = e.valid_up_to();
-        let before = &bytes[..at];
-        let line_start = before
-            .iter()
-            .rposition(|b| *b == b'\n')
-            .map_or(0, |i| i + 1);
-        let column = before[line_start..].iter().filter(|b| **b == b',').count() + 1;
-        ImportError {
-            file: path.to_path_buf(),
-            line: Some(before.iter().filter(|b| **b == b'\n').count() as u64 + 1),
-            column: Some((column, String::new())),
-            reason: format!(
-                "not valid UTF-8 at byte offset {at}; save the file as UTF-8 (CSV UTF-8 in Excel)"
-            ),
-        }
-    })
 }
 
 fn bool_cell(b: Option<bool>) -> &'static str {

@@ -10,7 +10,7 @@ mod jigyosho;
 mod kouseikyoku;
 pub mod manifest;
 mod merge;
-mod n03;
+pub(crate) mod n03;
 mod navii;
 pub mod overlay;
 pub mod record;

@@ -15,12 +15,7 @@ pub fn read_n03(path: &Path, manifest: &Manifest) -> Result<Vec<WardShape>, Impo
     let bytes =
         std::fs::read(path).map_err(|e| ImportError::file(path, format!("cannot open: {e}")))?;
     let text = super::decode::decode(path, &bytes)?;
-    let doc: Value = serde_json::from_str(&text).map_err(|e| ImportError {
-        file: path.to_path_buf(),
-        line: Some(e.line() as u64),
-        column: Some((e.column(), "json".into())),
-        reason: format!("not valid GeoJSON: {e}"),
-    })?;
+    let doc = parse_geojson(path, &text)?;
     let features = doc
         .get("features")
         .and_then(Value::as_array)
@@ -81,6 +76,16 @@ pub fn read_n03(path: &Path, manifest: &Manifest) -> Result<Vec<WardShape>, Impo
         ));
     }
     Ok(wards.into_values().collect())
+}
+
+/// Parses GeoJSON text; a syntax error names its line and column.
+pub(crate) fn parse_geojson(path: &Path, text: &str) -> Result<Value, ImportError> {
+    serde_json::from_str(text).map_err(|e| ImportError {
+        file: path.to_path_buf(),
+        line: Some(e.line() as u64),
+        column: Some((e.column(), "json".into())),
+        reason: format!("not valid GeoJSON: {e}"),
+    })
 }
 
 fn rings(coords: Option<&Value>) -> Result<Vec<Vec<[f64; 2]>>, String> {
