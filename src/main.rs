@@ -101,14 +101,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             json,
         } => {
             let input = address.join(" ");
-            let geocoder = if index.join("geocoder.json").exists() || index.exists() {
-                SearchIndex::open(&index)?.geocoder
-            } else {
-                anyhow::bail!(
-                    "no index at {}: build one with `zaitaku index --dataset data/osaka --raw DIR`, or pass --index",
-                    index.display()
-                );
-            };
+            anyhow::ensure!(
+                index.exists(),
+                "no index at {}: build one with `zaitaku index --dataset data/osaka --raw DIR`, or pass --index",
+                index.display()
+            );
+            let geocoder = SearchIndex::open(&index)?.geocoder;
             let g = geocoder.geocode(&input)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&g)?);
