@@ -4,10 +4,10 @@
 
 use std::path::Path;
 
-use super::record::{non_empty, FileRead, RecordKey, RowOrigin, SourceRecord};
+use super::record::{non_empty, read_point, FileRead, RecordKey, RowOrigin, SourceRecord};
 use super::table::{cell, Table};
 use super::ImportError;
-use crate::model::{Kind, LatLon};
+use crate::model::Kind;
 
 /// 介護サービス (code in the file name, name in `サービスの種類`) → our kind. Services
 /// that are not home-care resources of a kind we list are rejected with this table named.
@@ -90,24 +90,11 @@ pub fn read_jigyosho(path: &Path, source: &str) -> Result<FileRead, ImportError>
                 .push(t.cell_error(*line, &address, "住所 is empty"));
             continue;
         }
-        let point = match (cell(r, &lat), cell(r, &lon)) {
-            ("", "") => None,
-            (a, o) => {
-                match LatLon::parse_number(a).and_then(|a| LatLon::new(a, LatLon::parse_number(o)?))
-                {
-                    Ok(p) => Some(p),
-                    Err(e) => {
-                        // A bad point is not fatal: the address is geocoded instead.
-                        out.rejected.push(t.cell_error(
-                        *line,
-                        lat.as_ref().expect("a value was read"),
-                        format!("緯度/経度 '{a},{o}' ignored ({e}); the address is geocoded instead"),
-                    ));
-                        None
-                    }
-                }
-            }
-        };
+        let point = read_point(&t, *line, &lat, cell(r, &lat), cell(r, &lon), "緯度/経度")
+            .unwrap_or_else(|e| {
+                out.rejected.push(e);
+                None
+            });
         let municipality_code = Some(cell(r, &muni))
             .filter(|c| c.len() >= 5 && c.bytes().all(|b| b.is_ascii_digit()))
             .map(|c| c[..5].to_string());

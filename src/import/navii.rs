@@ -4,10 +4,10 @@
 
 use std::path::Path;
 
-use super::record::{non_empty, FileRead, RecordKey, RowOrigin, SourceRecord};
+use super::record::{non_empty, read_point, FileRead, RecordKey, RowOrigin, SourceRecord};
 use super::table::{cell, Table};
 use super::ImportError;
-use crate::model::{Kind, LatLon};
+use crate::model::Kind;
 
 /// 機関区分: 1 病院, 2 診療所, 3 歯科診療所.
 fn kind_of(code: &str) -> Option<Kind> {
@@ -61,34 +61,11 @@ pub fn read_navii(path: &Path, source: &str) -> Result<FileRead, ImportError> {
                 .push(t.cell_error(*line, col, format!("{} is empty", col.name)));
             continue;
         }
-        let point = match (cell(r, &lat), cell(r, &lon)) {
-            ("", "") => None,
-            (a, o) => {
-                match (LatLon::parse_number(a), LatLon::parse_number(o)) {
-                    // 0.0,0.0 is the file's "not geocoded" marker.
-                    (Ok(x), Ok(y)) if x == 0.0 && y == 0.0 => None,
-                    (Ok(x), Ok(y)) => match LatLon::new(x, y) {
-                        Ok(p) => Some(p),
-                        Err(e) => {
-                            out.rejected.push(t.cell_error(
-                            *line,
-                            lat.as_ref().expect("read"),
-                            format!("point '{a},{o}' ignored ({e}); the address is geocoded instead"),
-                        ));
-                            None
-                        }
-                    },
-                    _ => {
-                        out.rejected.push(t.cell_error(
-                        *line,
-                        lat.as_ref().expect("read"),
-                        format!("point '{a},{o}' is not two numbers; the address is geocoded instead"),
-                    ));
-                        None
-                    }
-                }
-            }
-        };
+        let point = read_point(&t, *line, &lat, cell(r, &lat), cell(r, &lon), "所在地座標")
+            .unwrap_or_else(|e| {
+                out.rejected.push(e);
+                None
+            });
         let municipality_code = match (cell(r, &pref), cell(r, &city)) {
             (p, c) if p.len() == 2 && !c.is_empty() && c.len() <= 3 => Some(format!("{p}{c:0>3}")),
             _ => None,

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use super::table::{Col, Table};
 use crate::model::{Kind, LatLon};
 
 /// The official identifier a row carries.
@@ -69,6 +70,36 @@ pub struct FileRead {
     pub rows: usize,
     pub records: Vec<SourceRecord>,
     pub rejected: Vec<super::ImportError>,
+}
+
+/// A publisher's point from its two cells: `None` when both are empty or `0.0,0.0` (the
+/// "not geocoded" marker of ナビイ). A bad value is an error about the row that does not
+/// stop it: the caller reports it and the address is geocoded instead.
+pub(crate) fn read_point(
+    t: &Table,
+    line: u64,
+    lat_col: &Option<Col>,
+    lat: &str,
+    lon: &str,
+    label: &str,
+) -> Result<Option<LatLon>, super::ImportError> {
+    if lat.is_empty() && lon.is_empty() {
+        return Ok(None);
+    }
+    let point = LatLon::parse_number(lat).and_then(|a| Ok((a, LatLon::parse_number(lon)?)));
+    let point = match point {
+        Ok((a, o)) if a == 0.0 && o == 0.0 => return Ok(None),
+        Ok((a, o)) => LatLon::new(a, o),
+        Err(e) => Err(e),
+    };
+    point.map(Some).map_err(|e| {
+        let col = lat_col.as_ref().expect("a value was read from it");
+        t.cell_error(
+            line,
+            col,
+            format!("{label} '{lat},{lon}' ignored ({e}); the address is geocoded instead"),
+        )
+    })
 }
 
 pub(crate) fn non_empty(s: &str) -> Option<String> {
