@@ -84,6 +84,22 @@ pub enum Command {
     },
     /// Search facilities.
     Search(Box<SearchArgs>),
+    /// Serve the JSON API and the map page (one binary; reload the index with SIGHUP or
+    /// `curl -X POST http://127.0.0.1:PORT/admin/reload` after `zaitaku index`).
+    Serve {
+        /// Index directory (default: the demo index, built on first run).
+        #[arg(long)]
+        index: Option<PathBuf>,
+        /// Address to listen on; port 0 picks a free port (printed on the first line).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: String,
+        /// Base map tiles (XYZ template); default 地理院タイル 標準地図.
+        #[arg(long)]
+        tile_url: Option<String>,
+        /// HTML attribution shown for the tiles.
+        #[arg(long)]
+        tile_attribution: Option<String>,
+    },
 }
 
 #[derive(Args, Debug)]

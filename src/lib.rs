@@ -3,6 +3,7 @@
 //! A search engine for home-medical-care resources: which clinics, 訪問看護 stations and
 //! care offices can serve a patient's home, filtered by what they can do.
 //!
+//! - [`api`]: the HTTP server (JSON API + embedded map page).
 //! - [`model`]: facilities, kinds, capabilities, wards and areas (the vocabulary table).
 //! - [`text`]: Japanese normalisation and the bigram tokenizer.
 //! - [`geo`]: great-circle maths, the R-tree, locating a point's ward.
@@ -14,6 +15,7 @@
 //! - [`demo`]: the deterministic demo dataset generator.
 #![forbid(unsafe_code)]
 
+pub mod api;
 pub mod demo;
 pub mod fetch;
 pub mod geo;

@@ -118,6 +118,21 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Search(args) => run_search(&args)?,
+        Command::Serve {
+            index,
+            bind,
+            tile_url,
+            tile_attribution,
+        } => {
+            let mut config = zaitaku::api::ServerConfig::default();
+            if let Some(t) = tile_url {
+                config.tile_url = t;
+            }
+            if let Some(a) = tile_attribution {
+                config.tile_attribution = a;
+            }
+            serve(index, &bind, config)?
+        }
     }
     Ok(())
 }
@@ -142,21 +157,72 @@ fn ensure_demo_dataset(dataset: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The index to use: the one given, else the demo index (built on first use).
+fn index_dir(given: Option<&Path>) -> anyhow::Result<PathBuf> {
+    if let Some(d) = given {
+        return Ok(d.to_path_buf());
+    }
+    let dir = PathBuf::from(DEFAULT_INDEX);
+    if !dir.exists() {
+        ensure_demo_dataset(Path::new(DEFAULT_DATASET))?;
+        eprintln!("building the demo index first…");
+        build_index(Path::new(DEFAULT_DATASET), None, Path::new("index"), "demo")?;
+    }
+    Ok(dir)
+}
+
+fn serve(
+    index: Option<PathBuf>,
+    bind: &str,
+    config: zaitaku::api::ServerConfig,
+) -> anyhow::Result<()> {
+    use std::io::IsTerminal;
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    let dir = index_dir(index.as_deref())?;
+    let started = std::time::Instant::now();
+    let state = zaitaku::api::AppState::open(&dir, config)?;
+    let facilities = state.current().map(|l| l.index.len()).unwrap_or(0);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(bind)
+            .await
+            .with_context(|| format!("cannot listen on {bind}"))?;
+        let addr = listener.local_addr()?;
+        // The first line of stdout: scripts and tests read the bound address from it.
+        println!("listening on http://{addr}");
+        use std::io::Write;
+        std::io::stdout().flush()?;
+        tracing::info!(
+            index = %dir.display(),
+            facilities,
+            open_ms = started.elapsed().as_millis() as u64,
+            "ready"
+        );
+        if zaitaku::api::missing_vendor_files() > 0 {
+            tracing::warn!(
+                "this build has no map library files: run `npm ci --prefix web` and rebuild"
+            );
+        }
+        zaitaku::api::reload_on_sighup(state.clone());
+        zaitaku::api::serve(listener, state, zaitaku::api::shutdown_signal()).await?;
+        anyhow::Ok(())
+    })
+}
+
 fn run_search(args: &SearchArgs) -> anyhow::Result<()> {
     // Validate before touching the index so bad input fails fast and alone.
     let query = SearchQuery::parse(&args.params())?;
-    let dir = match &args.index {
-        Some(d) => d.clone(),
-        None => {
-            let dir = PathBuf::from(DEFAULT_INDEX);
-            if !dir.exists() {
-                ensure_demo_dataset(Path::new(DEFAULT_DATASET))?;
-                eprintln!("building the demo index first…");
-                build_index(Path::new(DEFAULT_DATASET), None, Path::new("index"), "demo")?;
-            }
-            dir
-        }
-    };
+    let dir = index_dir(args.index.as_deref())?;
     let index = SearchIndex::open(&dir)?;
     let result = search(&index, &query)?;
     if args.json {

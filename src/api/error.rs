@@ -1,0 +1,125 @@
+//! One JSON error shape for every failure: `{"error": {"code", "message", "parameter"}}`.
+//! Messages are Japanese (they are shown to users); 5xx never carry internals.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+
+use crate::geocode::GeocodeError;
+use crate::search::QueryError;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+    pub parameter: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Body<'a> {
+    error: Inner<'a>,
+}
+
+#[derive(Serialize)]
+struct Inner<'a> {
+    code: &'a str,
+    message: &'a str,
+    parameter: Option<&'a str>,
+}
+
+impl ApiError {
+    pub fn bad_parameter(parameter: &str, message: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::BAD_REQUEST,
+            code: "bad_parameter",
+            message: message.into(),
+            parameter: Some(parameter.to_string()),
+        }
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::NOT_FOUND,
+            code: "not_found",
+            message: message.into(),
+            parameter: None,
+        }
+    }
+
+    /// Logged with its cause; the client sees only that something failed.
+    pub fn internal(cause: &dyn std::fmt::Display) -> Self {
+        tracing::error!(%cause, "internal error");
+        Self {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            code: "internal",
+            message: "サーバー内部でエラーが発生しました。時間をおいて再度お試しください。".into(),
+            parameter: None,
+        }
+    }
+
+    pub fn unavailable() -> Self {
+        Self {
+            status: StatusCode::SERVICE_UNAVAILABLE,
+            code: "not_ready",
+            message: "索引を読み込み中です。しばらくお待ちください。".into(),
+            parameter: None,
+        }
+    }
+
+    /// The geocoder could not place `q` (given as parameter `parameter`).
+    pub fn geocode(parameter: &str, e: &GeocodeError) -> Self {
+        let (status, code, message) = match e {
+            GeocodeError::Empty => (
+                StatusCode::BAD_REQUEST,
+                "bad_parameter",
+                "住所または郵便番号を入力してください。".to_string(),
+            ),
+            GeocodeError::Ambiguous(wards) => (
+                StatusCode::BAD_REQUEST,
+                "ambiguous_address",
+                format!(
+                    "同じ町名が複数の区にあります（{wards}）。区名か郵便番号を加えてください。"
+                ),
+            ),
+            GeocodeError::NotFound(_) | GeocodeError::UnknownPostalCode(_) => (
+                StatusCode::NOT_FOUND,
+                "address_not_found",
+                "住所または郵便番号が見つかりませんでした。区名・町名を確認してください。"
+                    .to_string(),
+            ),
+        };
+        Self {
+            status,
+            code,
+            message,
+            parameter: Some(parameter.to_string()),
+        }
+    }
+}
+
+impl From<QueryError> for ApiError {
+    fn from(e: QueryError) -> Self {
+        Self::bad_parameter(
+            e.parameter,
+            format!(
+                "パラメータ「{}」の値が正しくありません: {}",
+                e.parameter, e.reason
+            ),
+        )
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = Body {
+            error: Inner {
+                code: self.code,
+                message: &self.message,
+                parameter: self.parameter.as_deref(),
+            },
+        };
+        (self.status, Json(body)).into_response()
+    }
+}

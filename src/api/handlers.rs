@@ -1,0 +1,339 @@
+//! Request handlers: extract, call one library function (off the async threads when it
+//! touches the index), map to a DTO.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+
+use super::dto::{
+    CenterDto, ConfigDto, DatasetDto, Labelled, PointDto, SearchResponse, VocabularyDto,
+};
+use super::params::{pairs, search_params, AddressUse};
+use super::state::Loaded;
+use super::{ApiError, AppState};
+use crate::model::{Accepting, CAPABILITIES, KINDS, LEGAL_HOME_VISIT_RADIUS_KM};
+use crate::search::{Hit, SearchQuery, SearchResult};
+
+/// Runs blocking index work on the blocking pool.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| ApiError::internal(&e))?
+}
+
+/// Parses the search parameters of a query string and runs the search.
+pub(super) async fn run_search(
+    state: &AppState,
+    raw: Option<String>,
+    default_limit: Option<&str>,
+) -> Result<(Arc<Loaded>, SearchResponse), ApiError> {
+    let loaded = state.current()?;
+    let pairs = pairs(raw.as_deref())?;
+    let mut p = search_params(&pairs, &[])?;
+    if p.search.limit.is_none() {
+        p.search.limit = default_limit.map(String::from);
+    }
+    let l = loaded.clone();
+    let response = blocking(move || {
+        let mut point = None;
+        if let Some(address) = &p.address {
+            if p.search.near.is_some() || p.search.covers.is_some() {
+                return Err(ApiError::bad_parameter(
+                    "address",
+                    "address は near / covers と同時に指定できません。",
+                ));
+            }
+            let g = l
+                .index
+                .geocoder
+                .geocode(address)
+                .map_err(|e| ApiError::geocode("address", &e))?;
+            let at = format!("{},{}", g.lat, g.lon);
+            match p.address_use.unwrap_or(AddressUse::Near) {
+                AddressUse::Near => p.search.near = Some(at),
+                AddressUse::Covers => p.search.covers = Some(at),
+            }
+            point = Some(PointDto {
+                lat: g.lat,
+                lon: g.lon,
+                source: "address",
+                geocoded: Some(g),
+            });
+        } else if p.address_use.is_some() {
+            return Err(ApiError::bad_parameter(
+                "address_use",
+                "address_use は address と一緒に指定してください。",
+            ));
+        }
+        let q = SearchQuery::parse(&p.search)?;
+        if point.is_none() {
+            point = q
+                .covers
+                .map(|c| (c, "covers"))
+                .or(q.near.map(|n| (n, "near")))
+                .map(|(c, source)| PointDto {
+                    lat: c.lat,
+                    lon: c.lon,
+                    source,
+                    geocoded: None,
+                });
+        }
+        let result = crate::search(&l.index, &q).map_err(|e| ApiError::internal(&e))?;
+        Ok(SearchResponse { result, point })
+    })
+    .await?;
+    Ok((loaded, response))
+}
+
+pub async fn search(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<SearchResponse>, ApiError> {
+    Ok(Json(run_search(&state, raw, None).await?.1))
+}
+
+fn hit(loaded: &Loaded, ord: u32) -> Hit {
+    let f = loaded.index.facility(ord).clone();
+    Hit {
+        ward_name: f
+            .ward_code
+            .and_then(crate::model::Ward::by_code)
+            .map(|w| w.name),
+        facility: f,
+        distance_m: None,
+        score: None,
+        explanation: String::new(),
+    }
+}
+
+fn find(loaded: &Loaded, id: &str) -> Result<u32, ApiError> {
+    loaded
+        .facility(id)
+        .ok_or_else(|| ApiError::not_found(format!("ID「{id}」の施設は見つかりません。")))
+}
+
+pub async fn facility(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Hit>, ApiError> {
+    let loaded = state.current()?;
+    let ord = find(&loaded, &id)?;
+    Ok(Json(hit(&loaded, ord)))
+}
+
+/// Facilities around a facility (discharge partners around a hospital, or around a
+/// patient's home given as a facility), nearest first, the facility itself left out.
+pub async fn nearby(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<SearchResponse>, ApiError> {
+    let loaded = state.current()?;
+    let ord = find(&loaded, &id)?;
+    let pairs = pairs(raw.as_deref())?;
+    let mut p = search_params(&pairs, &[])?;
+    for (name, given) in [
+        ("near", p.search.near.is_some()),
+        ("covers", p.search.covers.is_some()),
+        ("address", p.address.is_some()),
+    ] {
+        if given {
+            return Err(ApiError::bad_parameter(
+                name,
+                format!("nearby では「{name}」は使えません（基準は施設の所在地です）。"),
+            ));
+        }
+    }
+    let at = loaded.index.facility(ord).location;
+    p.search.near = Some(format!("{},{}", at.lat, at.lon));
+    let q = SearchQuery::parse(&p.search)?;
+    let l = loaded.clone();
+    let response = blocking(move || {
+        // One more than asked, then the facility itself is dropped.
+        let mut wider = q.clone();
+        wider.limit = q.limit + 1;
+        let mut result: SearchResult =
+            crate::search(&l.index, &wider).map_err(|e| ApiError::internal(&e))?;
+        let before = result.hits.len();
+        result.hits.retain(|h| h.facility.id.0 != id);
+        if result.hits.len() < before {
+            result.total -= 1;
+        }
+        result.hits.truncate(q.limit);
+        result.limit = q.limit;
+        Ok(SearchResponse {
+            result,
+            point: Some(PointDto {
+                lat: at.lat,
+                lon: at.lon,
+                source: "near",
+                geocoded: None,
+            }),
+        })
+    })
+    .await?;
+    Ok(Json(response))
+}
+
+pub async fn geocode(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let loaded = state.current()?;
+    let pairs = pairs(raw.as_deref())?;
+    let mut q = None;
+    for (k, v) in pairs {
+        match k.as_str() {
+            "q" if q.is_none() => q = Some(v),
+            "q" => {
+                return Err(ApiError::bad_parameter(
+                    "q",
+                    "q は1つだけ指定してください。",
+                ))
+            }
+            other => {
+                return Err(ApiError::bad_parameter(
+                    other,
+                    format!("不明なパラメータ「{other}」です。"),
+                ))
+            }
+        }
+    }
+    let q = q.ok_or_else(|| ApiError::bad_parameter("q", "q（住所または郵便番号）が必要です。"))?;
+    let g = blocking(move || {
+        loaded
+            .index
+            .geocoder
+            .geocode(&q)
+            .map_err(|e| ApiError::geocode("q", &e))
+    })
+    .await?;
+    Ok(Json(g).into_response())
+}
+
+pub async fn regions(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let loaded = state.current()?;
+    Ok(Json(&loaded.regions).into_response())
+}
+
+pub async fn regions_geojson(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let loaded = state.current()?;
+    Ok((
+        [(header::CONTENT_TYPE, "application/geo+json")],
+        loaded.regions_geojson.clone(),
+    )
+        .into_response())
+}
+
+pub async fn vocabulary(State(state): State<AppState>) -> Result<Json<VocabularyDto>, ApiError> {
+    let loaded = state.current()?;
+    let regions = &loaded.regions;
+    Ok(Json(VocabularyDto {
+        kinds: KINDS
+            .iter()
+            .map(|k| Labelled {
+                code: k.code,
+                label: k.label,
+                short: k.short,
+            })
+            .collect(),
+        capabilities: CAPABILITIES
+            .iter()
+            .map(|c| Labelled {
+                code: c.code,
+                label: c.label,
+                short: c.short,
+            })
+            .collect(),
+        wards: regions.wards.clone(),
+        kihon_areas: regions.kihon_areas.clone(),
+        accepting: [Accepting::Yes, Accepting::No, Accepting::Unknown]
+            .iter()
+            .map(|a| Labelled {
+                code: a.code(),
+                label: a.label(),
+                short: a.label(),
+            })
+            .collect(),
+        legal_radius_km: LEGAL_HOME_VISIT_RADIUS_KM,
+    }))
+}
+
+pub async fn config(State(state): State<AppState>) -> Result<Json<ConfigDto>, ApiError> {
+    let loaded = state.current()?;
+    let index = &loaded.index;
+    let real = index.boundaries.is_some();
+    let c = state.config();
+    Ok(Json(ConfigDto {
+        tile_url: c.tile_url.clone(),
+        tile_attribution: c.tile_attribution.clone(),
+        data_attribution: if real {
+            "出典: 厚生労働省 介護サービス情報公表システム・医療情報ネット、近畿厚生局、国土数値情報（行政区域）、Geolonia 住所データ（CC BY 4.0）"
+        } else {
+            "デモデータ（架空の施設です）"
+        },
+        dataset: DatasetDto {
+            name: index
+                .dir
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+            facility_count: index.len(),
+            built_at: index.meta.built_at,
+            has_boundaries: real,
+            has_towns: index.geocoder.town_count() > 0,
+        },
+        center: CenterDto {
+            lat: 34.6937,
+            lon: 135.5023,
+        },
+    }))
+}
+
+pub async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], super::OPENAPI).into_response()
+}
+
+pub async fn healthz() -> &'static str {
+    "ok"
+}
+
+pub async fn readyz(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let loaded = state.current()?;
+    Ok((
+        StatusCode::OK,
+        format!("ready: {} facilities", loaded.index.len()),
+    )
+        .into_response())
+}
+
+/// `POST /admin/reload`: only from loopback, whatever address the server is bound to.
+pub async fn reload(
+    State(state): State<AppState>,
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
+) -> Result<Response, ApiError> {
+    if !peer.ip().is_loopback() {
+        return Err(ApiError {
+            status: StatusCode::FORBIDDEN,
+            code: "forbidden",
+            message: "管理操作はサーバー上（127.0.0.1）からのみ実行できます。".into(),
+            parameter: None,
+        });
+    }
+    let n = blocking(move || {
+        state.reload().map_err(|e| ApiError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            code: "reload_failed",
+            // Only loopback callers get here: the operator needs the reason.
+            message: format!("索引を読み込めませんでした（現在の索引のまま）: {e}"),
+            parameter: None,
+        })
+    })
+    .await?;
+    tracing::info!(facilities = n, "index reloaded");
+    Ok(Json(serde_json::json!({"reloaded": true, "facility_count": n})).into_response())
+}

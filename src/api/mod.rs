@@ -1,0 +1,180 @@
+//! The HTTP server: a versioned JSON API under `/api/v1` (documented in `openapi.json`)
+//! and the map page, both from one binary. [`router`] is used by `serve` and by every
+//! test; [`serve`] takes a bound listener so tests can bind port 0.
+//!
+//! Logs name the method, the route template, the status and the time taken, never the
+//! query string: the addresses and points people search for are patients' homes.
+
+mod assets;
+mod dto;
+mod error;
+mod export;
+mod handlers;
+mod params;
+mod state;
+
+pub use assets::missing_vendor_files;
+pub use error::ApiError;
+pub use params::MAX_QUERY_BYTES;
+pub use state::{AppState, Loaded, ServerConfig};
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use axum::extract::{MatchedPath, Request};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+
+/// The OpenAPI description served at `/api/v1/openapi.json`.
+pub const OPENAPI: &str = include_str!("openapi.json");
+/// A request taking longer than this is answered with 408.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+/// Every endpoint is a GET (or an empty POST); bodies beyond this are refused.
+pub const MAX_BODY_BYTES: usize = 16 * 1024;
+
+pub fn router(state: AppState) -> Router {
+    let csp = content_security_policy(&state.config().tile_url);
+    let api = Router::new()
+        .route("/search", get(handlers::search))
+        .route("/search.csv", get(export::search_csv))
+        .route("/search.geojson", get(export::search_geojson))
+        .route("/facilities/{id}", get(handlers::facility))
+        .route("/facilities/{id}/nearby", get(handlers::nearby))
+        .route("/regions", get(handlers::regions))
+        .route("/regions.geojson", get(handlers::regions_geojson))
+        .route("/vocabulary", get(handlers::vocabulary))
+        .route("/geocode", get(handlers::geocode))
+        .route("/config", get(handlers::config))
+        .route("/openapi.json", get(handlers::openapi))
+        .fallback(api_not_found);
+    Router::new()
+        .nest("/api/v1", api)
+        .route("/healthz", get(handlers::healthz))
+        .route("/readyz", get(handlers::readyz))
+        .route("/admin/reload", post(handlers::reload))
+        .fallback(assets::serve)
+        .with_state(state)
+        .layer(middleware::from_fn(log_request))
+        .layer(CompressionLayer::new())
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            csp,
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static("camera=(), microphone=(), geolocation=(self)"),
+        ))
+}
+
+/// Scripts and data only from this server; map tiles also from the tile server's origin.
+fn content_security_policy(tile_url: &str) -> HeaderValue {
+    let tile_origin = tile_url
+        .split_once("://")
+        .map(|(scheme, rest)| format!("{scheme}://{}", rest.split('/').next().unwrap_or("")))
+        .unwrap_or_default();
+    let policy = format!(
+        "default-src 'self'; img-src 'self' data: {tile_origin}; style-src 'self' 'unsafe-inline'; \
+         script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+    );
+    HeaderValue::from_str(&policy)
+        .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"))
+}
+
+async fn api_not_found() -> ApiError {
+    ApiError::not_found("この API はありません。/api/v1/openapi.json を参照してください。")
+}
+
+/// One log line per request: method, route template, status, milliseconds. Never the
+/// URI or query (they hold searched addresses and points).
+async fn log_request(req: Request, next: Next) -> Response {
+    let method = req.method().clone();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "-".to_string(), |m| m.as_str().to_string());
+    let started = Instant::now();
+    let response = next.run(req).await;
+    let status = response.status().as_u16();
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    if method != Method::HEAD {
+        tracing::info!(%method, route, status, ms = format!("{ms:.1}"), "request");
+    }
+    response
+}
+
+/// Serves until `shutdown` resolves, then finishes the requests in flight.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+/// Reloads the index on every SIGHUP (after `zaitaku index` built a new generation).
+pub fn reload_on_sighup(state: AppState) {
+    tokio::spawn(async move {
+        let Ok(mut hup) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
+        else {
+            return;
+        };
+        while hup.recv().await.is_some() {
+            let s = state.clone();
+            match tokio::task::spawn_blocking(move || s.reload()).await {
+                Ok(Ok(n)) => tracing::info!(facilities = n, "index reloaded (SIGHUP)"),
+                Ok(Err(e)) => tracing::error!(error = %e, "reload failed; the current index stays"),
+                Err(e) => tracing::error!(error = %e, "reload task failed"),
+            }
+        }
+    });
+}

@@ -1,0 +1,114 @@
+//! Query strings → [`SearchParams`]. Repeated keys (`kind=a&kind=b`) and comma lists both
+//! work; unknown keys are rejected so a typo'd filter never silently matches everything.
+
+use crate::search::SearchParams;
+
+use super::ApiError;
+
+/// Longest query string accepted (bytes); longer ones are refused before parsing.
+pub const MAX_QUERY_BYTES: usize = 4096;
+
+/// How `address=` is used: as the point to sort by distance from (`near`, the default),
+/// or as the patient's home (`covers`: who can visit it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AddressUse {
+    Near,
+    Covers,
+}
+
+#[derive(Debug, Default)]
+pub struct ApiParams {
+    pub search: SearchParams,
+    pub address: Option<String>,
+    pub address_use: Option<AddressUse>,
+}
+
+pub fn pairs(raw: Option<&str>) -> Result<Vec<(String, String)>, ApiError> {
+    let raw = raw.unwrap_or("");
+    if raw.len() > MAX_QUERY_BYTES {
+        return Err(ApiError::bad_parameter(
+            "query",
+            format!("クエリ文字列が長すぎます（{MAX_QUERY_BYTES} バイトまで）。"),
+        ));
+    }
+    Ok(form_urlencoded::parse(raw.as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect())
+}
+
+/// Search parameters, from a query string; `extra` names further keys the caller reads.
+pub fn search_params(pairs: &[(String, String)], extra: &[&str]) -> Result<ApiParams, ApiError> {
+    let mut p = ApiParams::default();
+    for (k, v) in pairs {
+        let s = &mut p.search;
+        let one = |slot: &mut Option<String>| -> Result<(), ApiError> {
+            if slot.is_some() {
+                return Err(ApiError::bad_parameter(
+                    k,
+                    format!("パラメータ「{k}」が2回以上指定されています。"),
+                ));
+            }
+            *slot = Some(v.clone());
+            Ok(())
+        };
+        match k.as_str() {
+            "text" | "q" => one(&mut s.text)?,
+            "kind" => s.kind.push(v.clone()),
+            "cap" => s.cap.push(v.clone()),
+            "ward" => s.ward.push(v.clone()),
+            "area" => s.area.push(v.clone()),
+            "wheelchair" => one(&mut s.wheelchair)?,
+            "pediatric" => one(&mut s.pediatric)?,
+            "accepting_new" => one(&mut s.accepting_new)?,
+            "near" => one(&mut s.near)?,
+            "radius_km" => one(&mut s.radius_km)?,
+            "covers" => one(&mut s.covers)?,
+            "bbox" => one(&mut s.bbox)?,
+            "sort" => one(&mut s.sort)?,
+            "limit" => one(&mut s.limit)?,
+            "offset" => one(&mut s.offset)?,
+            "address" => one(&mut p.address)?,
+            "address_use" => {
+                p.address_use = Some(match v.as_str() {
+                    "near" => AddressUse::Near,
+                    "covers" => AddressUse::Covers,
+                    _ => {
+                        return Err(ApiError::bad_parameter(
+                            "address_use",
+                            "address_use は near または covers です。",
+                        ))
+                    }
+                })
+            }
+            other if extra.contains(&other) => {}
+            other => {
+                return Err(ApiError::bad_parameter(
+                    other,
+                    format!("不明なパラメータ「{other}」です。"),
+                ))
+            }
+        }
+    }
+    Ok(p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_and_unknown_keys() {
+        let p = pairs(Some(
+            "kind=clinic&kind=%E8%A8%AA%E5%95%8F%E7%9C%8B%E8%AD%B7&text=a+b",
+        ))
+        .unwrap();
+        let a = search_params(&p, &[]).unwrap();
+        assert_eq!(a.search.kind, ["clinic", "訪問看護"]);
+        assert_eq!(a.search.text.as_deref(), Some("a b"));
+        let e = search_params(&pairs(Some("kinds=clinic")).unwrap(), &[]).unwrap_err();
+        assert_eq!(e.parameter.as_deref(), Some("kinds"));
+        let e = search_params(&pairs(Some("limit=1&limit=2")).unwrap(), &[]).unwrap_err();
+        assert_eq!(e.parameter.as_deref(), Some("limit"));
+        assert!(pairs(Some(&"a".repeat(5000))).is_err());
+    }
+}

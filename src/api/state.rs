@@ -1,0 +1,187 @@
+//! What the server holds: the opened index (swappable without restart) and the data
+//! derived from it once per load (region counts, boundaries GeoJSON, id lookup).
+//!
+//! A request clones the current `Arc<Loaded>` and keeps using it to the end, so swapping
+//! in a new index never fails a request in flight; the old generation directory stays on
+//! disk (`zaitaku index` keeps the previous one) until the next build.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
+
+use crate::index::OpenError;
+use crate::model::{KihonArea, Ward, NIJI_AREAS, WARDS};
+use crate::SearchIndex;
+
+use super::dto::{AreaCount, RegionsDto, WardCount};
+use super::ApiError;
+
+/// Settings of the page that the operator may change.
+#[derive(Clone, Debug)]
+pub struct ServerConfig {
+    /// XYZ tile URL template for the base map.
+    pub tile_url: String,
+    pub tile_attribution: String,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            tile_url: "https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png".into(),
+            tile_attribution:
+                "<a href=\"https://maps.gsi.go.jp/development/ichiran.html\">地理院タイル</a>"
+                    .into(),
+        }
+    }
+}
+
+/// One loaded index and what is derived from it.
+pub struct Loaded {
+    pub index: SearchIndex,
+    pub by_id: HashMap<String, u32>,
+    pub regions: RegionsDto,
+    /// Ward boundaries as GeoJSON (an empty collection without boundaries).
+    pub regions_geojson: Vec<u8>,
+}
+
+impl Loaded {
+    fn new(index: SearchIndex) -> Self {
+        let by_id = index
+            .facilities()
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.id.0.clone(), i as u32))
+            .collect();
+        let regions = regions(&index);
+        let regions_geojson = boundaries_geojson(&index);
+        Self {
+            index,
+            by_id,
+            regions,
+            regions_geojson,
+        }
+    }
+
+    pub fn facility(&self, id: &str) -> Option<u32> {
+        self.by_id.get(id).copied()
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    index_dir: PathBuf,
+    loaded: RwLock<Arc<Loaded>>,
+    /// One reload at a time.
+    reloading: Mutex<()>,
+    config: ServerConfig,
+}
+
+impl AppState {
+    /// Opens the index (blocking).
+    pub fn open(index_dir: &Path, config: ServerConfig) -> Result<Self, OpenError> {
+        let index = SearchIndex::open(index_dir)?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                index_dir: index_dir.to_path_buf(),
+                loaded: RwLock::new(Arc::new(Loaded::new(index))),
+                reloading: Mutex::new(()),
+                config,
+            }),
+        })
+    }
+
+    pub fn current(&self) -> Result<Arc<Loaded>, ApiError> {
+        self.inner
+            .loaded
+            .read()
+            .map(|l| l.clone())
+            .map_err(|_| ApiError::unavailable())
+    }
+
+    pub fn config(&self) -> &ServerConfig {
+        &self.inner.config
+    }
+
+    /// Opens the index directory again (a new generation after `zaitaku index`) and swaps it
+    /// in. Blocking; on failure the current index stays.
+    pub fn reload(&self) -> Result<usize, OpenError> {
+        let _one = self
+            .inner
+            .reloading
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let index = SearchIndex::open(&self.inner.index_dir)?;
+        let n = index.len();
+        let loaded = Arc::new(Loaded::new(index));
+        *self.inner.loaded.write().unwrap_or_else(|e| e.into_inner()) = loaded;
+        Ok(n)
+    }
+}
+
+fn regions(index: &SearchIndex) -> RegionsDto {
+    let mut by_ward: HashMap<u32, usize> = HashMap::new();
+    for f in index.facilities() {
+        if let Some(w) = f.ward_code {
+            *by_ward.entry(w.0).or_default() += 1;
+        }
+    }
+    let count = |codes: &mut dyn Iterator<Item = u32>| {
+        codes.map(|c| by_ward.get(&c).copied().unwrap_or(0)).sum()
+    };
+    RegionsDto {
+        wards: WARDS
+            .iter()
+            .map(|w: &Ward| WardCount {
+                code: w.code.0,
+                name: w.name,
+                kana: w.kana,
+                kihon: w.kihon.code(),
+                count: by_ward.get(&w.code.0).copied().unwrap_or(0),
+            })
+            .collect(),
+        kihon_areas: KihonArea::ALL
+            .iter()
+            .map(|a| AreaCount {
+                code: a.code(),
+                label: a.label(),
+                count: count(&mut a.wards().map(|w| w.code.0)),
+            })
+            .collect(),
+        niji_areas: NIJI_AREAS
+            .iter()
+            .map(|n| AreaCount {
+                code: n.code,
+                label: n.name,
+                count: count(&mut n.municipalities.iter().copied()),
+            })
+            .collect(),
+    }
+}
+
+fn boundaries_geojson(index: &SearchIndex) -> Vec<u8> {
+    let features: Vec<serde_json::Value> = index
+        .boundaries
+        .as_ref()
+        .map(|b| {
+            b.shapes()
+                .iter()
+                .map(|s| {
+                    serde_json::json!({
+                        "type": "Feature",
+                        "properties": {
+                            "code": s.code.0,
+                            "name": s.name,
+                        },
+                        "geometry": {"type": "MultiPolygon", "coordinates": s.polygons},
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    serde_json::to_vec(&serde_json::json!({"type": "FeatureCollection", "features": features}))
+        .expect("GeoJSON serializes")
+}

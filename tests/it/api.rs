@@ -1,0 +1,767 @@
+//! The HTTP API: in-process through the router (every endpoint, every parameter, error
+//! shapes), and a real server on 127.0.0.1:0 (the binary: logs, reload, shutdown).
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use serde_json::Value;
+use tower::ServiceExt;
+use zaitaku::api::{router, AppState, ServerConfig};
+use zaitaku::import::{write_facilities, FACILITIES_FILE};
+use zaitaku::index::build_index;
+use zaitaku::{SearchIndex, SearchParams};
+
+use crate::support::{ids, run};
+
+/// A demo index on disk (the server opens a directory), built once.
+fn demo_dir() -> &'static Path {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data/demo");
+        std::fs::create_dir_all(&data).unwrap();
+        let f = zaitaku::demo::generate(zaitaku::demo::DEFAULT_SEED, 1.0);
+        write_facilities(&data.join(FACILITIES_FILE), &f).unwrap();
+        build_index(&data, None, &dir.path().join("index"), "demo").unwrap();
+        dir
+    })
+    .path()
+}
+
+fn state() -> AppState {
+    static STATE: OnceLock<AppState> = OnceLock::new();
+    STATE
+        .get_or_init(|| {
+            AppState::open(&demo_dir().join("index/demo"), ServerConfig::default()).unwrap()
+        })
+        .clone()
+}
+
+fn runtime() -> &'static tokio::runtime::Runtime {
+    static RT: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+    RT.get_or_init(|| tokio::runtime::Runtime::new().unwrap())
+}
+
+struct Got {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: Vec<u8>,
+}
+
+impl Got {
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&self.body)))
+    }
+}
+
+/// GET through the router, in process. `uri` may hold raw UTF-8; it is percent-encoded.
+fn get(uri: &str) -> Got {
+    let uri = encode(uri);
+    runtime().block_on(async {
+        let response = router(state())
+            .oneshot(Request::get(&uri).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = axum::body::to_bytes(response.into_body(), 1 << 26)
+            .await
+            .unwrap()
+            .to_vec();
+        Got {
+            status,
+            headers,
+            body,
+        }
+    })
+}
+
+/// Percent-encodes non-ASCII bytes and spaces of a URI written by hand.
+fn encode(uri: &str) -> String {
+    let mut out = String::new();
+    for b in uri.bytes() {
+        if b.is_ascii_graphic() {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn error_of(uri: &str, status: StatusCode, parameter: Option<&str>) -> Value {
+    let g = get(uri);
+    assert_eq!(
+        g.status,
+        status,
+        "{uri}: {}",
+        String::from_utf8_lossy(&g.body)
+    );
+    let v = g.json();
+    let e = &v["error"];
+    assert!(e["code"].is_string(), "{v}");
+    let message = e["message"].as_str().unwrap();
+    assert!(
+        message
+            .chars()
+            .any(|c| ('\u{3040}'..='\u{30ff}').contains(&c)),
+        "message is Japanese: {message}"
+    );
+    assert_eq!(e["parameter"].as_str(), parameter, "{uri}: {v}");
+    v
+}
+
+fn hit_ids(v: &Value) -> Vec<String> {
+    v["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The same search through the library, for comparing.
+fn library(p: SearchParams) -> Vec<String> {
+    let index = SearchIndex::open(&demo_dir().join("index/demo")).unwrap();
+    ids(&run(&index, p))
+}
+
+#[test]
+fn every_search_parameter_matches_the_library() {
+    let s = |v: &str| Some(v.to_string());
+    let cases: Vec<(&str, SearchParams)> = vec![
+        (
+            "text=訪問看護 北区",
+            SearchParams {
+                text: s("訪問看護 北区"),
+                ..Default::default()
+            },
+        ),
+        (
+            "kind=clinic&kind=hospital",
+            SearchParams {
+                kind: vec!["clinic".into(), "hospital".into()],
+                ..Default::default()
+            },
+        ),
+        (
+            "cap=24h,看取り",
+            SearchParams {
+                cap: vec!["24h,看取り".into()],
+                ..Default::default()
+            },
+        ),
+        (
+            "wheelchair=true&kind=clinic",
+            SearchParams {
+                wheelchair: s("true"),
+                kind: vec!["clinic".into()],
+                ..Default::default()
+            },
+        ),
+        (
+            "pediatric=true",
+            SearchParams {
+                pediatric: s("true"),
+                ..Default::default()
+            },
+        ),
+        (
+            "accepting_new=true&ward=東淀川区",
+            SearchParams {
+                accepting_new: s("true"),
+                ward: vec!["東淀川区".into()],
+                ..Default::default()
+            },
+        ),
+        (
+            "area=south&kind=care_management",
+            SearchParams {
+                area: vec!["south".into()],
+                kind: vec!["care_management".into()],
+                ..Default::default()
+            },
+        ),
+        (
+            "near=34.70,135.50&radius_km=2",
+            SearchParams {
+                near: s("34.70,135.50"),
+                radius_km: s("2"),
+                ..Default::default()
+            },
+        ),
+        (
+            "covers=34.7433,135.5308&kind=訪問看護&cap=24h",
+            SearchParams {
+                covers: s("34.7433,135.5308"),
+                kind: vec!["訪問看護".into()],
+                cap: vec!["24h".into()],
+                ..Default::default()
+            },
+        ),
+        (
+            "bbox=135.48,34.68,135.52,34.72&sort=name",
+            SearchParams {
+                bbox: s("135.48,34.68,135.52,34.72"),
+                sort: s("name"),
+                ..Default::default()
+            },
+        ),
+        (
+            "kind=clinic&limit=7&offset=14",
+            SearchParams {
+                kind: vec!["clinic".into()],
+                limit: s("7"),
+                offset: s("14"),
+                ..Default::default()
+            },
+        ),
+    ];
+    for (q, p) in cases {
+        let g = get(&format!("/api/v1/search?{q}"));
+        assert_eq!(g.status, StatusCode::OK, "{q}");
+        let v = g.json();
+        let want = library(p);
+        assert!(!want.is_empty(), "{q} finds something");
+        assert_eq!(hit_ids(&v), want, "{q}");
+        assert!(v["total"].as_u64().unwrap() >= want.len() as u64);
+        assert!(v["facets"]["kind"].is_array());
+    }
+    // Hits carry distance and the explanation.
+    let v = get("/api/v1/search?covers=34.7433,135.5308&kind=visiting_nursing").json();
+    let h = &v["hits"][0];
+    assert!(h["distance_m"].as_f64().unwrap() >= 0.0);
+    assert!(h["explanation"].as_str().unwrap().contains("訪問範囲"));
+    assert_eq!(v["point"]["source"], "covers");
+}
+
+#[test]
+fn address_is_geocoded_for_near_or_covers() {
+    let v = get("/api/v1/search?address=大阪市東淀川区&address_use=covers&kind=訪問看護").json();
+    assert_eq!(v["point"]["source"], "address");
+    assert_eq!(v["point"]["geocoded"]["ward_code"], 27114);
+    let (lat, lon) = (
+        v["point"]["lat"].as_f64().unwrap(),
+        v["point"]["lon"].as_f64().unwrap(),
+    );
+    let same = get(&format!("/api/v1/search?covers={lat},{lon}&kind=訪問看護")).json();
+    assert_eq!(hit_ids(&v), hit_ids(&same));
+    let near = get("/api/v1/search?address=大阪市東淀川区").json();
+    assert_eq!(near["sort"], "distance");
+    error_of(
+        "/api/v1/search?address=東京都千代田区",
+        StatusCode::NOT_FOUND,
+        Some("address"),
+    );
+    error_of(
+        "/api/v1/search?address=大阪市北区&near=34.7,135.5",
+        StatusCode::BAD_REQUEST,
+        Some("address"),
+    );
+    error_of(
+        "/api/v1/search?address_use=covers",
+        StatusCode::BAD_REQUEST,
+        Some("address_use"),
+    );
+}
+
+#[test]
+fn bad_parameters_get_one_error_shape() {
+    let bad = StatusCode::BAD_REQUEST;
+    error_of("/api/v1/search?limit=abc", bad, Some("limit"));
+    error_of("/api/v1/search?limit=501", bad, Some("limit"));
+    error_of("/api/v1/search?offset=-1", bad, Some("offset"));
+    error_of("/api/v1/search?near=91,135", bad, Some("near"));
+    error_of("/api/v1/search?covers=34.7,200", bad, Some("covers"));
+    error_of(
+        "/api/v1/search?near=34.7,135.5&radius_km=51",
+        bad,
+        Some("radius_km"),
+    );
+    error_of("/api/v1/search?kind=spaceport", bad, Some("kind"));
+    error_of("/api/v1/search?cap=teleport", bad, Some("cap"));
+    error_of("/api/v1/search?ward=渋谷区", bad, Some("ward"));
+    error_of("/api/v1/search?bbox=1,2,3", bad, Some("bbox"));
+    error_of("/api/v1/search?sort=random", bad, Some("sort"));
+    error_of("/api/v1/search?colour=red", bad, Some("colour"));
+    error_of("/api/v1/search?limit=1&limit=2", bad, Some("limit"));
+    error_of(
+        &format!("/api/v1/search?text={}", "a".repeat(5000)),
+        bad,
+        Some("query"),
+    );
+    error_of("/api/v1/geocode", bad, Some("q"));
+    error_of("/api/v1/geocode?q=", bad, Some("q"));
+    error_of("/api/v1/facilities/NOPE-1", StatusCode::NOT_FOUND, None);
+    error_of("/api/v1/no-such-endpoint", StatusCode::NOT_FOUND, None);
+    // Injection-like text is just text: no error, no match, nothing echoed as markup.
+    for t in [
+        "' OR 1=1 --",
+        "<script>alert(1)</script>",
+        "\"; DROP TABLE f; --",
+        "../../etc/passwd",
+    ] {
+        let g = get(&format!("/api/v1/search?text={}", urlencode(t)));
+        assert_eq!(g.status, StatusCode::OK, "{t}");
+        assert_eq!(g.json()["total"], 0, "{t}");
+        assert_eq!(g.headers["content-type"], "application/json");
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+#[test]
+fn facility_nearby_regions_vocabulary_config() {
+    let first = get("/api/v1/search?kind=hospital&limit=1").json();
+    let id = first["hits"][0]["id"].as_str().unwrap().to_string();
+    let f = get(&format!("/api/v1/facilities/{id}")).json();
+    assert_eq!(f["id"], id.as_str());
+    assert!(f["distance_m"].is_null());
+    let near = get(&format!(
+        "/api/v1/facilities/{id}/nearby?kind=visiting_nursing&limit=5"
+    ))
+    .json();
+    let got = hit_ids(&near);
+    assert_eq!(got.len(), 5);
+    assert!(!got.contains(&id));
+    let d: Vec<f64> = near["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["distance_m"].as_f64().unwrap())
+        .collect();
+    assert!(d.windows(2).all(|w| w[0] <= w[1]), "{d:?}");
+    error_of(
+        &format!("/api/v1/facilities/{id}/nearby?near=34.7,135.5"),
+        StatusCode::BAD_REQUEST,
+        Some("near"),
+    );
+
+    let r = get("/api/v1/regions").json();
+    let wards = r["wards"].as_array().unwrap();
+    assert_eq!(wards.len(), 24);
+    let sum: u64 = wards.iter().map(|w| w["count"].as_u64().unwrap()).sum();
+    let total = get("/api/v1/search?limit=0").json()["total"]
+        .as_u64()
+        .unwrap();
+    assert_eq!(sum, total);
+    assert_eq!(r["kihon_areas"].as_array().unwrap().len(), 4);
+    assert_eq!(r["niji_areas"].as_array().unwrap().len(), 8);
+    assert_eq!(r["niji_areas"][0]["count"].as_u64().unwrap(), total);
+    let g = get("/api/v1/regions.geojson");
+    assert_eq!(g.headers["content-type"], "application/geo+json");
+    assert_eq!(
+        g.json()["features"].as_array().unwrap().len(),
+        0,
+        "demo has no boundaries"
+    );
+
+    let v = get("/api/v1/vocabulary").json();
+    assert_eq!(v["kinds"].as_array().unwrap().len(), 8);
+    assert!(v["capabilities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["code"] == "24h" && c["label"] == "24時間対応"));
+    assert_eq!(v["legal_radius_km"], 16.0);
+
+    let c = get("/api/v1/config").json();
+    assert!(c["tile_url"]
+        .as_str()
+        .unwrap()
+        .contains("cyberjapandata.gsi.go.jp"));
+    assert_eq!(c["dataset"]["facility_count"].as_u64().unwrap(), total);
+
+    let g = get("/api/v1/geocode?q=大阪市東淀川区豊新2-5-1").json();
+    assert_eq!(g["ward_code"], 27114);
+    assert_eq!(g["level"], "ward");
+}
+
+#[test]
+fn openapi_documents_every_route() {
+    let spec = get("/api/v1/openapi.json").json();
+    let paths: Vec<&str> = spec["paths"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let routes = [
+        "/search",
+        "/search.csv",
+        "/search.geojson",
+        "/facilities/{id}",
+        "/facilities/{id}/nearby",
+        "/regions",
+        "/regions.geojson",
+        "/vocabulary",
+        "/geocode",
+        "/config",
+        "/openapi.json",
+    ];
+    let mut want = routes.to_vec();
+    want.sort();
+    let mut got = paths.clone();
+    got.sort();
+    assert_eq!(got, want);
+    // Every documented search parameter is accepted by the server.
+    for p in spec["paths"]["/search"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+    {
+        let name = p["name"].as_str().unwrap();
+        let g = get(&format!("/api/v1/search?{name}=x"));
+        if g.status == StatusCode::BAD_REQUEST {
+            assert_ne!(
+                g.json()["error"]["message"].as_str().unwrap(),
+                format!("不明なパラメータ「{name}」です。")
+            );
+        }
+    }
+    // Every documented route is served (not the API's "no such endpoint" fallback).
+    let fallback = get("/api/v1/no-such-endpoint").json()["error"]["message"].clone();
+    for r in routes {
+        let uri = format!("/api/v1{}", r.replace("{id}", "NOPE"));
+        let g = get(&uri);
+        let message = serde_json::from_slice::<Value>(&g.body)
+            .ok()
+            .map(|v| v["error"]["message"].clone());
+        assert_ne!(message, Some(fallback.clone()), "{uri}");
+    }
+}
+
+#[test]
+fn exports_csv_and_geojson() {
+    let g = get("/api/v1/search.csv?kind=clinic&cap=24h&limit=3");
+    assert_eq!(g.status, StatusCode::OK);
+    assert_eq!(g.headers["content-type"], "text/csv; charset=utf-8");
+    assert!(g.headers["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("attachment"));
+    assert!(g.body.starts_with(b"\xEF\xBB\xBF"), "UTF-8 BOM for Excel");
+    let text = String::from_utf8(g.body[3..].to_vec()).unwrap();
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let header: Vec<String> = r
+        .headers()
+        .unwrap()
+        .iter()
+        .take(3)
+        .map(String::from)
+        .collect();
+    assert_eq!(header, ["ID", "名称", "種別"]);
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 3);
+    assert!(rows.iter().all(|row| row[10].contains("24時間対応")));
+    // Without limit, an export is the whole first 500.
+    let all = get("/api/v1/search.csv?kind=clinic");
+    let n = csv::Reader::from_reader(&all.body[3..]).records().count();
+    assert_eq!(n, 500);
+
+    let gj =
+        get("/api/v1/search.geojson?covers=34.7433,135.5308&kind=visiting_nursing&limit=4").json();
+    assert_eq!(gj["type"], "FeatureCollection");
+    let f = &gj["features"][0];
+    assert_eq!(f["geometry"]["type"], "Point");
+    let c = f["geometry"]["coordinates"].as_array().unwrap();
+    assert!(
+        c[0].as_f64().unwrap() > 135.0 && c[1].as_f64().unwrap() < 35.0,
+        "[lon, lat]"
+    );
+    error_of(
+        "/api/v1/search.csv?limit=x",
+        StatusCode::BAD_REQUEST,
+        Some("limit"),
+    );
+}
+
+#[test]
+fn page_assets_headers_and_health() {
+    let g = get("/");
+    assert_eq!(g.status, StatusCode::OK);
+    assert!(String::from_utf8_lossy(&g.body).contains("lang=\"ja\""));
+    for h in [
+        "x-content-type-options",
+        "x-frame-options",
+        "referrer-policy",
+        "content-security-policy",
+    ] {
+        assert!(g.headers.contains_key(h), "{h}");
+    }
+    assert_eq!(
+        get("/vendor/leaflet/leaflet.js").status,
+        StatusCode::OK,
+        "run npm ci --prefix web"
+    );
+    assert_eq!(get("/nope.js").status, StatusCode::NOT_FOUND);
+    assert_eq!(get("/healthz").body, b"ok");
+    assert!(String::from_utf8_lossy(&get("/readyz").body).starts_with("ready"));
+}
+
+/// The binary on a real socket.
+struct Server {
+    child: Child,
+    base: String,
+    stderr: std::sync::Arc<std::sync::Mutex<String>>,
+}
+
+impl Server {
+    fn start(dir: &Path, index: &Path) -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_zaitaku"))
+            .args(["serve", "--bind", "127.0.0.1:0", "--index"])
+            .arg(index)
+            .current_dir(dir)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let base = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("first line: {line}"))
+            .to_string();
+        let stderr = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let mut pipe = child.stderr.take().unwrap();
+        let sink = stderr.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = pipe.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        });
+        Self {
+            child,
+            base,
+            stderr,
+        }
+    }
+
+    fn get(&self, path: &str) -> (u16, String) {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
+        let mut r = agent
+            .get(&format!("{}{}", self.base, encode(path)))
+            .call()
+            .unwrap();
+        (r.status().as_u16(), r.body_mut().read_to_string().unwrap())
+    }
+
+    fn post(&self, path: &str) -> (u16, String) {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
+        let mut r = agent
+            .post(&format!("{}{path}", self.base))
+            .send_empty()
+            .unwrap();
+        (r.status().as_u16(), r.body_mut().read_to_string().unwrap())
+    }
+
+    /// Polls until `f` holds or the deadline passes.
+    fn wait_for(&self, what: &str, f: impl Fn(&str) -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !f(&self.stderr.lock().unwrap()) {
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}: {}",
+                self.stderr.lock().unwrap()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn small_index(dir: &Path, scale: f64) -> PathBuf {
+    let data = dir.join(format!("data-{scale}"));
+    std::fs::create_dir_all(&data).unwrap();
+    let f = zaitaku::demo::generate(7, scale);
+    write_facilities(&data.join(FACILITIES_FILE), &f).unwrap();
+    build_index(&data, None, &dir.join("index"), "live").unwrap();
+    dir.join("index/live")
+}
+
+#[test]
+fn real_server_reloads_without_failing_requests_and_never_logs_addresses() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = small_index(dir.path(), 0.2);
+    let server = Server::start(dir.path(), &index);
+    let count = |s: &Server| -> u64 {
+        let (status, body) = s.get("/api/v1/config");
+        assert_eq!(status, 200);
+        serde_json::from_str::<Value>(&body).unwrap()["dataset"]["facility_count"]
+            .as_u64()
+            .unwrap()
+    };
+    let before = count(&server);
+
+    // Searches keep running while a new index is built and swapped in.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let base = server.base.clone();
+    let load = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            let agent: ureq::Agent = ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .build()
+                .into();
+            let mut n = 0;
+            while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                let r = agent
+                    .get(&format!(
+                        "{base}/api/v1/search?covers=34.70,135.50&kind=visiting_nursing"
+                    ))
+                    .call()
+                    .unwrap();
+                assert_eq!(r.status().as_u16(), 200);
+                n += 1;
+            }
+            n
+        })
+    };
+    small_index(dir.path(), 0.4);
+    let (status, body) = server.post("/admin/reload");
+    assert_eq!(status, 200, "{body}");
+    let after = count(&server);
+    assert!(after > before, "{before} → {after}");
+    // SIGHUP reloads too (same index again: the count stays).
+    let pid = server.child.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-HUP", &pid])
+        .status()
+        .unwrap()
+        .success());
+    server.wait_for("SIGHUP reload", |log| {
+        log.contains("index reloaded (SIGHUP)")
+    });
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    assert!(load.join().unwrap() > 0);
+
+    // A searched address and point never reach the logs.
+    let (status, _) = server.get("/api/v1/search?address=大阪市東淀川区豊新2-5-1&covers_x=1");
+    assert_eq!(status, 400);
+    let (status, _) = server.get("/api/v1/geocode?q=大阪市東淀川区豊新2-5-1");
+    assert_eq!(status, 200);
+    server.wait_for("request log", |log| log.contains("/api/v1/geocode"));
+    let log = server.stderr.lock().unwrap().clone();
+    for secret in ["豊新", "34.70,135.50", "34.70", "%E8%B1%8A"] {
+        assert!(!log.contains(secret), "log leaks '{secret}':\n{log}");
+    }
+    assert!(log.contains("route=\"/api/v1/search\""), "{log}");
+}
+
+#[test]
+fn graceful_shutdown_on_sigterm() {
+    let server = Server::start(demo_dir(), &demo_dir().join("index/demo"));
+    assert_eq!(server.get("/healthz").0, 200);
+    let mut server = server;
+    let pid = server.child.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            assert!(status.success(), "{status}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "server did not stop");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    server.wait_for("shutdown log", |log| log.contains("shutting down"));
+}
+
+#[test]
+fn reload_of_a_broken_index_keeps_serving() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = small_index(dir.path(), 0.2);
+    let server = Server::start(dir.path(), &index);
+    // Point the index name at a directory that is not an index.
+    let broken = dir.path().join("index/.live.broken");
+    std::fs::create_dir(&broken).unwrap();
+    std::fs::remove_file(dir.path().join("index/live")).unwrap();
+    std::os::unix::fs::symlink(".live.broken", dir.path().join("index/live")).unwrap();
+    let (status, body) = server.post("/admin/reload");
+    assert_eq!(status, 500, "{body}");
+    assert!(body.contains("reload_failed"), "{body}");
+    assert_eq!(server.get("/api/v1/search?limit=1").0, 200);
+}
+
+#[test]
+fn boundaries_and_town_geocoding_on_an_official_index() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/official");
+    let dir = tempfile::tempdir().unwrap();
+    build_index(
+        &fixtures.join("dataset"),
+        Some(&fixtures.join("raw")),
+        dir.path(),
+        "fixture",
+    )
+    .unwrap();
+    let state = AppState::open(&dir.path().join("fixture"), ServerConfig::default()).unwrap();
+    let get = |uri: &str| {
+        let uri = encode(uri);
+        runtime().block_on(async {
+            let r = router(state.clone())
+                .oneshot(Request::get(&uri).body(Body::empty()).unwrap())
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::OK, "{uri}");
+            let body = axum::body::to_bytes(r.into_body(), 1 << 26).await.unwrap();
+            serde_json::from_slice::<Value>(&body).unwrap()
+        })
+    };
+    let gj = get("/api/v1/regions.geojson");
+    let names: Vec<&str> = gj["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["properties"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["都島区", "北区"]);
+    assert_eq!(gj["features"][0]["geometry"]["type"], "MultiPolygon");
+    let g = get("/api/v1/geocode?q=〒534-0001");
+    assert_eq!(
+        (g["level"].as_str(), g["ward_code"].as_u64()),
+        (Some("town"), Some(27102))
+    );
+    let c = get("/api/v1/config");
+    assert_eq!(c["dataset"]["has_boundaries"], true);
+    assert!(c["data_attribution"]
+        .as_str()
+        .unwrap()
+        .contains("国土数値情報"));
+    // Who can visit, by address: the overlay's 都島区-only station covers 見本町.
+    let v = get(
+        "/api/v1/search?address=大阪市都島区見本町1-2&address_use=covers&kind=visiting_nursing",
+    );
+    assert!(hit_ids(&v).contains(&"2760000001".to_string()), "{v}");
+}
