@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# The whole test suite, as CI runs it: formatting, lints, then every test.
-# Works on a fresh machine of this project's kind (Rust toolchain with rustfmt + clippy);
-# later parts (browser tests) install their own Debian packages here.
+# The whole test suite, as CI runs it: installs what the tests need (scripts/setup.sh:
+# Chromium + ChromeDriver + CJK fonts from Debian, the map library from npm), then
+# formatting, lints and every test (unit, property, import, API on a real socket, the
+# map page in headless Chromium).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+./scripts/setup.sh
 cargo fmt --all -- --check
 cargo clippy --locked --all-targets -- -D warnings
 cargo test --locked
