@@ -502,6 +502,19 @@ fn page_assets_headers_and_health() {
         "run npm ci --prefix web"
     );
     assert_eq!(get("/nope.js").status, StatusCode::NOT_FOUND);
+    // Large responses are compressed when the client accepts gzip.
+    let gz = runtime().block_on(async {
+        router(state())
+            .oneshot(
+                Request::get("/api/v1/search?limit=200")
+                    .header("accept-encoding", "gzip")
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap()
+    });
+    assert_eq!(gz.headers()["content-encoding"], "gzip");
     assert_eq!(get("/healthz").body, b"ok");
     assert!(String::from_utf8_lossy(&get("/readyz").body).starts_with("ready"));
 }
