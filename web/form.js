@@ -1,0 +1,123 @@
+// The search form: controls built from /api/v1/vocabulary, and the form ⇄ state mapping.
+
+import { h } from './render.js';
+
+const $ = (id) => document.getElementById(id);
+
+function checkbox(id, name, value, label) {
+  return h(
+    'div',
+    { class: 'check' },
+    h('input', { type: 'checkbox', id, name, value, 'data-testid': id }),
+    h('label', { for: id }, label),
+  );
+}
+
+/** Kind and capability checkboxes, ward (grouped by 基本保健医療圏) and area selects. */
+export function buildControls(vocab) {
+  const kindBox = $('kind-checks');
+  for (const k of vocab.raw.kinds || []) {
+    kindBox.append(checkbox(`kind-${k.code}`, 'kind', k.code, k.label));
+  }
+  const capBox = $('cap-checks');
+  for (const c of vocab.raw.capabilities || []) {
+    capBox.append(checkbox(`cap-${c.code}`, 'cap', c.code, c.label));
+  }
+  const ward = $('ward');
+  const areas = vocab.raw.kihon_areas || [];
+  for (const a of areas) {
+    const group = h('optgroup', { label: `${a.label}基本保健医療圏` });
+    for (const w of (vocab.raw.wards || []).filter((w) => w.kihon === a.code)) {
+      group.append(h('option', { value: String(w.code) }, w.name));
+    }
+    if (group.children.length) ward.append(group);
+  }
+  for (const w of (vocab.raw.wards || []).filter((w) => !areas.some((a) => a.code === w.kihon))) {
+    ward.append(h('option', { value: String(w.code) }, w.name));
+  }
+  for (const a of areas) $('area').append(h('option', { value: a.code }, a.label));
+  $('legal-radius').textContent = String(vocab.legalRadiusKm);
+}
+
+/** The demo notice and the footer's data and tile attribution (HTML from our own server). */
+export function showDataset(config) {
+  const ds = config.dataset || {};
+  const note = $('dataset-note');
+  if (ds.name === 'demo') {
+    note.textContent = 'デモデータ（架空の施設）を表示しています。実在の施設ではありません。';
+    note.hidden = false;
+  }
+  const built = ds.built_at ? new Date(ds.built_at * 1000) : null;
+  const foot = $('footer-attribution');
+  foot.replaceChildren(h('span', null, 'データ: '));
+  const data = h('span');
+  data.innerHTML = config.data_attribution || '';
+  foot.append(data);
+  if (config.tile_attribution) {
+    const t = h('span');
+    t.innerHTML = config.tile_attribution;
+    foot.append(' ／ 背景地図: ', t);
+  }
+  if (built && !Number.isNaN(built.getTime())) {
+    foot.append(` ／ 索引の作成: ${built.toLocaleDateString('ja-JP')}`);
+  }
+}
+
+function checkedValues(name) {
+  return [...document.querySelectorAll(`#search-form input[name="${name}"]:checked`)].map((i) => i.value);
+}
+
+/** A new state: `base` with what the form says (points, selection and view kept). */
+export function readForm(base) {
+  const st = { ...base };
+  st.q = $('q').value;
+  st.qm = $('q-mode').value;
+  st.kinds = checkedValues('kind');
+  st.caps = checkedValues('cap');
+  st.wheelchair = $('wheelchair').checked;
+  st.pediatric = $('pediatric').checked;
+  st.accepting_new = $('accepting-new').checked;
+  const ward = $('ward').value;
+  st.wards = ward ? (base.wards[0] === ward ? base.wards : [ward]) : [];
+  st.area = $('area').value;
+  st.visit = $('visit-mode').checked;
+  if (!st.visit) st.covers = null;
+  st.sort = $('sort').value;
+  st.radius_km = $('radius').value;
+  st.limit = Number($('page-size').value) || 20;
+  return st;
+}
+
+function setSelect(el, value, vocab) {
+  el.value = value;
+  if (el.value !== value) {
+    // A value from a permalink that the list does not have (a ward name, 7 km …).
+    const text = el.id === 'ward' && vocab.wards.has(value) ? vocab.wardName(value) : value;
+    el.append(h('option', { value }, text));
+    el.value = value;
+  }
+}
+
+export function writeForm(st, vocab) {
+  $('q').value = st.q;
+  $('q-mode').value = st.qm;
+  for (const i of document.querySelectorAll('#search-form input[name="kind"]')) i.checked = st.kinds.includes(i.value);
+  for (const i of document.querySelectorAll('#search-form input[name="cap"]')) i.checked = st.caps.includes(i.value);
+  if (st.caps.length || st.wheelchair || st.pediatric || st.accepting_new) $('cap-details').open = true;
+  $('wheelchair').checked = st.wheelchair;
+  $('pediatric').checked = st.pediatric;
+  $('accepting-new').checked = st.accepting_new;
+  setSelect($('ward'), st.wards[0] || '', vocab);
+  setSelect($('area'), st.area, vocab);
+  $('visit-mode').checked = st.visit;
+  setSelect($('sort'), st.sort, vocab);
+  setSelect($('radius'), st.radius_km, vocab);
+  if (st.sort || st.radius_km) $('order-details').open = true;
+  setSelect($('page-size'), String(st.limit), vocab);
+  updateCapCount();
+}
+
+export function updateCapCount() {
+  const n = checkedValues('cap').length + ['wheelchair', 'pediatric', 'accepting-new'].filter((id) => $(id).checked).length;
+  $('cap-selected').textContent = n ? `（${n} 件選択中）` : '';
+}

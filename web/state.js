@@ -1,0 +1,172 @@
+// The page state and its two spellings: the page's own URL (a permalink) and the query
+// string of /api/v1/search. The URL mirrors the API parameters, plus a few page-only keys:
+//   qm=text|address   how the search box was meant, when chosen explicitly
+//   visit=1           「この住所に訪問できる」 is on but no point is set yet
+//   sel=ID            the facility whose detail is open
+//   z, lat, lon       the map view
+// Pure functions only: no DOM, no network.
+
+export const DEFAULT_LIMIT = 20;
+
+export function emptyState() {
+  return {
+    q: '',
+    qm: 'auto',
+    kinds: [],
+    caps: [],
+    wheelchair: false,
+    pediatric: false,
+    accepting_new: false,
+    wards: [],
+    area: '',
+    visit: false,
+    covers: null, // {lat, lon} set by a map click (or a permalink)
+    near: null, // {lat, lon}, only from a permalink
+    radius_km: '',
+    bbox: '',
+    sort: '',
+    limit: DEFAULT_LIMIT,
+    offset: 0,
+    sel: null,
+    view: null, // {z, lat, lon}
+  };
+}
+
+const FACILITY_WORDS =
+  /病院|クリニック|診療所|医院|歯科|薬局|ステーション|センター|事業所|訪問|看護|介護|居宅|ケア|支援|包括/;
+
+/** Whether free input reads as an address or postal code rather than a name or keywords. */
+export function looksLikeAddress(input) {
+  const s = (input || '').normalize('NFKC').trim();
+  if (!s) return false;
+  if (/^〒?\s*\d{3}\s*-?\s*\d{4}$/.test(s)) return true; // postal code
+  if (/\s/.test(s)) return false; // several words: keywords
+  if (FACILITY_WORDS.test(s)) return false; // 大阪市立総合医療センター is a name
+  if (/丁目|番地|\d+-\d+/.test(s)) return true;
+  return /[区市]|[町村]$/.test(s);
+}
+
+/** 'text' | 'address' | null (empty box). */
+export function queryKind(state) {
+  if (!state.q.trim()) return null;
+  if (state.qm === 'text' || state.qm === 'address') return state.qm;
+  return looksLikeAddress(state.q) ? 'address' : 'text';
+}
+
+function splitList(params, key) {
+  return params
+    .getAll(key)
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
+}
+
+function parsePoint(s) {
+  if (!s) return null;
+  const m = s.split(',').map((x) => Number(x.trim()));
+  if (m.length !== 2 || m.some((x) => !Number.isFinite(x))) return null;
+  return { lat: m[0], lon: m[1] };
+}
+
+function fmtCoord(x) {
+  return String(Math.round(x * 1e6) / 1e6);
+}
+
+export function pointParam(p) {
+  return `${fmtCoord(p.lat)},${fmtCoord(p.lon)}`;
+}
+
+const TRUE = new Set(['true', '1', 'yes', 'on']);
+
+/** Reads a page URL's query string (or URLSearchParams) into a state. */
+export function stateFromParams(input) {
+  const p = input instanceof URLSearchParams ? input : new URLSearchParams(input);
+  const st = emptyState();
+  const text = p.get('text') || '';
+  const address = p.get('address') || '';
+  const qm = p.get('qm');
+  if (address) {
+    st.q = address;
+    st.qm = qm === 'address' || !looksLikeAddress(address) ? 'address' : 'auto';
+    st.visit = p.get('address_use') === 'covers';
+  } else if (text) {
+    st.q = text;
+    st.qm = qm === 'text' || looksLikeAddress(text) ? 'text' : 'auto';
+  }
+  st.kinds = splitList(p, 'kind');
+  st.caps = splitList(p, 'cap');
+  st.wheelchair = TRUE.has(p.get('wheelchair'));
+  st.pediatric = TRUE.has(p.get('pediatric'));
+  st.accepting_new = TRUE.has(p.get('accepting_new'));
+  st.wards = splitList(p, 'ward');
+  st.area = p.get('area') || '';
+  st.covers = address ? null : parsePoint(p.get('covers'));
+  if (st.covers || TRUE.has(p.get('visit'))) st.visit = true;
+  st.near = address || st.covers ? null : parsePoint(p.get('near'));
+  st.radius_km = p.get('radius_km') || '';
+  st.bbox = p.get('bbox') || '';
+  st.sort = p.get('sort') || '';
+  const limit = parseInt(p.get('limit'), 10);
+  st.limit = Number.isFinite(limit) && limit > 0 ? Math.min(limit, 500) : DEFAULT_LIMIT;
+  const offset = parseInt(p.get('offset'), 10);
+  st.offset = Number.isFinite(offset) && offset > 0 ? offset : 0;
+  st.sel = p.get('sel') || null;
+  const z = Number(p.get('z'));
+  const lat = Number(p.get('lat'));
+  const lon = Number(p.get('lon'));
+  if (p.has('z') && p.has('lat') && p.has('lon') && [z, lat, lon].every(Number.isFinite)) {
+    st.view = { z, lat, lon };
+  }
+  return st;
+}
+
+/** The search parameters sent to /api/v1/search (and search.csv), in a stable order. */
+export function apiParams(st, { paging = true } = {}) {
+  const p = new URLSearchParams();
+  const qk = queryKind(st);
+  if (qk === 'text') p.set('text', st.q.trim());
+  if (qk === 'address') {
+    p.set('address', st.q.trim());
+    if (st.visit) p.set('address_use', 'covers');
+  }
+  for (const k of st.kinds) p.append('kind', k);
+  for (const c of st.caps) p.append('cap', c);
+  if (st.wheelchair) p.set('wheelchair', 'true');
+  if (st.pediatric) p.set('pediatric', 'true');
+  if (st.accepting_new) p.set('accepting_new', 'true');
+  for (const w of st.wards) p.append('ward', w);
+  if (st.area) p.set('area', st.area);
+  const hasAddressPoint = qk === 'address';
+  if (st.visit && st.covers && !hasAddressPoint) p.set('covers', pointParam(st.covers));
+  if (!st.visit && st.near && !hasAddressPoint) p.set('near', pointParam(st.near));
+  const nearPoint = !st.visit && (hasAddressPoint || st.near);
+  if (st.radius_km && nearPoint) p.set('radius_km', st.radius_km);
+  if (st.bbox) p.set('bbox', st.bbox);
+  if (st.sort) p.set('sort', st.sort);
+  if (paging) {
+    p.set('limit', String(st.limit));
+    if (st.offset > 0) p.set('offset', String(st.offset));
+  }
+  return p;
+}
+
+/** The page URL's query string for a state (API parameters plus page-only keys). */
+export function urlParams(st) {
+  const p = apiParams(st);
+  if (st.limit === DEFAULT_LIMIT) p.delete('limit');
+  const qk = queryKind(st);
+  if (qk && st.qm !== 'auto') p.set('qm', st.qm);
+  if (st.visit && !p.has('covers') && !p.has('address_use')) p.set('visit', '1');
+  if (st.sel) p.set('sel', st.sel);
+  if (st.view) {
+    p.set('z', String(st.view.z));
+    p.set('lat', fmtCoord(st.view.lat));
+    p.set('lon', fmtCoord(st.view.lon));
+  }
+  return p;
+}
+
+/** Whether two states ask the server the same search (page-only keys aside). */
+export function sameSearch(a, b) {
+  return apiParams(a).toString() === apiParams(b).toString();
+}
