@@ -34,6 +34,12 @@ pub enum Command {
         /// 1.0 = Osaka City (~5,700 facilities).
         #[arg(long, default_value_t = 1.0)]
         scale: f64,
+        /// National scale instead: facilities spread like Japan's population.
+        #[arg(long)]
+        national: bool,
+        /// With --national: how many facilities (Japan has about 300,000).
+        #[arg(long, default_value_t = 300_000)]
+        count: usize,
     },
     /// Build an index from a dataset into <index-root>/<dataset name>.
     Index {

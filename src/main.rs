@@ -34,12 +34,31 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::DemoData { out, seed, scale } => {
+        Command::DemoData {
+            out,
+            seed,
+            scale,
+            national,
+            count,
+        } => {
             anyhow::ensure!(
                 scale > 0.0 && scale <= 1000.0,
                 "--scale must be above 0 and at most 1000"
             );
-            let n = write_demo(&out, seed, scale)?;
+            anyhow::ensure!(
+                (1..=5_000_000).contains(&count),
+                "--count must be between 1 and 5,000,000"
+            );
+            let n = if national {
+                std::fs::create_dir_all(&out)
+                    .with_context(|| format!("cannot create {}", out.display()))?;
+                let facilities = demo::generate_national(seed, count);
+                write_facilities(&out.join(FACILITIES_FILE), &facilities)
+                    .with_context(|| format!("cannot write {}", out.display()))?;
+                facilities.len()
+            } else {
+                write_demo(&out, seed, scale)?
+            };
             println!(
                 "wrote {n} demo facilities to {}",
                 out.join(FACILITIES_FILE).display()

@@ -2,6 +2,7 @@
 //! phone numbers are 06-0000-xxxx, addresses are in デモ町) spread over Osaka City's wards
 //! with a realistic mix of kinds and capabilities. Deterministic for a given seed.
 
+pub mod national;
 mod rng;
 
 pub use rng::Rng;
@@ -108,6 +109,9 @@ struct Generator {
     rng: Rng,
     out: Vec<Facility>,
     locator: WardLocator,
+    /// National scale: facilities spread like Japan's population instead of over Osaka's
+    /// wards (names still borrow ward stems).
+    national: bool,
 }
 
 /// Ward stem without 区 (東淀川区 → 東淀川) and its kana without く.
@@ -156,11 +160,26 @@ impl Generator {
         radius: Option<f64>,
     ) -> &mut Facility {
         let n = self.out.len() + 1;
-        let location = self.point_in(ward);
+        let (location, place, ward_code, postal) = if self.national {
+            let (pref, p) = national::place(&mut self.rng);
+            let ward = self.locator.locate(p).filter(|_| pref.code == 27);
+            let place = match ward {
+                Some(w) => format!("大阪府大阪市{}", w.name),
+                None => format!("{}デモ市", pref.name),
+            };
+            let postal = format!("{:03}0000", pref.code * 20 + self.rng.below(20) as u32);
+            (p, place, ward.map(|w| w.code), postal)
+        } else {
+            (
+                self.point_in(ward),
+                format!("大阪府大阪市{}", ward.name),
+                Some(ward.code),
+                format!("5{:02}0000", ward.code.0 % 100),
+            )
+        };
         let town = 1 + self.rng.below(9);
         let address = format!(
-            "大阪府大阪市{}デモ町{}丁目{}-{}",
-            ward.name,
+            "{place}デモ町{}丁目{}-{}",
             town,
             1 + self.rng.below(30),
             1 + self.rng.below(20)
@@ -210,10 +229,10 @@ impl Generator {
             name: format!("【デモ】{name}"),
             name_kana: kana,
             kinds,
-            postal_code: Some(format!("5{:02}0000", ward.code.0 % 100)),
+            postal_code: Some(postal),
             address,
             location,
-            ward_code: Some(ward.code),
+            ward_code,
             phone: Some(format!("06-0000-{:04}", n % 10_000)),
             fax: None,
             url: None,
@@ -253,10 +272,10 @@ impl Generator {
             return;
         }
         let f = self.out.last().expect("a facility");
-        let own = f
-            .ward_code
-            .and_then(Ward::by_code)
-            .expect("demo facilities have wards");
+        // National facilities outside Osaka City have no ward to declare.
+        let Some(own) = f.ward_code.and_then(Ward::by_code) else {
+            return;
+        };
         let mut near: Vec<&Ward> = WARDS.iter().collect();
         near.sort_by(|a, b| {
             let da = crate::geo::haversine_m(own.representative_point(), a.representative_point());
@@ -490,7 +509,7 @@ impl Generator {
             vec![C::Dementia],
             None,
         );
-        f.service_wards = vec![ward.code];
+        f.service_wards = f.ward_code.into_iter().collect();
     }
 
     fn support_office(&mut self, ward: &'static Ward) {
@@ -506,7 +525,7 @@ impl Generator {
             vec![C::CollaborationHub],
             None,
         );
-        f.service_wards = vec![ward.code];
+        f.service_wards = f.ward_code.into_iter().collect();
     }
 
     fn dental(&mut self) {
@@ -564,6 +583,7 @@ pub fn generate(seed: u64, scale: f64) -> Vec<Facility> {
         rng: Rng::new(seed),
         out: Vec::new(),
         locator: WardLocator::default(),
+        national: false,
     };
     let n = |k: usize| ((k as f64) * scale).round() as usize;
     for (kind, count) in MIX {
@@ -591,6 +611,55 @@ pub fn generate(seed: u64, scale: f64) -> Vec<Facility> {
             Kind::HomeCareSupportOffice => WARDS.iter().for_each(|w| g.support_office(w)),
             Kind::DentalClinic => (0..n(count)).for_each(|_| g.dental()),
             Kind::Pharmacy => (0..n(count)).for_each(|_| g.pharmacy()),
+        }
+    }
+    g.out
+}
+
+/// Facilities in Japan by kind (rounded national counts: 医療施設調査, 介護サービス施設・
+/// 事業所調査, 地域包括支援センター). About 300,000 in all.
+pub const NATIONAL_MIX: [(Kind, usize); 8] = [
+    (Kind::Clinic, 105_000),
+    (Kind::Hospital, 8_000),
+    (Kind::VisitingNursing, 17_000),
+    (Kind::CareManagement, 36_000),
+    (Kind::CommunityCareCenter, 5_400),
+    (Kind::HomeCareSupportOffice, 1_700),
+    (Kind::DentalClinic, 68_000),
+    (Kind::Pharmacy, 62_000),
+];
+
+/// A deterministic national-scale dataset of about `total` facilities: the demo's
+/// builders (names, capabilities, reach), placed like Japan's population
+/// (see [`national`]). Facilities outside Osaka City have no ward.
+pub fn generate_national(seed: u64, total: usize) -> Vec<Facility> {
+    let mut g = Generator {
+        rng: Rng::new(seed),
+        out: Vec::with_capacity(total),
+        locator: WardLocator::default(),
+        national: true,
+    };
+    let all: usize = NATIONAL_MIX.iter().map(|(_, n)| n).sum();
+    let scale = total as f64 / all as f64;
+    for (kind, count) in NATIONAL_MIX {
+        let n = ((count as f64) * scale).round() as usize;
+        for i in 0..n {
+            match kind {
+                Kind::Clinic => g.clinic(),
+                Kind::Hospital => g.hospital(),
+                Kind::VisitingNursing => g.nursing(),
+                Kind::CareManagement => g.care_management(),
+                Kind::CommunityCareCenter => {
+                    let w = g.ward();
+                    g.community_center(w, 1 + i % 9)
+                }
+                Kind::HomeCareSupportOffice => {
+                    let w = g.ward();
+                    g.support_office(w)
+                }
+                Kind::DentalClinic => g.dental(),
+                Kind::Pharmacy => g.pharmacy(),
+            }
         }
     }
     g.out
