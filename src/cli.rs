@@ -180,6 +180,8 @@ impl SearchArgs {
             sort: self.sort.clone(),
             limit: self.limit.clone(),
             offset: self.offset.clone(),
+            facets: None,
+            total: None,
         }
     }
 }

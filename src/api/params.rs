@@ -67,6 +67,8 @@ pub fn search_params(pairs: &[(String, String)], extra: &[&str]) -> Result<ApiPa
             "sort" => one(&mut s.sort)?,
             "limit" => one(&mut s.limit)?,
             "offset" => one(&mut s.offset)?,
+            "facets" => one(&mut s.facets)?,
+            "total" => one(&mut s.total)?,
             "address" => one(&mut p.address)?,
             "address_use" => {
                 p.address_use = Some(match v.as_str() {

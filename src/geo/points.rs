@@ -33,6 +33,13 @@ impl PointIndex {
             .map(|e| e.data)
     }
 
+    /// Ordinals nearest first (by chord, which orders like great-circle distance).
+    pub fn nearest(&self, center: LatLon) -> impl Iterator<Item = u32> + '_ {
+        self.tree
+            .nearest_neighbor_iter(&unit_vector(center))
+            .map(|e| e.data)
+    }
+
     pub fn len(&self) -> usize {
         self.tree.size()
     }

@@ -19,6 +19,8 @@ pub struct Columns {
     /// Home-visit reach in metres; `None` when the facility does not visit homes.
     pub reach_m: Vec<Option<f64>>,
     pub max_reach_m: f64,
+    /// Locations, packed for the distance checks of the hot loop.
+    pub location: Vec<crate::model::LatLon>,
     /// Position in 五十音 order of the name reading (name when no reading).
     pub name_rank: Vec<u32>,
     pub by_kind: Vec<Vec<u32>>,
@@ -40,6 +42,7 @@ impl Columns {
             ward: Vec::with_capacity(n),
             reach_m: Vec::with_capacity(n),
             max_reach_m: 0.0,
+            location: facilities.iter().map(|f| f.location).collect(),
             name_rank: vec![0; n],
             by_kind: vec![Vec::new(); Kind::ALL.len()],
             by_cap: vec![Vec::new(); Capability::all().count()],

@@ -217,7 +217,9 @@ impl TextIndex {
 
     /// Every facility matching all whitespace-separated terms, with its BM25 score.
     /// Returns `None` when the text has no searchable characters.
-    pub fn search(&self, text: &str) -> tantivy::Result<Option<Vec<(u32, Score)>>> {
+    /// Every facility matching all words of `text`, with BM25 scores when `scored` (only
+    /// relevance order needs them; skipping them is much cheaper for common words).
+    pub fn search(&self, text: &str, scored: bool) -> tantivy::Result<Option<Vec<(u32, Score)>>> {
         let normalized = crate::text::normalize(text);
         let terms: Vec<(Occur, Box<dyn Query>)> = normalized
             .split_whitespace()
@@ -229,7 +231,7 @@ impl TextIndex {
         }
         let query = BooleanQuery::new(terms);
         let searcher = self.reader.searcher();
-        searcher.search(&query, &AllScored).map(Some)
+        searcher.search(&query, &AllScored { scored }).map(Some)
     }
 
     pub fn num_docs(&self) -> u64 {
@@ -238,7 +240,9 @@ impl TextIndex {
 }
 
 /// Collects every matching ordinal with its score (filters and facets need the whole set).
-struct AllScored;
+struct AllScored {
+    scored: bool,
+}
 
 struct AllScoredSegment {
     ord: Column<u64>,
@@ -261,7 +265,7 @@ impl Collector for AllScored {
     }
 
     fn requires_scoring(&self) -> bool {
-        true
+        self.scored
     }
 
     fn merge_fruits(&self, fruits: Vec<Vec<(u32, Score)>>) -> tantivy::Result<Self::Fruit> {

@@ -2,6 +2,7 @@
 //! list, or the R-tree), check every filter on each candidate, then count facets, sort and
 //! cut the page.
 
+use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use super::explain::explain;
@@ -24,13 +25,47 @@ struct Matched {
     score: Option<f32>,
 }
 
+/// The facilities a text query matched: a bitset for membership, scores when ranked.
+struct TextHits {
+    ords: Vec<u32>,
+    bits: Vec<u64>,
+    scores: Option<HashMap<u32, f32>>,
+}
+
+impl TextHits {
+    fn new(hits: Vec<(u32, f32)>, n: usize, scored: bool) -> Self {
+        let mut bits = vec![0u64; n.div_ceil(64)];
+        for (ord, _) in &hits {
+            bits[*ord as usize / 64] |= 1 << (ord % 64);
+        }
+        Self {
+            ords: hits.iter().map(|h| h.0).collect(),
+            scores: scored.then(|| hits.into_iter().collect()),
+            bits,
+        }
+    }
+
+    /// `None` when `ord` did not match; else its score (0 when unscored).
+    fn get(&self, ord: u32) -> Option<f32> {
+        if self.bits[ord as usize / 64] & (1 << (ord % 64)) == 0 {
+            return None;
+        }
+        Some(
+            self.scores
+                .as_ref()
+                .and_then(|s| s.get(&ord).copied())
+                .unwrap_or(0.0),
+        )
+    }
+}
+
 /// Per-query state for checking one facility cheaply.
 struct Filter<'a> {
     index: &'a SearchIndex,
     q: &'a SearchQuery,
     kind_mask: u8,
     cap_masks: Vec<u32>,
-    text: Option<HashMap<u32, f32>>,
+    text: Option<TextHits>,
     covers_ward: Option<&'static Ward>,
 }
 
@@ -57,13 +92,13 @@ impl Filter<'_> {
         if !self.q.places.is_empty() && !c.ward[i].is_some_and(|w| self.q.places.contains(&w)) {
             return None;
         }
-        let f = self.index.facility(ord);
+        let location = c.location[i];
         if let Some(b) = &self.q.bbox {
-            if !b.contains(f.location) {
+            if !b.contains(location) {
                 return None;
             }
         }
-        let distance = self.q.origin().map(|o| haversine_m(o, f.location));
+        let distance = self.q.origin().map(|o| haversine_m(o, location));
         if let (Some(r), Some(d)) = (self.q.radius_m, distance) {
             if d > r {
                 return None;
@@ -75,6 +110,7 @@ impl Filter<'_> {
             if d > reach {
                 return None;
             }
+            let f = self.index.facility(ord);
             if !f.service_wards.is_empty() {
                 let w = self.covers_ward?;
                 if !f.service_wards.contains(&w.code) {
@@ -124,16 +160,38 @@ fn posting_groups<'a>(c: &'a Columns, q: &SearchQuery) -> Vec<Vec<&'a [u32]>> {
     groups
 }
 
+/// Whether walking the R-tree nearest first beats checking every candidate: walking
+/// visits about `wanted / selectivity` points (filters taken as independent); the other
+/// way checks the cheapest candidate list whole.
+fn nearest_first_pays(
+    index: &SearchIndex,
+    q: &SearchQuery,
+    filter: &Filter,
+    wanted: usize,
+) -> bool {
+    let n = index.len().max(1) as f64;
+    let groups = posting_groups(&index.columns, q);
+    let mut sizes: Vec<f64> = groups
+        .iter()
+        .map(|g| g.iter().map(|l| l.len()).sum::<usize>() as f64)
+        .collect();
+    if let Some(t) = &filter.text {
+        sizes.push(t.ords.len() as f64);
+    }
+    let selectivity: f64 = sizes.iter().map(|s| (s / n).min(1.0)).product();
+    let walk = wanted as f64 / selectivity.max(1e-9);
+    let scan = sizes.iter().copied().fold(n, f64::min);
+    walk < scan
+}
+
 /// The smallest list of ordinals that must contain every match, or `None` for "all".
 fn candidates(index: &SearchIndex, q: &SearchQuery, filter: &Filter) -> Option<Vec<u32>> {
     let groups = posting_groups(&index.columns, q);
     let size = |g: &Vec<&[u32]>| g.iter().map(|l| l.len()).sum::<usize>();
     let cheapest = groups.iter().min_by_key(|g| size(g));
-    let text_len = filter.text.as_ref().map(HashMap::len);
+    let text_len = filter.text.as_ref().map(|t| t.ords.len());
     let shortest: Option<Vec<u32>> = match (cheapest, text_len) {
-        (Some(g), Some(t)) if t < size(g) => {
-            filter.text.as_ref().map(|t| t.keys().copied().collect())
-        }
+        (Some(g), Some(t)) if t < size(g) => filter.text.as_ref().map(|t| t.ords.clone()),
         (Some(g), _) => {
             let mut v: Vec<u32> = g.iter().flat_map(|l| l.iter().copied()).collect();
             if g.len() > 1 {
@@ -142,7 +200,7 @@ fn candidates(index: &SearchIndex, q: &SearchQuery, filter: &Filter) -> Option<V
             }
             Some(v)
         }
-        (None, Some(_)) => filter.text.as_ref().map(|t| t.keys().copied().collect()),
+        (None, Some(_)) => filter.text.as_ref().map(|t| t.ords.clone()),
         (None, None) => None,
     };
     if shortest
@@ -238,11 +296,12 @@ fn facets(index: &SearchIndex, matched: &[Matched]) -> Facets {
 }
 
 pub fn search(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResult, SearchError> {
+    let scored = q.sort == Sort::Relevance;
     let text = match &q.text {
         Some(t) => index
             .text
-            .search(t)?
-            .map(|hits| hits.into_iter().collect::<HashMap<_, _>>()),
+            .search(t, scored)?
+            .map(|hits| TextHits::new(hits, index.len(), scored)),
         None => None,
     };
     let filter = Filter {
@@ -259,7 +318,7 @@ pub fn search(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResult, Sear
     };
     let check = |ord: u32| {
         let score = match &filter.text {
-            Some(t) => Some(*t.get(&ord)?),
+            Some(t) => Some(t.get(ord)?),
             None => None,
         };
         filter.check(ord).map(|distance_m| Matched {
@@ -268,12 +327,40 @@ pub fn search(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResult, Sear
             score,
         })
     };
+    // Nearest first, stopping at the page's end: when nothing needs every match (no
+    // facets, no exact total) and the order is by distance from a point.
+    let wanted = q.offset + q.limit;
+    let origin = q
+        .origin()
+        .filter(|_| !q.facets && !q.total && q.sort == Sort::Distance);
+    if let Some(o) = origin.filter(|_| nearest_first_pays(index, q, &filter, wanted)) {
+        let bound = q
+            .radius_m
+            .or(q.covers.map(|_| index.columns.max_reach_m))
+            .unwrap_or(f64::INFINITY);
+        let mut matched = Vec::with_capacity(wanted);
+        for ord in index.points.nearest(o) {
+            if matched.len() >= wanted
+                || haversine_m(o, index.columns.location[ord as usize]) > bound
+            {
+                break;
+            }
+            if let Some(m) = check(ord) {
+                matched.push(m);
+            }
+        }
+        return Ok(page(index, q, &filter, matched, Facets::default(), true));
+    }
     let mut matched: Vec<Matched> = match candidates(index, q, &filter) {
         Some(list) => list.into_iter().filter_map(check).collect(),
         None => (0..index.len() as u32).filter_map(check).collect(),
     };
 
-    let facets = facets(index, &matched);
+    let facets = if q.facets {
+        facets(index, &matched)
+    } else {
+        Facets::default()
+    };
     let rank = &index.columns.name_rank;
     let by_distance = |a: &Matched, b: &Matched| {
         a.distance_m
@@ -281,16 +368,46 @@ pub fn search(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResult, Sear
             .total_cmp(&b.distance_m.unwrap_or(0.0))
             .then(rank[a.ord as usize].cmp(&rank[b.ord as usize]))
     };
+    let by_name = |a: &Matched, b: &Matched| rank[a.ord as usize].cmp(&rank[b.ord as usize]);
+    let by_relevance = |a: &Matched, b: &Matched| {
+        b.score
+            .unwrap_or(0.0)
+            .total_cmp(&a.score.unwrap_or(0.0))
+            .then_with(|| by_distance(a, b))
+    };
+    let total = matched.len();
     match q.sort {
-        Sort::Distance => matched.sort_unstable_by(by_distance),
-        Sort::Name => matched.sort_unstable_by_key(|m| rank[m.ord as usize]),
-        Sort::Relevance => matched.sort_unstable_by(|a, b| {
-            b.score
-                .unwrap_or(0.0)
-                .total_cmp(&a.score.unwrap_or(0.0))
-                .then_with(|| by_distance(a, b))
-        }),
+        Sort::Distance => top(&mut matched, wanted, by_distance),
+        Sort::Name => top(&mut matched, wanted, by_name),
+        Sort::Relevance => top(&mut matched, wanted, by_relevance),
     }
+    let mut result = page(index, q, &filter, matched, facets, false);
+    result.total = total;
+    Ok(result)
+}
+
+/// Sorts only the first `k` (the page and what precedes it): selection, then a sort of
+/// those, instead of sorting every match.
+fn top(v: &mut Vec<Matched>, k: usize, cmp: impl Fn(&Matched, &Matched) -> Ordering) {
+    if k < v.len() {
+        if k > 0 {
+            v.select_nth_unstable_by(k - 1, &cmp);
+        }
+        v.truncate(k);
+    }
+    v.sort_unstable_by(cmp);
+}
+
+/// The requested page of `matched` (already in order) as a result.
+fn page(
+    index: &SearchIndex,
+    q: &SearchQuery,
+    filter: &Filter,
+    matched: Vec<Matched>,
+    facets: Facets,
+    early: bool,
+) -> SearchResult {
+    let total = matched.len();
 
     let hits = matched
         .iter()
@@ -307,12 +424,14 @@ pub fn search(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResult, Sear
             }
         })
         .collect();
-    Ok(SearchResult {
-        total: matched.len(),
+    SearchResult {
+        total,
+        // Stopping early found at most a page: there may be more.
+        total_is_lower_bound: early,
         hits,
         facets,
         offset: q.offset,
         limit: q.limit,
         sort: q.sort.code(),
-    })
+    }
 }

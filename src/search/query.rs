@@ -30,6 +30,11 @@ pub struct SearchParams {
     pub sort: Option<String>,
     pub limit: Option<String>,
     pub offset: Option<String>,
+    /// `false`: leave facets out (cheaper).
+    pub facets: Option<String>,
+    /// `false`: do not count every match; `total` is then a lower bound (see
+    /// `SearchResult::total_is_lower_bound`) and nearest-first search can stop early.
+    pub total: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -99,6 +104,8 @@ pub struct SearchQuery {
     pub sort: Sort,
     pub limit: usize,
     pub offset: usize,
+    pub facets: bool,
+    pub total: bool,
 }
 
 impl Default for SearchQuery {
@@ -118,6 +125,8 @@ impl Default for SearchQuery {
             sort: Sort::Name,
             limit: DEFAULT_LIMIT,
             offset: 0,
+            facets: true,
+            total: true,
         }
     }
 }
@@ -241,6 +250,12 @@ impl SearchQuery {
                     .ok_or_else(|| err("accepting_new", v, "use yes, no or unknown")),
             })
             .transpose()?;
+        if let Some(v) = &p.facets {
+            q.facets = parse_flag("facets", v)?;
+        }
+        if let Some(v) = &p.total {
+            q.total = parse_flag("total", v)?;
+        }
         for (parameter, values) in [("ward", &p.ward), ("area", &p.area)] {
             for v in values
                 .iter()

@@ -7,7 +7,11 @@ use crate::model::Facility;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct SearchResult {
+    /// Every match, or (with `total=false`) at least this many.
     pub total: usize,
+    /// `total` was not counted to the end (`total=false`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub total_is_lower_bound: bool,
     pub hits: Vec<Hit>,
     pub facets: Facets,
     pub offset: usize,

@@ -360,3 +360,40 @@ fn bbox_and_paging_match_brute_force() {
     let all = ids(&r);
     assert_eq!([page(0), page(7)].concat(), all[..14].to_vec());
 }
+
+/// `total=false&facets=false` stops nearest-first after the page: the page must be the
+/// same as the full search's (near, near + radius, covers), and total a lower bound.
+#[test]
+fn early_stopping_gives_the_same_page() {
+    let data = random_facilities(5, 3000);
+    let built = build(&data);
+    let mut rng = Rng::new(17);
+    for round in 0..300 {
+        let p = point_param(random_point(&mut rng));
+        let kind = rng.pick(&Kind::ALL).code().to_string();
+        let (near, covers, radius) = match round % 3 {
+            0 => (p, None, None),
+            1 => (p, None, Some(format!("{}", 0.5 + rng.unit() * 4.0))),
+            _ => (None, p, None),
+        };
+        let offset = rng.below(5).to_string();
+        let limit = (1 + rng.below(15)).to_string();
+        let params = |cheap: bool| SearchParams {
+            near: near.clone(),
+            covers: covers.clone(),
+            radius_km: radius.clone(),
+            kind: vec![kind.clone()],
+            offset: Some(offset.clone()),
+            limit: Some(limit.clone()),
+            facets: cheap.then(|| "false".into()),
+            total: cheap.then(|| "false".into()),
+            ..Default::default()
+        };
+        let full = run(&built.index, params(false));
+        let fast = run(&built.index, params(true));
+        assert_eq!(ids(&fast), ids(&full), "round {round}");
+        assert!(fast.total <= full.total, "round {round}");
+        assert!(fast.total_is_lower_bound && !full.total_is_lower_bound);
+        assert!(fast.facets.kind.is_empty());
+    }
+}
