@@ -10,14 +10,19 @@ CREATE INDEX facility_kinds ON facility USING gin (kinds);      -- kinds @> ARRA
 CREATE INDEX facility_caps ON facility USING gin (caps);        -- caps @> ARRAY[...]
 CREATE INDEX facility_text ON facility USING gin (search_text gin_trgm_ops);  -- LIKE '%w%'
 
--- Text queries: every word must be a substring. Up to 4 words, as LIKE patterns
--- (% and _ escaped); a query with fewer words repeats its first pattern, so the SQL
+-- Text queries: every word must be a substring of search_text. The mix's words are
+-- folded like search_text as far as SQL can (NFKC, lower case, katakana → hiragana;
+-- idempotent when the mix already carries normalised words). Up to 4 words, as LIKE patterns
+-- (% and _ escaped); a query with fewer words repeats its last pattern, so the SQL
 -- keeps one shape (4 ANDed LIKEs, all indexable) for pgbench's prepared statements.
 CREATE TABLE q AS
 WITH w AS (
     SELECT r.*,
            CASE WHEN coalesce(btrim(r.text), '') = '' THEN ARRAY[]::text[]
-                ELSE regexp_split_to_array(btrim(r.text), '\s+') END AS words
+                ELSE regexp_split_to_array(btrim(translate(lower(normalize(r.text, NFKC)),
+                         (SELECT string_agg(chr(c), '' ORDER BY c) FROM generate_series(x'30A1'::int, x'30F6'::int) c),
+                         (SELECT string_agg(chr(c - 96), '' ORDER BY c) FROM generate_series(x'30A1'::int, x'30F6'::int) c))),
+                     '\s+') END AS words
     FROM q_raw r
 )
 SELECT id,

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Loads the facilities (`cargo bench --bench engine -- export-sql`) and the query mix
-# (`-- mix`) into a PostGIS database: schema.sql, COPY, indexes.sql.
+# (`-- mix`) into a PostGIS database: schema.sql, COPY, indexes.sql, queries.sql (the
+# q_TYPE functions the pgbench scripts call).
 #
 #   benches/postgis/load.sh EXPORT.csv MIX.csv
 #
@@ -11,7 +12,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 export_csv="$1"
 mix_csv="$2"
 
-psql_() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
+psql_() { PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning" psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 now_ms() { date +%s%3N; }
 
 # Columns are taken from the export's header (extra columns the table lacks are an error,
@@ -35,7 +36,7 @@ psql_ -f "$here/schema.sql"
 psql_ -c "\\copy facility($header) FROM '$export_csv' WITH (FORMAT csv, HEADER true)"
 psql_ -c "\\copy q_raw FROM '$mix_csv' WITH (FORMAT csv, HEADER true)"
 t1=$(now_ms)
-psql_ -c "SET maintenance_work_mem = '512MB'" -f "$here/indexes.sql"
+psql_ -c "SET maintenance_work_mem = '512MB'" -f "$here/indexes.sql" -f "$here/queries.sql"
 t2=$(now_ms)
 
 sizes="$(psql_ -At -F' ' -c "SELECT pg_table_size('facility'), pg_indexes_size('facility')")"

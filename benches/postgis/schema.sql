@@ -7,7 +7,8 @@
 --   reach_m       home-visit reach in metres; NULL = does not visit homes
 --   search_text   normalised name + address; a text query matches when every word of it
 --                 is a substring (LIKE '%word%', pg_trgm GIN)
---   name_key      optional: the sort key of zaitaku's name order (when the export has it)
+--   name_rank     optional: the facility's place in zaitaku's name order (五十音順), when
+--                 the export has it; text_ward sorts by it
 -- q: the shared query mix (`-- mix`), one row per query, numbered 1..N per type (n) so a
 --   pgbench script can pick one with `\set i random(1, :n_TYPE)`.
 
@@ -27,7 +28,7 @@ CREATE TABLE facility (
     wheelchair  boolean,
     reach_m     double precision,
     search_text text NOT NULL,
-    name_key    text
+    name_rank   integer
 );
 
 -- The mix exactly as written by `-- mix` (all text); q is derived from it in indexes.sql.
