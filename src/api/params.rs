@@ -31,9 +31,21 @@ pub fn pairs(raw: Option<&str>) -> Result<Vec<(String, String)>, ApiError> {
             format!("クエリ文字列が長すぎます（{MAX_QUERY_BYTES} バイトまで）。"),
         ));
     }
-    Ok(form_urlencoded::parse(raw.as_bytes())
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect())
+    // form_urlencoded replaces bytes that are not UTF-8 with U+FFFD; a value that gained
+    // one was not valid UTF-8 (an honest U+FFFD arrives as %EF%BF%BD or as itself).
+    let honest = raw.contains('\u{FFFD}') || raw.to_ascii_uppercase().contains("%EF%BF%BD");
+    form_urlencoded::parse(raw.as_bytes())
+        .map(|(k, v)| {
+            if !honest && (k.contains('\u{FFFD}') || v.contains('\u{FFFD}')) {
+                let name: String = k.chars().filter(|c| *c != '\u{FFFD}').collect();
+                return Err(ApiError::bad_parameter(
+                    &name,
+                    format!("パラメータ「{name}」が UTF-8 として正しくありません。"),
+                ));
+            }
+            Ok((k.into_owned(), v.into_owned()))
+        })
+        .collect()
 }
 
 /// Search parameters, from a query string; `extra` names further keys the caller reads.
@@ -112,5 +124,8 @@ mod tests {
         let e = search_params(&pairs(Some("limit=1&limit=2")).unwrap(), &[]).unwrap_err();
         assert_eq!(e.parameter.as_deref(), Some("limit"));
         assert!(pairs(Some(&"a".repeat(5000))).is_err());
+        let e = pairs(Some("text=%E3%81")).unwrap_err();
+        assert_eq!(e.parameter.as_deref(), Some("text"));
+        assert!(pairs(Some("text=%EF%BF%BD")).is_ok());
     }
 }

@@ -75,20 +75,57 @@ pub struct AppState {
 struct Inner {
     index_dir: PathBuf,
     loaded: RwLock<Arc<Loaded>>,
-    /// One reload at a time.
-    reloading: Mutex<()>,
+    /// Opens indexes, one at a time, always on the same thread: the allocator then reuses
+    /// the memory a replaced index gave back instead of growing another thread's arena
+    /// with every reload.
+    loader: Mutex<Loader>,
     config: ServerConfig,
+}
+
+type LoadResult = Result<Loaded, OpenError>;
+type LoadRequest = (PathBuf, std::sync::mpsc::Sender<LoadResult>);
+
+struct Loader {
+    requests: std::sync::mpsc::Sender<LoadRequest>,
+}
+
+impl Loader {
+    fn start() -> Self {
+        let (tx, rx) = std::sync::mpsc::channel::<LoadRequest>();
+        std::thread::Builder::new()
+            .name("index-loader".into())
+            .spawn(move || {
+                for (dir, reply) in rx {
+                    let _ = reply.send(SearchIndex::open(&dir).map(Loaded::new));
+                }
+            })
+            .expect("spawn the index loader thread");
+        Self { requests: tx }
+    }
+
+    fn load(&self, dir: &Path) -> LoadResult {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let gone = || OpenError::Io {
+            path: dir.to_path_buf(),
+            source: std::io::Error::other("the index loader thread stopped"),
+        };
+        self.requests
+            .send((dir.to_path_buf(), tx))
+            .map_err(|_| gone())?;
+        rx.recv().map_err(|_| gone())?
+    }
 }
 
 impl AppState {
     /// Opens the index (blocking).
     pub fn open(index_dir: &Path, config: ServerConfig) -> Result<Self, OpenError> {
-        let index = SearchIndex::open(index_dir)?;
+        let loader = Loader::start();
+        let loaded = loader.load(index_dir)?;
         Ok(Self {
             inner: Arc::new(Inner {
                 index_dir: index_dir.to_path_buf(),
-                loaded: RwLock::new(Arc::new(Loaded::new(index))),
-                reloading: Mutex::new(()),
+                loaded: RwLock::new(Arc::new(loaded)),
+                loader: Mutex::new(loader),
                 config,
             }),
         })
@@ -109,15 +146,15 @@ impl AppState {
     /// Opens the index directory again (a new generation after `zaitaku index`) and swaps it
     /// in. Blocking; on failure the current index stays.
     pub fn reload(&self) -> Result<usize, OpenError> {
-        let _one = self
-            .inner
-            .reloading
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        let index = SearchIndex::open(&self.inner.index_dir)?;
-        let n = index.len();
-        let loaded = Arc::new(Loaded::new(index));
-        *self.inner.loaded.write().unwrap_or_else(|e| e.into_inner()) = loaded;
+        let loader = self.inner.loader.lock().unwrap_or_else(|e| e.into_inner());
+        let loaded = loader.load(&self.inner.index_dir)?;
+        let n = loaded.index.len();
+        let old = std::mem::replace(
+            &mut *self.inner.loaded.write().unwrap_or_else(|e| e.into_inner()),
+            Arc::new(loaded),
+        );
+        // Requests in flight keep the old index until they finish.
+        drop(old);
         Ok(n)
     }
 }
