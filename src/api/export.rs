@@ -43,7 +43,7 @@ pub async fn search_csv(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     let limit = MAX_LIMIT.to_string();
-    let (_, r) = run_search(&state, raw, Some(&limit)).await?;
+    let r = run_search(&state, raw, Some(&limit)).await?;
     let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
     let w = |e: csv::Error| ApiError::internal(&e);
     out.write_record(CSV_HEADER).map_err(w)?;
@@ -95,7 +95,7 @@ pub async fn search_geojson(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     let limit = MAX_LIMIT.to_string();
-    let (_, r) = run_search(&state, raw, Some(&limit)).await?;
+    let r = run_search(&state, raw, Some(&limit)).await?;
     let features: Vec<serde_json::Value> = r
         .result
         .hits

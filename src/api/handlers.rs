@@ -1,8 +1,6 @@
 //! Request handlers: extract, call one library function (off the async threads when it
 //! touches the index), map to a DTO.
 
-use std::sync::Arc;
-
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -31,15 +29,14 @@ pub(super) async fn run_search(
     state: &AppState,
     raw: Option<String>,
     default_limit: Option<&str>,
-) -> Result<(Arc<Loaded>, SearchResponse), ApiError> {
+) -> Result<SearchResponse, ApiError> {
     let loaded = state.current()?;
     let pairs = pairs(raw.as_deref())?;
     let mut p = search_params(&pairs, &[])?;
     if p.search.limit.is_none() {
         p.search.limit = default_limit.map(String::from);
     }
-    let l = loaded.clone();
-    let response = blocking(move || {
+    blocking(move || {
         let mut point = None;
         if let Some(address) = &p.address {
             if p.search.near.is_some() || p.search.covers.is_some() {
@@ -83,18 +80,17 @@ pub(super) async fn run_search(
                     geocoded: None,
                 });
         }
-        let result = crate::search(&l.index, &q).map_err(|e| ApiError::internal(&e))?;
+        let result = crate::search(&loaded.index, &q).map_err(|e| ApiError::internal(&e))?;
         Ok(SearchResponse { result, point })
     })
-    .await?;
-    Ok((loaded, response))
+    .await
 }
 
 pub async fn search(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<SearchResponse>, ApiError> {
-    Ok(Json(run_search(&state, raw, None).await?.1))
+    Ok(Json(run_search(&state, raw, None).await?))
 }
 
 fn hit(loaded: &Loaded, ord: u32) -> Hit {

@@ -640,9 +640,11 @@ pub fn generate_national(seed: u64, total: usize) -> Vec<Facility> {
         national: true,
     };
     let all: usize = NATIONAL_MIX.iter().map(|(_, n)| n).sum();
-    let scale = total as f64 / all as f64;
-    for (kind, count) in NATIONAL_MIX {
-        let n = ((count as f64) * scale).round() as usize;
+    // Counts per kind in proportion, rounded down; the remainder goes to clinics (first in
+    // the mix) so the total is exactly `total`.
+    let mut counts: Vec<usize> = NATIONAL_MIX.iter().map(|(_, n)| n * total / all).collect();
+    counts[0] += total - counts.iter().sum::<usize>();
+    for ((kind, _), n) in NATIONAL_MIX.into_iter().zip(counts) {
         for i in 0..n {
             match kind {
                 Kind::Clinic => g.clinic(),

@@ -129,3 +129,13 @@ mod tests {
         assert!((12_000.0..13_000.0).contains(&total), "{total}");
     }
 }
+
+#[cfg(test)]
+mod count_tests {
+    #[test]
+    fn national_dataset_has_exactly_the_asked_count() {
+        for n in [1000, 20_000] {
+            assert_eq!(crate::demo::generate_national(3, n).len(), n);
+        }
+    }
+}
