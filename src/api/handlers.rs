@@ -45,7 +45,7 @@ pub(super) async fn run_search(
                     "address は near / covers と同時に指定できません。",
                 ));
             }
-            let g = l
+            let g = loaded
                 .index
                 .geocoder
                 .geocode(address)
