@@ -5,7 +5,8 @@
 //! - `mix --index DIR --count N --seed S --out FILE`: the shared query mix (CSV), used by
 //!   this bench, by wrk (`api` column) and by PostGIS (`benches/postgis/`).
 //! - `export-sql --index DIR --out FILE`: the same facilities flattened for PostgreSQL.
-//! - `latency --index DIR --mix FILE`: in-process latency per query type.
+//! - `latency --index DIR --mix FILE`: in-process latency per query type, then the text
+//!   types again with the word cache off.
 //! - `agree --index DIR --mix FILE --out FILE`: result ids per query, for comparing.
 //! - `scale [--max N]`: build time and latency at 10k, 100k, 300k and 1M records.
 
@@ -143,11 +144,11 @@ impl Rng {
 /// Points where people are: a random facility's location moved up to ~1 km.
 fn make_mix(index: &SearchIndex, count: usize, seed: u64) -> Vec<Query> {
     let mut rng = Rng(seed);
-    let fs = index.facilities();
+    let fs = &index.columns.location;
     (0..count)
         .map(|id| {
             let kind = TYPES[id % TYPES.len()];
-            let at = fs[rng.below(fs.len())].location;
+            let at = fs[rng.below(fs.len())];
             let (c1, c2) = CAP_PAIRS[rng.below(CAP_PAIRS.len())];
             let text = match kind {
                 "text_ward" => format!(
@@ -311,10 +312,10 @@ fn export_sql(index: &SearchIndex, out: &Path) {
     .unwrap();
     let array = |v: Vec<&str>| format!("{{{}}}", v.join(","));
     let b = |x: Option<bool>| x.map_or(String::new(), |x| x.to_string());
-    for f in index.facilities() {
+    for f in index.records().iter() {
         let text: Vec<String> = TextField::ALL
             .iter()
-            .map(|t| normalize(&t.text_of(f)))
+            .map(|t| normalize(&t.text_of(&f)))
             .collect();
         w.write_record([
             f.id.0.clone(),
@@ -348,7 +349,7 @@ fn agree(index: &SearchIndex, mix: &[Query], out: &Path) {
         } else {
             r.hits
                 .iter()
-                .map(|h| h.facility.id.0.as_str())
+                .map(|h| h.facility().id.0)
                 .collect::<Vec<_>>()
                 .join(";")
         };
@@ -448,6 +449,18 @@ fn main() {
                     mix.len()
                 ),
                 &l,
+            );
+            // The same text queries with the word cache off: what a word costs the first
+            // time it is searched (or after it left the cache).
+            index.text.set_cache(false);
+            let text: Vec<Query> = mix
+                .iter()
+                .filter(|q| q.kind.starts_with("text"))
+                .cloned()
+                .collect();
+            print_latency(
+                "### Text queries with the word cache off (every word looked up in tantivy)",
+                &latency(&index, &text, 1),
             );
         }
         Some("agree") => agree(

@@ -54,7 +54,7 @@ pub fn table(result: &SearchResult) -> String {
         pad("距離", 9),
     );
     for hit in &result.hits {
-        let f = &hit.facility;
+        let f = hit.facility();
         let kinds: Vec<&str> = f.kinds.iter().map(|k| k.label()).collect();
         let caps: Vec<&str> = f.capabilities.iter().map(|c| c.info().short).collect();
         let _ = writeln!(

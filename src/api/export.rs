@@ -48,7 +48,7 @@ pub async fn search_csv(
     let w = |e: csv::Error| ApiError::internal(&e);
     out.write_record(CSV_HEADER).map_err(w)?;
     for h in &r.result.hits {
-        let f = &h.facility;
+        let f = h.facility();
         let labels = |v: Vec<&str>| v.join("・");
         out.write_record([
             f.id.0.as_str(),
@@ -101,7 +101,7 @@ pub async fn search_geojson(
         .hits
         .iter()
         .map(|h| {
-            let f = &h.facility;
+            let f = h.facility();
             serde_json::json!({
                 "type": "Feature",
                 "id": f.id.0,

@@ -94,13 +94,13 @@ pub async fn search(
 }
 
 fn hit(loaded: &Loaded, ord: u32) -> Hit {
-    let f = loaded.index.facility(ord).clone();
+    let index = &loaded.index;
     Hit {
-        ward_name: f
-            .ward_code
+        ord,
+        record: index.records().raw_value(ord),
+        ward_name: index.columns.ward[ord as usize]
             .and_then(crate::model::Ward::by_code)
             .map(|w| w.name),
-        facility: f,
         distance_m: None,
         score: None,
         explanation: String::new(),
@@ -145,7 +145,7 @@ pub async fn nearby(
             ));
         }
     }
-    let at = loaded.index.facility(ord).location;
+    let at = loaded.index.columns.location[ord as usize];
     p.search.near = Some(format!("{},{}", at.lat, at.lon));
     let q = SearchQuery::parse(&p.search)?;
     let l = loaded.clone();
@@ -156,7 +156,7 @@ pub async fn nearby(
         let mut result: SearchResult =
             crate::search(&l.index, &wider).map_err(|e| ApiError::internal(&e))?;
         let before = result.hits.len();
-        result.hits.retain(|h| h.facility.id.0 != id);
+        result.hits.retain(|h| h.ord != ord);
         if result.hits.len() < before {
             result.total -= 1;
         }

@@ -38,7 +38,6 @@ impl Default for ServerConfig {
 /// One loaded index and what is derived from it.
 pub struct Loaded {
     pub index: SearchIndex,
-    pub by_id: HashMap<String, u32>,
     pub regions: RegionsDto,
     /// Ward boundaries as GeoJSON (an empty collection without boundaries).
     pub regions_geojson: Vec<u8>,
@@ -46,24 +45,17 @@ pub struct Loaded {
 
 impl Loaded {
     fn new(index: SearchIndex) -> Self {
-        let by_id = index
-            .facilities()
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (f.id.0.clone(), i as u32))
-            .collect();
         let regions = regions(&index);
         let regions_geojson = boundaries_geojson(&index);
         Self {
             index,
-            by_id,
             regions,
             regions_geojson,
         }
     }
 
     pub fn facility(&self, id: &str) -> Option<u32> {
-        self.by_id.get(id).copied()
+        self.index.find(id)
     }
 }
 
@@ -161,10 +153,8 @@ impl AppState {
 
 fn regions(index: &SearchIndex) -> RegionsDto {
     let mut by_ward: HashMap<u32, usize> = HashMap::new();
-    for f in index.facilities() {
-        if let Some(w) = f.ward_code {
-            *by_ward.entry(w.0).or_default() += 1;
-        }
+    for w in index.columns.ward.iter().flatten() {
+        *by_ward.entry(w.0).or_default() += 1;
     }
     let count = |codes: &mut dyn Iterator<Item = u32>| {
         codes.map(|c| by_ward.get(&c).copied().unwrap_or(0)).sum()

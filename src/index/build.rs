@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use super::{
-    IndexMeta, TextIndex, BOUNDARIES_FILE, FACILITIES_FILE, FORMAT_VERSION, GEOCODER_FILE,
-    META_FILE, TEXT_DIR,
+    records, IndexMeta, TextIndex, BOUNDARIES_FILE, FORMAT_VERSION, GEOCODER_FILE, META_FILE,
+    RECORDS_FILE, TEXT_DIR,
 };
 use crate::import::{load_dataset, ImportErrors, ImportReport};
 use crate::model::Kind;
@@ -106,8 +106,10 @@ pub fn build_index(
     fs::create_dir(&gen_dir).map_err(io(&gen_dir))?;
 
     let written = (|| {
-        let json = serde_json::to_vec(&dataset.facilities).expect("facilities serialize");
-        write_file(&gen_dir.join(FACILITIES_FILE), &json)?;
+        write_file(
+            &gen_dir.join(RECORDS_FILE),
+            &records::encode(&dataset.facilities),
+        )?;
         if !dataset.boundaries.is_empty() {
             let json = serde_json::to_vec(&dataset.boundaries).expect("boundaries serialize");
             write_file(&gen_dir.join(BOUNDARIES_FILE), &json)?;

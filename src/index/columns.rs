@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use crate::model::{Accepting, Capability, Facility, Kind, WardCode};
 use crate::text::kana_sort_key;
 
+#[derive(Default)]
 pub struct Columns {
     /// Bit `k` set when the facility has `Kind` number `k`.
     pub kind_bits: Vec<u8>,
@@ -19,6 +20,10 @@ pub struct Columns {
     /// Home-visit reach in metres; `None` when the facility does not visit homes.
     pub reach_m: Vec<Option<f64>>,
     pub max_reach_m: f64,
+    pub reach_note: Vec<ReachNote>,
+    /// `service_wards(ord)` is `service_ward_codes[starts[ord]..starts[ord + 1]]`.
+    service_ward_starts: Vec<u32>,
+    service_ward_codes: Vec<WardCode>,
     /// Locations, packed for the distance checks of the hot loop.
     pub location: Vec<crate::model::LatLon>,
     /// Position in 五十音 order of the name reading (name when no reading).
@@ -30,72 +35,107 @@ pub struct Columns {
     pub wheelchair_list: Vec<u32>,
 }
 
+/// Why a facility's reach is what it is (for explanations).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReachNote {
+    Declared,
+    /// The declared radius was cut to the legal 16 km.
+    CappedByLaw,
+    /// No radius declared; the kind's default.
+    Defaulted,
+}
+
 impl Columns {
+    /// Builds the columns from every record, visited once in ordinal order.
     pub fn new(facilities: &[Facility]) -> Self {
-        let n = facilities.len();
-        let mut c = Columns {
-            kind_bits: Vec::with_capacity(n),
-            cap_bits: Vec::with_capacity(n),
-            wheelchair: Vec::with_capacity(n),
-            pediatric: Vec::with_capacity(n),
-            accepting: Vec::with_capacity(n),
-            ward: Vec::with_capacity(n),
-            reach_m: Vec::with_capacity(n),
-            max_reach_m: 0.0,
-            location: facilities.iter().map(|f| f.location).collect(),
-            name_rank: vec![0; n],
-            by_kind: vec![Vec::new(); Kind::ALL.len()],
-            by_cap: vec![Vec::new(); Capability::all().count()],
-            by_ward: HashMap::new(),
-            pediatric_list: Vec::new(),
-            wheelchair_list: Vec::new(),
-        };
-        for (i, f) in facilities.iter().enumerate() {
-            let ord = i as u32;
-            let mut kb = 0u8;
-            for k in &f.kinds {
-                kb |= 1 << (*k as u8);
-                c.by_kind[*k as usize].push(ord);
-            }
-            let mut cb = 0u32;
-            for cap in &f.capabilities {
-                cb |= cap.bit();
-                c.by_cap[*cap as usize].push(ord);
-            }
-            c.kind_bits.push(kb);
-            c.cap_bits.push(cb);
-            c.wheelchair.push(f.wheelchair);
-            c.pediatric.push(f.pediatric);
-            if f.pediatric == Some(true) {
-                c.pediatric_list.push(ord);
-            }
-            if f.wheelchair == Some(true) {
-                c.wheelchair_list.push(ord);
-            }
-            c.accepting.push(f.accepting_new);
-            c.ward.push(f.ward_code);
-            if let Some(w) = f.ward_code {
-                c.by_ward.entry(w).or_default().push(ord);
-            }
-            let reach = f.reach().map(|r| r.radius_km * 1000.0);
-            if let Some(r) = reach {
-                c.max_reach_m = c.max_reach_m.max(r);
-            }
-            c.reach_m.push(reach);
+        let mut b = ColumnsBuilder::default();
+        for f in facilities {
+            b.push(f);
         }
-        let mut order: Vec<(String, u32)> = facilities
-            .iter()
-            .enumerate()
-            .map(|(i, f)| {
-                let reading = if f.name_kana.is_empty() {
-                    &f.name
-                } else {
-                    &f.name_kana
-                };
-                (kana_sort_key(reading), i as u32)
-            })
-            .collect();
-        order.sort();
+        b.finish()
+    }
+
+    /// Declared service wards; empty means "no declared wards".
+    pub fn service_wards(&self, ord: u32) -> &[WardCode] {
+        let i = ord as usize;
+        &self.service_ward_codes
+            [self.service_ward_starts[i] as usize..self.service_ward_starts[i + 1] as usize]
+    }
+}
+
+/// Columns filled one record at a time (records are not kept decoded).
+#[derive(Default)]
+pub struct ColumnsBuilder {
+    c: Columns,
+    sort_keys: Vec<(String, u32)>,
+}
+
+impl ColumnsBuilder {
+    pub fn push(&mut self, f: &Facility) {
+        let c = &mut self.c;
+        let ord = c.kind_bits.len() as u32;
+        if c.by_kind.is_empty() {
+            c.by_kind = vec![Vec::new(); Kind::ALL.len()];
+            c.by_cap = vec![Vec::new(); Capability::all().count()];
+            c.service_ward_starts.push(0);
+        }
+        let mut kb = 0u8;
+        for k in &f.kinds {
+            kb |= 1 << (*k as u8);
+            c.by_kind[*k as usize].push(ord);
+        }
+        let mut cb = 0u32;
+        for cap in &f.capabilities {
+            cb |= cap.bit();
+            c.by_cap[*cap as usize].push(ord);
+        }
+        c.kind_bits.push(kb);
+        c.cap_bits.push(cb);
+        c.wheelchair.push(f.wheelchair);
+        c.pediatric.push(f.pediatric);
+        if f.pediatric == Some(true) {
+            c.pediatric_list.push(ord);
+        }
+        if f.wheelchair == Some(true) {
+            c.wheelchair_list.push(ord);
+        }
+        c.accepting.push(f.accepting_new);
+        c.ward.push(f.ward_code);
+        if let Some(w) = f.ward_code {
+            c.by_ward.entry(w).or_default().push(ord);
+        }
+        let reach = f.reach();
+        if let Some(r) = reach {
+            c.max_reach_m = c.max_reach_m.max(r.radius_km * 1000.0);
+        }
+        c.reach_m.push(reach.map(|r| r.radius_km * 1000.0));
+        c.reach_note.push(match reach {
+            Some(r) if r.capped_by_law => ReachNote::CappedByLaw,
+            Some(r) if r.defaulted => ReachNote::Defaulted,
+            _ => ReachNote::Declared,
+        });
+        c.service_ward_codes.extend_from_slice(&f.service_wards);
+        c.service_ward_starts
+            .push(c.service_ward_codes.len() as u32);
+        c.location.push(f.location);
+        let reading = if f.name_kana.is_empty() {
+            &f.name
+        } else {
+            &f.name_kana
+        };
+        self.sort_keys.push((kana_sort_key(reading), ord));
+    }
+
+    pub fn finish(self) -> Columns {
+        let mut c = self.c;
+        if c.by_kind.is_empty() {
+            c.by_kind = vec![Vec::new(); Kind::ALL.len()];
+            c.by_cap = vec![Vec::new(); Capability::all().count()];
+            c.service_ward_starts.push(0);
+        }
+        let mut order = self.sort_keys;
+        order.sort_unstable();
+        c.name_rank = vec![0; order.len()];
         for (rank, (_, ord)) in order.into_iter().enumerate() {
             c.name_rank[ord as usize] = rank as u32;
         }

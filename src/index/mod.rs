@@ -4,11 +4,17 @@
 
 mod build;
 mod columns;
+mod docbits;
+mod records;
 mod text;
+mod trees;
 
 pub use build::{build_index, BuildError, BuildSummary};
-pub use columns::Columns;
+pub use columns::{Columns, ColumnsBuilder, ReachNote};
+pub use docbits::DocBits;
+pub use records::{RecordError, Records};
 pub use text::{matched_fields, TextField, TextIndex};
+pub use trees::FilterTrees;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -21,10 +27,11 @@ use crate::geocode::{Geocoder, GeocoderData};
 use crate::model::Facility;
 
 /// Bumped whenever the on-disk layout changes; older indexes must be rebuilt.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 const META_FILE: &str = "zaitaku.json";
-const FACILITIES_FILE: &str = "facilities.json";
+/// One facility record (JSON) per line, in ordinal order.
+const RECORDS_FILE: &str = "records.jsonl";
 const TEXT_DIR: &str = "text";
 /// Ward polygons (official datasets only).
 const BOUNDARIES_FILE: &str = "boundaries.json";
@@ -59,8 +66,10 @@ pub enum OpenError {
 pub struct SearchIndex {
     pub meta: IndexMeta,
     pub dir: PathBuf,
-    facilities: Vec<Facility>,
+    records: Records,
     pub points: PointIndex,
+    /// Smaller R-trees per frequent filter value.
+    pub trees: FilterTrees,
     pub columns: Columns,
     pub text: TextIndex,
     pub wards: WardLocator,
@@ -90,15 +99,16 @@ impl SearchIndex {
                 found: meta.format_version,
             });
         }
-        let fac_path = dir.join(FACILITIES_FILE);
-        let facilities: Vec<Facility> =
-            serde_json::from_slice(&read(fac_path.clone())?).map_err(|e| corrupt(&fac_path, &e))?;
+        let rec_path = dir.join(RECORDS_FILE);
+        let mut columns = ColumnsBuilder::default();
+        let records = Records::decode(read(rec_path.clone())?, |_, f| columns.push(&f))
+            .map_err(|e| corrupt(&rec_path, &e))?;
         let text_path = dir.join(TEXT_DIR);
         let text = TextIndex::open(&text_path).map_err(|e| corrupt(&text_path, &e))?;
-        if facilities.len() != meta.facility_count || text.num_docs() != facilities.len() as u64 {
+        if records.len() != meta.facility_count || text.num_docs() != records.len() as u64 {
             return Err(corrupt(dir, &"record counts of the parts disagree"));
         }
-        let mut index = Self::from_parts(meta, dir.to_path_buf(), facilities, text);
+        let mut index = Self::from_parts(meta, dir.to_path_buf(), records, columns.finish(), text);
         let b_path = dir.join(BOUNDARIES_FILE);
         if b_path.exists() {
             let shapes: Vec<WardShape> =
@@ -119,21 +129,23 @@ impl SearchIndex {
     fn from_parts(
         meta: IndexMeta,
         dir: PathBuf,
-        facilities: Vec<Facility>,
+        records: Records,
+        columns: Columns,
         text: TextIndex,
     ) -> Self {
         let points = PointIndex::new(
-            facilities
+            columns
+                .location
                 .iter()
                 .enumerate()
-                .map(|(i, f)| (i as u32, f.location)),
+                .map(|(i, p)| (i as u32, *p)),
         );
-        let columns = Columns::new(&facilities);
         Self {
             meta,
             dir,
-            facilities,
+            records,
             points,
+            trees: FilterTrees::new(&columns),
             columns,
             text,
             wards: WardLocator::default(),
@@ -142,19 +154,31 @@ impl SearchIndex {
         }
     }
 
-    pub fn facilities(&self) -> &[Facility] {
-        &self.facilities
+    /// The records, as served and decoded on demand.
+    pub fn records(&self) -> &Records {
+        &self.records
     }
 
-    pub fn facility(&self, ord: u32) -> &Facility {
-        &self.facilities[ord as usize]
+    /// One record, decoded.
+    pub fn facility(&self, ord: u32) -> Facility {
+        self.records.get(ord)
+    }
+
+    /// Every record, decoded (exports and checks; searches never need this).
+    pub fn facilities(&self) -> Vec<Facility> {
+        self.records.iter().collect()
+    }
+
+    /// The ordinal of the facility with this id.
+    pub fn find(&self, id: &str) -> Option<u32> {
+        self.records.find(id)
     }
 
     pub fn len(&self) -> usize {
-        self.facilities.len()
+        self.records.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.facilities.is_empty()
+        self.records.is_empty()
     }
 }

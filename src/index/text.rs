@@ -1,9 +1,12 @@
 //! The tantivy side of the index: one document per facility, Japanese bigram fields with
 //! positions (phrase queries = substring matches on normalised text) and a unigram field for
 //! one-character queries. Documents carry only the facility ordinal; records live in
-//! `facilities.json`.
+//! `records.jsonl`.
 
+use std::collections::HashMap;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
@@ -15,6 +18,7 @@ use tantivy::{
     Term,
 };
 
+use super::DocBits;
 use crate::model::{Facility, Ward};
 use crate::text::{tokenize, BigramTokenizer, Gram, BIGRAM, UNIGRAM};
 
@@ -112,6 +116,58 @@ struct Fields {
 pub struct TextIndex {
     reader: IndexReader,
     fields: Fields,
+    /// Documents in the index (bitset size).
+    docs: usize,
+    words: Mutex<WordCache>,
+    cache_on: AtomicBool,
+}
+
+/// Words matching fewer documents than this are cheap to look up again; not cached.
+const CACHE_MIN_MATCHES: usize = 1024;
+/// Memory for cached word sets.
+const CACHE_BYTES: usize = 16 << 20;
+
+/// The sets of the most recently used common words (like Lucene's query cache): "訪問看護"
+/// or "薬局" match a fifth of a national index, and finding them again costs tantivy a
+/// phrase check per document, while a cached set is one bit per facility.
+#[derive(Default)]
+struct WordCache {
+    sets: HashMap<String, (Arc<DocBits>, u64)>,
+    clock: u64,
+    bytes: usize,
+}
+
+impl WordCache {
+    fn get(&mut self, word: &str) -> Option<Arc<DocBits>> {
+        self.clock += 1;
+        let clock = self.clock;
+        self.sets.get_mut(word).map(|(set, used)| {
+            *used = clock;
+            set.clone()
+        })
+    }
+
+    fn put(&mut self, word: &str, set: Arc<DocBits>) {
+        if set.bytes() > CACHE_BYTES || self.sets.contains_key(word) {
+            return;
+        }
+        while self.bytes + set.bytes() > CACHE_BYTES {
+            let Some(oldest) = self
+                .sets
+                .iter()
+                .min_by_key(|(_, (_, used))| *used)
+                .map(|(w, _)| w.clone())
+            else {
+                break;
+            };
+            if let Some((old, _)) = self.sets.remove(&oldest) {
+                self.bytes -= old.bytes();
+            }
+        }
+        self.clock += 1;
+        self.bytes += set.bytes();
+        self.sets.insert(word.to_string(), (set, self.clock));
+    }
 }
 
 fn schema() -> (Schema, Fields) {
@@ -208,18 +264,71 @@ impl TextIndex {
         let index = Index::open_in_dir(dir)?;
         register_tokenizers(&index);
         let (_, fields) = schema();
-        let reader = index
+        let reader: IndexReader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        Ok(Self { reader, fields })
+        let docs = reader.searcher().num_docs() as usize;
+        Ok(Self {
+            reader,
+            fields,
+            docs,
+            words: Mutex::new(WordCache::default()),
+            cache_on: AtomicBool::new(true),
+        })
     }
 
-    /// Every facility matching all whitespace-separated terms, with its BM25 score.
+    /// Turns the word cache on or off (benchmarks measure both; off also empties it).
+    pub fn set_cache(&self, on: bool) {
+        self.cache_on.store(on, Ordering::Relaxed);
+        if !on {
+            *self.words.lock().unwrap_or_else(|e| e.into_inner()) = WordCache::default();
+        }
+    }
+
+    /// Every facility matching all words of `text`, as a set (no scores). `None` when the
+    /// text has no searchable characters.
+    pub fn matches(&self, text: &str) -> tantivy::Result<Option<Arc<DocBits>>> {
+        let normalized = crate::text::normalize(text);
+        let mut all: Option<Arc<DocBits>> = None;
+        for word in normalized.split_whitespace() {
+            let Some(query) = term_query(&self.fields, word) else {
+                continue;
+            };
+            let set = self.word_set(word, query.as_ref())?;
+            all = Some(match all {
+                None => set,
+                Some(prev) => Arc::new(prev.and(&set)),
+            });
+        }
+        Ok(all)
+    }
+
+    fn word_set(&self, word: &str, query: &dyn Query) -> tantivy::Result<Arc<DocBits>> {
+        let cache_on = self.cache_on.load(Ordering::Relaxed);
+        let cache = || self.words.lock().unwrap_or_else(|e| e.into_inner());
+        if cache_on {
+            if let Some(set) = cache().get(word) {
+                return Ok(set);
+            }
+        }
+        let hits = self
+            .reader
+            .searcher()
+            .search(query, &AllScored { scored: false })?;
+        let set = Arc::new(DocBits::from_ords(
+            hits.into_iter().map(|(ord, _)| ord),
+            self.docs,
+        ));
+        if cache_on && set.len() >= CACHE_MIN_MATCHES {
+            cache().put(word, set.clone());
+        }
+        Ok(set)
+    }
+
+    /// Every facility matching all words of `text`, with its BM25 score (relevance order).
     /// Returns `None` when the text has no searchable characters.
-    /// Every facility matching all words of `text`, with BM25 scores when `scored` (only
-    /// relevance order needs them; skipping them is much cheaper for common words).
-    pub fn search(&self, text: &str, scored: bool) -> tantivy::Result<Option<Vec<(u32, Score)>>> {
+    pub fn search(&self, text: &str) -> tantivy::Result<Option<Vec<(u32, Score)>>> {
         let normalized = crate::text::normalize(text);
         let terms: Vec<(Occur, Box<dyn Query>)> = normalized
             .split_whitespace()
@@ -231,7 +340,9 @@ impl TextIndex {
         }
         let query = BooleanQuery::new(terms);
         let searcher = self.reader.searcher();
-        searcher.search(&query, &AllScored { scored }).map(Some)
+        searcher
+            .search(&query, &AllScored { scored: true })
+            .map(Some)
     }
 
     pub fn num_docs(&self) -> u64 {
@@ -310,4 +421,33 @@ pub fn matched_fields(f: &Facility, text: &str) -> Vec<&'static str> {
         })
         .map(|tf| tf.label())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn word_cache_keeps_the_recently_used_within_its_budget() {
+        // 2 Mi documents: 256 KiB per set, so 64 sets fill the budget.
+        let n = 1 << 21;
+        let set = |i: u32| Arc::new(DocBits::from_ords([i], n));
+        let mut cache = WordCache::default();
+        for i in 0..64 {
+            cache.put(&format!("w{i}"), set(i));
+        }
+        assert_eq!(cache.sets.len(), 64);
+        assert!(
+            cache.get("w0").is_some(),
+            "w0 is now the most recently used"
+        );
+        cache.put("new", set(99));
+        assert!(cache.bytes <= CACHE_BYTES);
+        assert!(cache.get("w1").is_none(), "the least recently used went");
+        assert!(cache.get("w0").is_some() && cache.get("new").is_some());
+        assert_eq!(
+            cache.get("new").unwrap().ords().collect::<Vec<_>>(),
+            vec![99]
+        );
+    }
 }

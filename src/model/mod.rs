@@ -8,6 +8,8 @@ mod latlon;
 mod region;
 mod vocabulary;
 
+#[cfg(test)]
+pub(crate) use facility::tests::sample as facility_sample;
 pub use facility::{Accepting, Facility, FacilityId, Reach, ValueSource};
 pub use latlon::{LatLon, LatLonError};
 pub use region::{KihonArea, NijiArea, Ward, WardCode, NIJI_AREAS, OSAKA_CITY_CODE, WARDS};

@@ -4,12 +4,14 @@
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::explain::explain;
 use super::query::{SearchQuery, Sort};
 use super::result::{FacetCount, Facets, Hit, SearchResult};
 use crate::geo::haversine_m;
-use crate::index::{Columns, SearchIndex};
+use crate::geo::PointIndex;
+use crate::index::{DocBits, SearchIndex};
 use crate::model::{Capability, Kind, LatLon, Ward, WardCode, CAPABILITIES, KINDS, WARDS};
 
 #[derive(Debug, thiserror::Error)]
@@ -18,6 +20,9 @@ pub struct SearchError(#[from] tantivy::TantivyError);
 
 /// Posting lists shorter than this are scanned instead of asking the R-tree.
 const SCAN_BEFORE_GEO: usize = 4096;
+/// Distances this close (metres) count as a tie when a nearest-first walk stops: far more
+/// than the rounding of the tree's chord order, far less than any real distance.
+const TIE_M: f64 = 1e-3;
 
 struct Matched {
     ord: u32,
@@ -25,29 +30,38 @@ struct Matched {
     score: Option<f32>,
 }
 
-/// The facilities a text query matched: a bitset for membership, scores when ranked.
+/// The facilities a text query matched, with scores when the order is by relevance.
 struct TextHits {
-    ords: Vec<u32>,
-    bits: Vec<u64>,
+    set: Arc<DocBits>,
+    count: usize,
     scores: Option<HashMap<u32, f32>>,
 }
 
 impl TextHits {
-    fn new(hits: Vec<(u32, f32)>, n: usize, scored: bool) -> Self {
-        let mut bits = vec![0u64; n.div_ceil(64)];
-        for (ord, _) in &hits {
-            bits[*ord as usize / 64] |= 1 << (ord % 64);
-        }
+    fn scored(hits: Vec<(u32, f32)>, n: usize) -> Self {
+        let set = DocBits::from_ords(hits.iter().map(|h| h.0), n);
         Self {
-            ords: hits.iter().map(|h| h.0).collect(),
-            scores: scored.then(|| hits.into_iter().collect()),
-            bits,
+            count: set.len(),
+            set: Arc::new(set),
+            scores: Some(hits.into_iter().collect()),
         }
+    }
+
+    fn unscored(set: Arc<DocBits>) -> Self {
+        Self {
+            count: set.len(),
+            set,
+            scores: None,
+        }
+    }
+
+    fn ords(&self) -> Vec<u32> {
+        self.set.ords().collect()
     }
 
     /// `None` when `ord` did not match; else its score (0 when unscored).
     fn get(&self, ord: u32) -> Option<f32> {
-        if self.bits[ord as usize / 64] & (1 << (ord % 64)) == 0 {
+        if !self.set.contains(ord) {
             return None;
         }
         Some(
@@ -110,10 +124,10 @@ impl Filter<'_> {
             if d > reach {
                 return None;
             }
-            let f = self.index.facility(ord);
-            if !f.service_wards.is_empty() {
+            let wards = c.service_wards(ord);
+            if !wards.is_empty() {
                 let w = self.covers_ward?;
-                if !f.service_wards.contains(&w.code) {
+                if !wards.contains(&w.code) {
                     return None;
                 }
             }
@@ -122,85 +136,123 @@ impl Filter<'_> {
     }
 }
 
-/// The posting lists whose union must contain every match of one condition. Only their
-/// lengths are looked at before the cheapest condition is chosen.
-fn posting_groups<'a>(c: &'a Columns, q: &SearchQuery) -> Vec<Vec<&'a [u32]>> {
-    let mut groups: Vec<Vec<&[u32]>> = Vec::new();
+/// One condition as posting lists: every match of the condition is in their union. When
+/// the condition is a single value with its own R-tree, `tree` is that tree.
+struct Group<'a> {
+    lists: Vec<&'a [u32]>,
+    tree: Option<&'a PointIndex>,
+}
+
+impl Group<'_> {
+    fn size(&self) -> usize {
+        self.lists.iter().map(|l| l.len()).sum()
+    }
+}
+
+/// The conditions that have posting lists. Only their lengths are looked at before the
+/// cheapest way to run the query is chosen.
+fn posting_groups<'a>(index: &'a SearchIndex, q: &SearchQuery) -> Vec<Group<'a>> {
+    let (c, t) = (&index.columns, &index.trees);
+    let mut groups: Vec<Group> = Vec::new();
+    let single = |trees: &'a [Option<PointIndex>], i: usize, n: usize| {
+        if n == 1 {
+            trees[i].as_ref()
+        } else {
+            None
+        }
+    };
     if !q.kinds.is_empty() {
-        groups.push(
-            q.kinds
+        groups.push(Group {
+            lists: q
+                .kinds
                 .iter()
                 .map(|k| c.by_kind[*k as usize].as_slice())
                 .collect(),
-        );
+            tree: single(&t.kind, q.kinds[0] as usize, q.kinds.len()),
+        });
     }
     for group in &q.capabilities {
-        groups.push(
-            group
+        groups.push(Group {
+            lists: group
                 .iter()
                 .map(|cap| c.by_cap[*cap as usize].as_slice())
                 .collect(),
-        );
+            tree: single(&t.cap, group[0] as usize, group.len()),
+        });
     }
     if !q.places.is_empty() {
-        groups.push(
-            q.places
+        groups.push(Group {
+            lists: q
+                .places
                 .iter()
                 .filter_map(|w| c.by_ward.get(w))
                 .map(Vec::as_slice)
                 .collect(),
-        );
+            tree: None,
+        });
     }
     if q.pediatric == Some(true) {
-        groups.push(vec![&c.pediatric_list]);
+        groups.push(Group {
+            lists: vec![&c.pediatric_list],
+            tree: t.pediatric.as_ref(),
+        });
     }
     if q.wheelchair == Some(true) {
-        groups.push(vec![&c.wheelchair_list]);
+        groups.push(Group {
+            lists: vec![&c.wheelchair_list],
+            tree: t.wheelchair.as_ref(),
+        });
     }
     groups
 }
 
-/// Whether walking the R-tree nearest first beats checking every candidate: walking
-/// visits about `wanted / selectivity` points (filters taken as independent); the other
-/// way checks the cheapest candidate list whole.
-fn nearest_first_pays(
-    index: &SearchIndex,
+/// The R-tree to walk nearest first, or `None` when checking the cheapest candidate list
+/// whole costs less. Walking a tree visits about `wanted / selectivity` of the conditions
+/// the tree does not already guarantee (taken as independent); a filter's own tree
+/// guarantees its filter.
+fn nearest_plan<'a>(
+    index: &'a SearchIndex,
     q: &SearchQuery,
     filter: &Filter,
     wanted: usize,
-) -> bool {
+) -> Option<&'a PointIndex> {
     let n = index.len().max(1) as f64;
-    let groups = posting_groups(&index.columns, q);
-    let mut sizes: Vec<f64> = groups
-        .iter()
-        .map(|g| g.iter().map(|l| l.len()).sum::<usize>() as f64)
-        .collect();
+    let groups = posting_groups(index, q);
+    let mut sizes: Vec<f64> = groups.iter().map(|g| g.size() as f64).collect();
     if let Some(t) = &filter.text {
-        sizes.push(t.ords.len() as f64);
+        sizes.push(t.count as f64);
     }
-    let selectivity: f64 = sizes.iter().map(|s| (s / n).min(1.0)).product();
-    let walk = wanted as f64 / selectivity.max(1e-9);
+    let sel = |s: f64| (s / n).clamp(1e-9, 1.0);
+    let all: f64 = sizes.iter().map(|s| sel(*s)).product();
+    let mut best = (wanted as f64 / all, &index.points);
+    for (g, size) in groups.iter().zip(&sizes) {
+        if let Some(tree) = g.tree {
+            let visits = (wanted as f64 / (all / sel(*size))).min(*size);
+            if visits < best.0 {
+                best = (visits, tree);
+            }
+        }
+    }
     let scan = sizes.iter().copied().fold(n, f64::min);
-    walk < scan
+    (best.0 < scan).then_some(best.1)
 }
 
 /// The smallest list of ordinals that must contain every match, or `None` for "all".
 fn candidates(index: &SearchIndex, q: &SearchQuery, filter: &Filter) -> Option<Vec<u32>> {
-    let groups = posting_groups(&index.columns, q);
-    let size = |g: &Vec<&[u32]>| g.iter().map(|l| l.len()).sum::<usize>();
-    let cheapest = groups.iter().min_by_key(|g| size(g));
-    let text_len = filter.text.as_ref().map(|t| t.ords.len());
+    let groups = posting_groups(index, q);
+    let cheapest = groups.iter().min_by_key(|g| g.size());
+    let text_len = filter.text.as_ref().map(|t| t.count);
     let shortest: Option<Vec<u32>> = match (cheapest, text_len) {
-        (Some(g), Some(t)) if t < size(g) => filter.text.as_ref().map(|t| t.ords.clone()),
+        (Some(g), Some(t)) if t < g.size() => filter.text.as_ref().map(TextHits::ords),
         (Some(g), _) => {
-            let mut v: Vec<u32> = g.iter().flat_map(|l| l.iter().copied()).collect();
-            if g.len() > 1 {
+            let mut v: Vec<u32> = g.lists.iter().flat_map(|l| l.iter().copied()).collect();
+            if g.lists.len() > 1 {
                 v.sort_unstable();
                 v.dedup();
             }
             Some(v)
         }
-        (None, Some(_)) => filter.text.as_ref().map(|t| t.ords.clone()),
+        (None, Some(_)) => filter.text.as_ref().map(TextHits::ords),
         (None, None) => None,
     };
     if shortest
@@ -252,11 +304,14 @@ fn facets(index: &SearchIndex, matched: &[Matched]) -> Facets {
     let c = &index.columns;
     let mut kinds = [0usize; 8];
     let mut caps = [0usize; 32];
-    let mut wards: HashMap<WardCode, usize> = HashMap::new();
+    // Osaka City's ward codes are 27102..=27128: counted by their last two digits.
+    let mut by_ward = [0usize; 100];
     for m in matched {
         let i = m.ord as usize;
-        for (k, n) in kinds.iter_mut().enumerate() {
-            *n += usize::from(c.kind_bits[i] & (1 << k) != 0);
+        let mut bits = c.kind_bits[i];
+        while bits != 0 {
+            kinds[bits.trailing_zeros() as usize] += 1;
+            bits &= bits - 1;
         }
         let mut bits = c.cap_bits[i];
         while bits != 0 {
@@ -264,9 +319,12 @@ fn facets(index: &SearchIndex, matched: &[Matched]) -> Facets {
             bits &= bits - 1;
         }
         if let Some(w) = c.ward[i] {
-            *wards.entry(w).or_default() += 1;
+            if let Some(slot) = ward_slot(w) {
+                by_ward[slot] += 1;
+            }
         }
     }
+    let wards = |code: WardCode| ward_slot(code).map_or(0, |s| by_ward[s]);
     Facets {
         kind: KINDS
             .iter()
@@ -281,7 +339,7 @@ fn facets(index: &SearchIndex, matched: &[Matched]) -> Facets {
             .map(|w| FacetCount {
                 code: w.code.to_string(),
                 label: w.name.into(),
-                count: wards.get(&w.code).copied().unwrap_or(0),
+                count: wards(w.code),
             })
             .collect(),
         capability: CAPABILITIES
@@ -298,10 +356,11 @@ fn facets(index: &SearchIndex, matched: &[Matched]) -> Facets {
 pub fn search(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResult, SearchError> {
     let scored = q.sort == Sort::Relevance;
     let text = match &q.text {
-        Some(t) => index
+        Some(t) if scored => index
             .text
-            .search(t, scored)?
-            .map(|hits| TextHits::new(hits, index.len(), scored)),
+            .search(t)?
+            .map(|hits| TextHits::scored(hits, index.len())),
+        Some(t) => index.text.matches(t)?.map(TextHits::unscored),
         None => None,
     };
     let filter = Filter {
@@ -333,22 +392,32 @@ pub fn search(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResult, Sear
     let origin = q
         .origin()
         .filter(|_| !q.facets && !q.total && q.sort == Sort::Distance);
-    if let Some(o) = origin.filter(|_| nearest_first_pays(index, q, &filter, wanted)) {
+    if let Some((o, tree)) =
+        origin.and_then(|o| nearest_plan(index, q, &filter, wanted).map(|t| (o, t)))
+    {
         let bound = q
             .radius_m
             .or(q.covers.map(|_| index.columns.max_reach_m))
             .unwrap_or(f64::INFINITY);
-        let mut matched = Vec::with_capacity(wanted);
-        for ord in index.points.nearest(o) {
-            if matched.len() >= wanted
-                || haversine_m(o, index.columns.location[ord as usize]) > bound
-            {
-                break;
-            }
-            if let Some(m) = check(ord) {
-                matched.push(m);
+        let mut matched = Vec::with_capacity(wanted + 1);
+        // Past the `wanted`-th match, only points as near as it (ties, broken by name
+        // below) can still belong to the page.
+        let mut last = f64::INFINITY;
+        if wanted > 0 {
+            for ord in tree.nearest(o) {
+                let d = haversine_m(o, index.columns.location[ord as usize]);
+                if d > bound || d > last + TIE_M {
+                    break;
+                }
+                if let Some(m) = check(ord) {
+                    matched.push(m);
+                    if matched.len() == wanted {
+                        last = d;
+                    }
+                }
             }
         }
+        top(&mut matched, wanted, by_distance(&index.columns.name_rank));
         return Ok(page(index, q, &filter, matched, Facets::default(), true));
     }
     let mut matched: Vec<Matched> = match candidates(index, q, &filter) {
@@ -362,12 +431,7 @@ pub fn search(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResult, Sear
         Facets::default()
     };
     let rank = &index.columns.name_rank;
-    let by_distance = |a: &Matched, b: &Matched| {
-        a.distance_m
-            .unwrap_or(0.0)
-            .total_cmp(&b.distance_m.unwrap_or(0.0))
-            .then(rank[a.ord as usize].cmp(&rank[b.ord as usize]))
-    };
+    let by_distance = by_distance(rank);
     let by_name = |a: &Matched, b: &Matched| rank[a.ord as usize].cmp(&rank[b.ord as usize]);
     let by_relevance = |a: &Matched, b: &Matched| {
         b.score
@@ -384,6 +448,23 @@ pub fn search(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResult, Sear
     let mut result = page(index, q, &filter, matched, facets, false);
     result.total = total;
     Ok(result)
+}
+
+fn ward_slot(code: WardCode) -> Option<usize> {
+    code.0
+        .checked_sub(27100)
+        .map(|s| s as usize)
+        .filter(|s| *s < 100)
+}
+
+/// Nearest first; equal distances in 五十音 order of the names.
+fn by_distance(rank: &[u32]) -> impl Fn(&Matched, &Matched) -> Ordering + '_ {
+    |a: &Matched, b: &Matched| {
+        a.distance_m
+            .unwrap_or(0.0)
+            .total_cmp(&b.distance_m.unwrap_or(0.0))
+            .then(rank[a.ord as usize].cmp(&rank[b.ord as usize]))
+    }
 }
 
 /// Sorts only the first `k` (the page and what precedes it): selection, then a sort of
@@ -413,15 +494,15 @@ fn page(
         .iter()
         .skip(q.offset)
         .take(q.limit)
-        .map(|m| {
-            let f = index.facility(m.ord);
-            Hit {
-                facility: f.clone(),
-                ward_name: f.ward_code.and_then(Ward::by_code).map(|w| w.name),
-                distance_m: m.distance_m,
-                score: m.score,
-                explanation: explain(f, q, m.distance_m, filter.covers_ward),
-            }
+        .map(|m| Hit {
+            ord: m.ord,
+            record: index.records().raw_value(m.ord),
+            ward_name: index.columns.ward[m.ord as usize]
+                .and_then(Ward::by_code)
+                .map(|w| w.name),
+            distance_m: m.distance_m,
+            score: m.score,
+            explanation: explain(index, m.ord, q, m.distance_m, filter.covers_ward),
         })
         .collect();
     SearchResult {

@@ -1,8 +1,8 @@
 //! Short Japanese explanations of why a facility matched, so a care manager can trust (or
 //! question) each line of a shortlist.
 
-use crate::index::matched_fields;
-use crate::model::{Facility, Ward};
+use crate::index::{matched_fields, ReachNote, SearchIndex};
+use crate::model::{Capability, Ward};
 
 use super::SearchQuery;
 
@@ -24,28 +24,29 @@ fn format_km(km: f64) -> String {
 
 /// `covers_ward` is the ward of the patient's point, when the query had one.
 pub fn explain(
-    f: &Facility,
+    index: &SearchIndex,
+    ord: u32,
     q: &SearchQuery,
     distance_m: Option<f64>,
     covers_ward: Option<&Ward>,
 ) -> String {
+    let c = &index.columns;
+    let i = ord as usize;
     let mut parts: Vec<String> = Vec::new();
     if let (Some(_), Some(d)) = (q.covers, distance_m) {
         let mut inner = Vec::new();
-        if let Some(reach) = f.reach() {
-            let note = if reach.capped_by_law {
-                "法定上限 "
-            } else if reach.defaulted {
-                "既定 "
-            } else {
-                ""
+        if let Some(reach_m) = c.reach_m[i] {
+            let note = match c.reach_note[i] {
+                ReachNote::CappedByLaw => "法定上限 ",
+                ReachNote::Defaulted => "既定 ",
+                ReachNote::Declared => "",
             };
             inner.push(format!(
                 "訪問範囲 {note}{} km 以内",
-                format_km(reach.radius_km)
+                format_km(reach_m / 1000.0)
             ));
         }
-        if f.service_wards.is_empty() {
+        if c.service_wards(ord).is_empty() {
             inner.push("対応地域の指定なし".to_string());
         } else if let Some(w) = covers_ward {
             inner.push(format!("{}は対応地域", w.name));
@@ -62,7 +63,7 @@ pub fn explain(
         }
     }
     if let Some(text) = &q.text {
-        let fields = matched_fields(f, text);
+        let fields = matched_fields(&index.facility(ord), text);
         if !fields.is_empty() {
             parts.push(format!("「{text}」が{}に一致", fields.join("・")));
         } else {
@@ -75,8 +76,8 @@ pub fn explain(
         .filter_map(|group| {
             group
                 .iter()
-                .find(|c| f.has_capability(**c))
-                .map(|c| c.label())
+                .find(|cap: &&Capability| c.cap_bits[i] & cap.bit() != 0)
+                .map(|cap| cap.label())
         })
         .collect();
     if !caps.is_empty() {
@@ -89,10 +90,10 @@ pub fn explain(
         parts.push("小児可".into());
     }
     if q.accepting_new.is_some() {
-        parts.push(f.accepting_new.label().into());
+        parts.push(c.accepting[i].label().into());
     }
     if !q.places.is_empty() {
-        if let Some(w) = f.ward_code.and_then(Ward::by_code) {
+        if let Some(w) = c.ward[i].and_then(Ward::by_code) {
             parts.push(format!("{}（{}）", w.name, w.kihon.label()));
         }
     }

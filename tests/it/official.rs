@@ -56,12 +56,9 @@ impl Copy {
     }
 }
 
-fn facility<'a>(index: &'a SearchIndex, id: &str) -> &'a zaitaku::model::Facility {
-    index
-        .facilities()
-        .iter()
-        .find(|f| f.id.0 == id)
-        .unwrap_or_else(|| panic!("{id} not indexed"))
+fn facility(index: &SearchIndex, id: &str) -> zaitaku::model::Facility {
+    let ord = index.find(id).unwrap_or_else(|| panic!("{id} not indexed"));
+    index.facility(ord)
 }
 
 #[test]

@@ -122,12 +122,7 @@ fn every_medical_row_is_geocoded_or_reported() {
     let path = o.shared.join("osaka/kouseikyoku_ika_27_202508.csv");
     let codes = csv_column(&path, "医療機関コード(9)");
     assert_eq!(codes.len(), 3536);
-    let indexed: BTreeSet<&str> = o
-        .index
-        .facilities()
-        .iter()
-        .map(|f| f.id.0.as_str())
-        .collect();
+    let indexed: BTreeSet<String> = o.index.facilities().into_iter().map(|f| f.id.0).collect();
     let reported: BTreeSet<u64> = o
         .report
         .rejected
@@ -158,12 +153,7 @@ fn hospital_and_clinic_nursing_offices_are_merged() {
     let merged: Vec<&String> = stations
         .iter()
         .filter(|id| {
-            let f = o
-                .index
-                .facilities()
-                .iter()
-                .find(|f| &&f.id.0 == id)
-                .unwrap();
+            let f = o.index.facility(o.index.find(id).unwrap());
             f.has_kind(Kind::Hospital) || f.has_kind(Kind::Clinic)
         })
         .collect();
@@ -204,7 +194,7 @@ fn every_facility_is_inside_its_ward_polygon() {
         ("2762390454", 27119), // 大阪市阪南町…
         ("2764190365", 27127), // 大阪市長柄中…
     ] {
-        let f = o.index.facilities().iter().find(|f| f.id.0 == id).unwrap();
+        let f = o.index.facility(o.index.find(id).unwrap());
         assert_eq!(f.ward_code, Some(WardCode(ward)), "{id}");
     }
     // Ward mismatches are reported with file and line.
@@ -245,7 +235,7 @@ fn searches_over_real_records() {
     );
     assert!(r.total > 50, "{}", r.total);
     for h in &r.hits {
-        let reach = h.facility.reach().unwrap();
+        let reach = h.facility().reach().unwrap();
         assert!(h.distance_m.unwrap() <= reach.radius_km * 1000.0 + 1e-6);
     }
     // Text: a hospital by name, and the same with a different width / old kanji form.
@@ -266,8 +256,8 @@ fn searches_over_real_records() {
             ..Default::default()
         },
     );
-    assert!(r.hits[0].facility.name.contains("住友病院"));
-    assert!(r.hits[0].facility.has_kind(Kind::Hospital));
+    assert!(r.hits[0].facility().name.contains("住友病院"));
+    assert!(r.hits[0].facility().has_kind(Kind::Hospital));
     // Ward filter agrees with the polygons.
     let r = run(
         &o.index,

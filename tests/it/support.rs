@@ -29,7 +29,7 @@ pub fn run(index: &SearchIndex, p: SearchParams) -> SearchResult {
 }
 
 pub fn ids(r: &SearchResult) -> Vec<String> {
-    r.hits.iter().map(|h| h.facility.id.0.clone()).collect()
+    r.hits.iter().map(|h| h.facility().id.0).collect()
 }
 
 pub fn demo_index() -> &'static SearchIndex {

@@ -23,7 +23,7 @@ fn all_ids(text: &str) -> BTreeSet<String> {
             },
         );
         let n = r.hits.len();
-        out.extend(r.hits.into_iter().map(|h| h.facility.id.0));
+        out.extend(r.hits.into_iter().map(|h| h.facility().id.0));
         offset += n;
         if n == 0 || offset >= r.total {
             assert_eq!(out.len(), r.total);
@@ -149,5 +149,54 @@ fn explanation_says_why() {
             "{}",
             h.explanation
         );
+    }
+}
+
+#[test]
+fn word_cache_gives_the_answers_tantivy_gives() {
+    // Its own index: the shared demo index must keep its cache on for the other tests.
+    let built = super::support::build(&zaitaku::demo::generate_national(7, 20_000));
+    let index = &built.index;
+    let queries = [
+        "薬局",
+        "訪問看護",
+        "クリニック",
+        "ほうもんかんご",
+        "訪問看護 北区",
+        "北区 訪問看護",
+        "クリニック 24時間",
+        "歯科 西成",
+        "薬局 存在しない語",
+    ];
+    let answer = |text: &str, sort: &str| {
+        let r = run(
+            index,
+            SearchParams {
+                text: Some(text.into()),
+                near: Some("34.70,135.50".into()),
+                sort: Some(sort.into()),
+                limit: Some("50".into()),
+                ..Default::default()
+            },
+        );
+        (r.total, super::support::ids(&r))
+    };
+    index.text.set_cache(false);
+    let uncached: Vec<_> = queries
+        .iter()
+        .flat_map(|t| [answer(t, "distance"), answer(t, "name")])
+        .collect();
+    assert!(
+        uncached[0].0 > 1024,
+        "薬局 must be common enough to be cached"
+    );
+    assert_eq!(uncached.last().unwrap().0, 0);
+    index.text.set_cache(true);
+    for round in ["filling the cache", "from the cache"] {
+        let cached: Vec<_> = queries
+            .iter()
+            .flat_map(|t| [answer(t, "distance"), answer(t, "name")])
+            .collect();
+        assert_eq!(cached, uncached, "{round}");
     }
 }

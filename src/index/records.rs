@@ -1,0 +1,190 @@
+//! The facility records of an index, kept as their JSON bytes (`records.jsonl`, one record
+//! per line) instead of as decoded structs: a record costs its ~0.5 KB of JSON rather than a
+//! struct with a dozen heap strings, and a search answer splices those bytes into the
+//! response without decoding or encoding them again. Code that needs the fields decodes
+//! the one record it needs with [`Records::get`].
+
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use serde_json::value::RawValue;
+
+use crate::model::Facility;
+
+pub struct Records {
+    bytes: Vec<u8>,
+    /// Start of record `i` is `starts[i]`; its end (before the newline) `starts[i + 1] - 1`.
+    starts: Vec<u64>,
+    /// `(hash of id, ordinal)` sorted, for lookups by id without a string per record.
+    by_id: Vec<(u64, u32)>,
+}
+
+/// A line of `records.jsonl` that is not a valid facility record.
+#[derive(Debug, thiserror::Error)]
+#[error("line {line}: {reason}")]
+pub struct RecordError {
+    pub line: usize,
+    pub reason: String,
+}
+
+fn id_hash(id: &str) -> u64 {
+    let mut h = DefaultHasher::new();
+    id.hash(&mut h);
+    h.finish()
+}
+
+/// Writes `facilities` in the `records.jsonl` layout.
+pub fn encode(facilities: &[Facility]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(facilities.len() * 600);
+    for f in facilities {
+        serde_json::to_writer(&mut out, f).expect("facilities serialize");
+        out.push(b'\n');
+    }
+    out
+}
+
+impl Records {
+    /// Checks every line and hands each decoded record to `visit` (in ordinal order), so
+    /// the caller builds its columns without keeping the structs.
+    pub fn decode(
+        bytes: Vec<u8>,
+        mut visit: impl FnMut(u32, Facility),
+    ) -> Result<Self, RecordError> {
+        let mut starts = Vec::new();
+        let mut by_id = Vec::new();
+        let mut at = 0usize;
+        while at < bytes.len() {
+            let line = starts.len() + 1;
+            let end = bytes[at..]
+                .iter()
+                .position(|b| *b == b'\n')
+                .map(|p| at + p)
+                .ok_or_else(|| RecordError {
+                    line,
+                    reason: "the last record is cut off (no newline)".into(),
+                })?;
+            let f: Facility = serde_json::from_slice(&bytes[at..end]).map_err(|e| RecordError {
+                line,
+                reason: e.to_string(),
+            })?;
+            let ord = u32::try_from(starts.len()).map_err(|_| RecordError {
+                line,
+                reason: "more than 4,294,967,295 records".into(),
+            })?;
+            by_id.push((id_hash(&f.id.0), ord));
+            starts.push(at as u64);
+            visit(ord, f);
+            at = end + 1;
+        }
+        starts.push(bytes.len() as u64);
+        by_id.sort_unstable();
+        let records = Self {
+            bytes,
+            starts,
+            by_id,
+        };
+        if let Some(w) = records
+            .by_id
+            .windows(2)
+            .find(|w| w[0].0 == w[1].0 && records.get(w[0].1).id == records.get(w[1].1).id)
+        {
+            return Err(RecordError {
+                line: w[1].1 as usize + 1,
+                reason: format!("duplicate id {}", records.get(w[1].1).id),
+            });
+        }
+        Ok(records)
+    }
+
+    pub fn len(&self) -> usize {
+        self.starts.len() - 1
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The record's JSON object, exactly as served.
+    pub fn raw(&self, ord: u32) -> &str {
+        let i = ord as usize;
+        let bytes = &self.bytes[self.starts[i] as usize..self.starts[i + 1] as usize - 1];
+        // Checked as UTF-8 JSON when the file was decoded.
+        std::str::from_utf8(bytes).expect("records are UTF-8")
+    }
+
+    /// The record's JSON as a value that serializes verbatim.
+    pub fn raw_value(&self, ord: u32) -> Box<RawValue> {
+        RawValue::from_string(self.raw(ord).to_owned()).expect("records are JSON")
+    }
+
+    /// The decoded record.
+    pub fn get(&self, ord: u32) -> Facility {
+        serde_json::from_str(self.raw(ord)).expect("records were checked when opened")
+    }
+
+    /// Every record, decoded, in ordinal order.
+    pub fn iter(&self) -> impl Iterator<Item = Facility> + '_ {
+        (0..self.len() as u32).map(|ord| self.get(ord))
+    }
+
+    /// The ordinal of the facility with this id.
+    pub fn find(&self, id: &str) -> Option<u32> {
+        let h = id_hash(id);
+        let from = self.by_id.partition_point(|(x, _)| *x < h);
+        self.by_id[from..]
+            .iter()
+            .take_while(|(x, _)| *x == h)
+            .map(|(_, ord)| *ord)
+            .find(|ord| self.get(*ord).id.0 == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Capability, FacilityId, Kind};
+
+    fn two() -> Vec<Facility> {
+        let mut a = crate::model::facility_sample(&[Kind::Clinic], &[Capability::HomeVisit]);
+        a.id = FacilityId("A1".into());
+        a.notes = "改行\nを含む".into();
+        let mut b = a.clone();
+        b.id = FacilityId("B2".into());
+        vec![a, b]
+    }
+
+    #[test]
+    fn round_trip_and_lookup() {
+        let fs = two();
+        let mut seen = Vec::new();
+        let r = Records::decode(encode(&fs), |ord, f| seen.push((ord, f.id.0))).unwrap();
+        assert_eq!(seen, vec![(0, "A1".to_string()), (1, "B2".to_string())]);
+        assert_eq!(r.len(), 2);
+        assert_eq!(r.get(0), fs[0]);
+        assert_eq!(r.get(1), fs[1]);
+        assert_eq!(r.find("B2"), Some(1));
+        assert_eq!(r.find("A1"), Some(0));
+        assert_eq!(r.find("C3"), None);
+        assert!(r.raw(0).starts_with("{\"id\":\"A1\""));
+        assert!(r.raw(0).ends_with('}'));
+    }
+
+    #[test]
+    fn bad_lines_are_named() {
+        let mut bytes = encode(&two());
+        bytes.extend_from_slice(b"{\"id\":\"X\"}\n");
+        let e = Records::decode(bytes, |_, _| {}).err().unwrap();
+        assert_eq!(e.line, 3, "{e}");
+
+        let mut cut = encode(&two());
+        cut.truncate(cut.len() - 1);
+        let e = Records::decode(cut, |_, _| {}).err().unwrap();
+        assert_eq!(e.line, 2);
+        assert!(e.reason.contains("cut off"), "{e}");
+
+        let mut dup = two();
+        dup[1].id = dup[0].id.clone();
+        let e = Records::decode(encode(&dup), |_, _| {}).err().unwrap();
+        assert_eq!(e.line, 2);
+        assert!(e.reason.contains("duplicate id A1"), "{e}");
+    }
+}
