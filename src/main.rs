@@ -210,6 +210,9 @@ fn serve(
     let facilities = state.current().map(|l| l.index.len()).unwrap_or(0);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        // Text searches and exports run on the blocking pool; a few threads keep the cores
+        // busy, and every extra thread would keep its own allocator arena (memory).
+        .max_blocking_threads(8)
         .build()
         .context("cannot start the async runtime")?;
     runtime.block_on(async move {

@@ -2,6 +2,8 @@
 //! the library's own `SearchResult` / `Hit` (their serde form is the contract, see
 //! `openapi.json`).
 
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use crate::geocode::Geocoded;
@@ -13,6 +15,17 @@ pub struct SearchResponse {
     pub result: SearchResult,
     /// The point the search measured from, and where it came from.
     pub point: Option<PointDto>,
+}
+
+impl IntoResponse for SearchResponse {
+    fn into_response(self) -> Response {
+        #[derive(Serialize)]
+        struct Point {
+            point: Option<PointDto>,
+        }
+        let body = self.result.to_json_with(Point { point: self.point });
+        ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+    }
 }
 
 #[derive(Serialize)]

@@ -36,7 +36,10 @@ pub(super) async fn run_search(
     if p.search.limit.is_none() {
         p.search.limit = default_limit.map(String::from);
     }
-    blocking(move || {
+    // Searches without text or address take tens of microseconds: cheaper to run here than
+    // to hand to the blocking pool. Text (a word not in the cache) can take milliseconds.
+    let inline = p.search.text.is_none() && p.address.is_none();
+    let mut work = move || {
         let mut point = None;
         if let Some(address) = &p.address {
             if p.search.near.is_some() || p.search.covers.is_some() {
@@ -82,22 +85,26 @@ pub(super) async fn run_search(
         }
         let result = crate::search(&loaded.index, &q).map_err(|e| ApiError::internal(&e))?;
         Ok(SearchResponse { result, point })
-    })
-    .await
+    };
+    if inline {
+        work()
+    } else {
+        blocking(work).await
+    }
 }
 
 pub async fn search(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
-) -> Result<Json<SearchResponse>, ApiError> {
-    Ok(Json(run_search(&state, raw, None).await?))
+) -> Result<SearchResponse, ApiError> {
+    run_search(&state, raw, None).await
 }
 
 fn hit(loaded: &Loaded, ord: u32) -> Hit {
     let index = &loaded.index;
     Hit {
         ord,
-        record: index.records().raw_value(ord),
+        record: index.records().raw(ord).into(),
         ward_name: index.columns.ward[ord as usize]
             .and_then(crate::model::Ward::by_code)
             .map(|w| w.name),
@@ -128,7 +135,7 @@ pub async fn nearby(
     State(state): State<AppState>,
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
-) -> Result<Json<SearchResponse>, ApiError> {
+) -> Result<SearchResponse, ApiError> {
     let loaded = state.current()?;
     let ord = find(&loaded, &id)?;
     let pairs = pairs(raw.as_deref())?;
@@ -173,7 +180,7 @@ pub async fn nearby(
         })
     })
     .await?;
-    Ok(Json(response))
+    Ok(response)
 }
 
 pub async fn geocode(

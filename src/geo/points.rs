@@ -1,50 +1,223 @@
-//! R-tree of facility points (unit vectors) keyed by facility ordinal.
+//! Facility points keyed by ordinal, for radius and nearest-first queries.
+//!
+//! The R-tree holds buckets of [`BUCKET`] nearby points (sort-tile-recursive order), each as
+//! the box around its points' 3-D unit vectors, and the points themselves sit in one flat
+//! array in bucket order. An R-tree entry per point would cost ~80 bytes (rstar's node
+//! enum); a bucket costs ~5 bytes per point, which is what lets every frequent filter value
+//! have its own tree. Euclidean (chord) distance to a box bounds the great-circle distance
+//! to every point in it, so both queries stay exact.
 
-use rstar::primitives::GeomWithData;
+use std::cmp::{Ordering, Reverse};
+use std::collections::BinaryHeap;
+
+use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::RTree;
 
-use super::sphere::{chord_squared_for_m, unit_vector};
+use super::sphere::{chord_squared_for_m, haversine_m, unit_vector, EARTH_RADIUS_M};
 use crate::model::LatLon;
 
-type Entry = GeomWithData<[f64; 3], u32>;
+/// Points per bucket.
+const BUCKET: usize = 16;
+/// Metres of slack when comparing a box's lower bound with a point's distance: far more
+/// than floating-point error, far less than any distance that matters.
+const SLACK_M: f64 = 1e-3;
+
+/// A bucket: the box around its points and their range in the flat arrays.
+type Bucket = GeomWithData<Rectangle<[f64; 3]>, (u32, u32)>;
 
 pub struct PointIndex {
-    tree: RTree<Entry>,
+    tree: RTree<Bucket>,
+    ords: Vec<u32>,
+    points: Vec<LatLon>,
 }
 
 impl PointIndex {
     /// Bulk-loads `(ordinal, point)` pairs.
     pub fn new(points: impl IntoIterator<Item = (u32, LatLon)>) -> Self {
-        let entries = points
-            .into_iter()
-            .map(|(ord, p)| GeomWithData::new(unit_vector(p), ord))
+        let mut all: Vec<(u32, LatLon)> = points.into_iter().collect();
+        str_order(&mut all);
+        let buckets = all
+            .chunks(BUCKET)
+            .enumerate()
+            .map(|(i, chunk)| {
+                let mut lo = [f64::INFINITY; 3];
+                let mut hi = [f64::NEG_INFINITY; 3];
+                for (_, p) in chunk {
+                    let v = unit_vector(*p);
+                    for d in 0..3 {
+                        lo[d] = lo[d].min(v[d]);
+                        hi[d] = hi[d].max(v[d]);
+                    }
+                }
+                let start = (i * BUCKET) as u32;
+                GeomWithData::new(
+                    Rectangle::from_corners(lo, hi),
+                    (start, start + chunk.len() as u32),
+                )
+            })
             .collect();
         Self {
-            tree: RTree::bulk_load(entries),
+            tree: RTree::bulk_load(buckets),
+            ords: all.iter().map(|(o, _)| *o).collect(),
+            points: all.into_iter().map(|(_, p)| p).collect(),
         }
     }
 
-    /// Ordinals within `radius_m` along the sphere. A hair of slack on the chord bound keeps
-    /// points exactly on the circle; callers cut with haversine for reported distances.
+    fn members(&self, b: &Bucket) -> std::ops::Range<usize> {
+        b.data.0 as usize..b.data.1 as usize
+    }
+
+    /// Ordinals within `radius_m` along the sphere, by the same haversine that callers
+    /// report (a hair of slack on the boxes keeps points exactly on the circle).
     pub fn within(&self, center: LatLon, radius_m: f64) -> impl Iterator<Item = u32> + '_ {
         let bound = chord_squared_for_m(radius_m) * (1.0 + 1e-9) + 1e-18;
         self.tree
             .locate_within_distance(unit_vector(center), bound)
-            .map(|e| e.data)
+            .flat_map(move |b| self.members(b))
+            .filter(move |i| haversine_m(center, self.points[*i]) <= radius_m)
+            .map(|i| self.ords[i])
     }
 
-    /// Ordinals nearest first (by chord, which orders like great-circle distance).
-    pub fn nearest(&self, center: LatLon) -> impl Iterator<Item = u32> + '_ {
-        self.tree
-            .nearest_neighbor_iter(&unit_vector(center))
-            .map(|e| e.data)
+    /// `(ordinal, metres)` nearest first, exactly by great-circle distance; equal distances
+    /// in ordinal order.
+    pub fn nearest(&self, center: LatLon) -> Nearest<'_> {
+        let mut buckets: Box<dyn Iterator<Item = (&Bucket, f64)>> = Box::new(
+            self.tree
+                .nearest_neighbor_iter_with_distance_2(&unit_vector(center)),
+        );
+        let next = buckets.next().map(bucket_bound);
+        Nearest {
+            index: self,
+            center,
+            buckets,
+            next,
+            heap: BinaryHeap::new(),
+        }
     }
 
     pub fn len(&self) -> usize {
-        self.tree.size()
+        self.ords.len()
     }
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+/// Sort-tile-recursive order: slices by longitude, each slice by latitude, so consecutive
+/// runs of [`BUCKET`] points make small, square-ish boxes.
+fn str_order(points: &mut [(u32, LatLon)]) {
+    let by = |key: fn(&LatLon) -> f64| {
+        move |a: &(u32, LatLon), b: &(u32, LatLon)| {
+            key(&a.1).total_cmp(&key(&b.1)).then(a.0.cmp(&b.0))
+        }
+    };
+    points.sort_unstable_by(by(|p| p.lon));
+    let buckets = points.len().div_ceil(BUCKET).max(1);
+    let slices = (buckets as f64).sqrt().ceil() as usize;
+    let per_slice = buckets.div_ceil(slices) * BUCKET;
+    for slice in points.chunks_mut(per_slice) {
+        slice.sort_unstable_by(by(|p| p.lat));
+    }
+}
+
+/// A bucket with the great-circle metres its box is at least away.
+fn bucket_bound((b, d2): (&Bucket, f64)) -> (&Bucket, f64) {
+    let chord = d2.max(0.0).sqrt();
+    (b, 2.0 * EARTH_RADIUS_M * (chord / 2.0).min(1.0).asin())
+}
+
+#[derive(Clone, Copy, PartialEq)]
+struct Metres(f64);
+impl Eq for Metres {}
+impl PartialOrd for Metres {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Metres {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.0.total_cmp(&other.0)
+    }
+}
+
+/// Nearest-first iterator: opens buckets in order of their boxes' distance and yields a
+/// point once no unopened bucket can hold a nearer one.
+pub struct Nearest<'a> {
+    index: &'a PointIndex,
+    center: LatLon,
+    /// rstar 0.12 does not export its iterator's type.
+    buckets: Box<dyn Iterator<Item = (&'a Bucket, f64)> + 'a>,
+    next: Option<(&'a Bucket, f64)>,
+    heap: BinaryHeap<Reverse<(Metres, u32)>>,
+}
+
+impl Iterator for Nearest<'_> {
+    type Item = (u32, f64);
+
+    fn next(&mut self) -> Option<(u32, f64)> {
+        loop {
+            let nearest_open = self.heap.peek().map(|Reverse((d, _))| d.0);
+            match self.next {
+                Some((bucket, bound)) if nearest_open.is_none_or(|d| bound <= d + SLACK_M) => {
+                    let ix = self.index;
+                    for i in ix.members(bucket) {
+                        let d = haversine_m(self.center, ix.points[i]);
+                        self.heap.push(Reverse((Metres(d), ix.ords[i])));
+                    }
+                    self.next = self.buckets.next().map(bucket_bound);
+                }
+                _ => return self.heap.pop().map(|Reverse((d, ord))| (ord, d.0)),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grid(n: usize) -> Vec<(u32, LatLon)> {
+        // A ragged grid with repeated points (ties) over ~40 km.
+        (0..n)
+            .map(|i| {
+                let lat = 34.5 + ((i * 7919) % 400) as f64 * 0.001;
+                let lon = 135.3 + ((i * 104_729) % 450) as f64 * 0.001;
+                (i as u32, LatLon::new(lat, lon).unwrap())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn nearest_is_exact_order_with_ties_by_ordinal() {
+        let pts = grid(5000);
+        let index = PointIndex::new(pts.clone());
+        assert_eq!(index.len(), 5000);
+        for c in [(34.6, 135.5), (34.51, 135.31), (35.5, 136.0), (34.7, 135.4)] {
+            let c = LatLon::new(c.0, c.1).unwrap();
+            let mut want: Vec<(f64, u32)> =
+                pts.iter().map(|(o, p)| (haversine_m(c, *p), *o)).collect();
+            want.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            let got: Vec<(f64, u32)> = index.nearest(c).map(|(o, d)| (d, o)).collect();
+            assert_eq!(got, want);
+        }
+    }
+
+    #[test]
+    fn within_matches_a_scan() {
+        let pts = grid(3000);
+        let index = PointIndex::new(pts.clone());
+        let c = LatLon::new(34.65, 135.5).unwrap();
+        for r in [0.0, 500.0, 2_000.0, 8_000.0, 100_000.0] {
+            let mut got: Vec<u32> = index.within(c, r).collect();
+            got.sort();
+            let want: Vec<u32> = pts
+                .iter()
+                .filter(|(_, p)| haversine_m(c, *p) <= r)
+                .map(|(o, _)| *o)
+                .collect();
+            assert_eq!(got, want, "radius {r}");
+        }
+        assert_eq!(PointIndex::new([]).nearest(c).next(), None);
     }
 }

@@ -6,12 +6,11 @@
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 
-use serde_json::value::RawValue;
-
 use crate::model::Facility;
 
 pub struct Records {
-    bytes: Vec<u8>,
+    /// Every record, one per line (checked as UTF-8 once, when opened).
+    text: String,
     /// Start of record `i` is `starts[i]`; its end (before the newline) `starts[i + 1] - 1`.
     starts: Vec<u64>,
     /// `(hash of id, ordinal)` sorted, for lookups by id without a string per record.
@@ -49,6 +48,15 @@ impl Records {
         bytes: Vec<u8>,
         mut visit: impl FnMut(u32, Facility),
     ) -> Result<Self, RecordError> {
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let at = e.utf8_error().valid_up_to();
+            let line = e.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1;
+            RecordError {
+                line,
+                reason: format!("not UTF-8 at byte {at}"),
+            }
+        })?;
+        let bytes = text.as_bytes();
         let mut starts = Vec::new();
         let mut by_id = Vec::new();
         let mut at = 0usize;
@@ -78,7 +86,7 @@ impl Records {
         starts.push(bytes.len() as u64);
         by_id.sort_unstable();
         let records = Self {
-            bytes,
+            text,
             starts,
             by_id,
         };
@@ -106,14 +114,8 @@ impl Records {
     /// The record's JSON object, exactly as served.
     pub fn raw(&self, ord: u32) -> &str {
         let i = ord as usize;
-        let bytes = &self.bytes[self.starts[i] as usize..self.starts[i + 1] as usize - 1];
-        // Checked as UTF-8 JSON when the file was decoded.
-        std::str::from_utf8(bytes).expect("records are UTF-8")
-    }
-
-    /// The record's JSON as a value that serializes verbatim.
-    pub fn raw_value(&self, ord: u32) -> Box<RawValue> {
-        RawValue::from_string(self.raw(ord).to_owned()).expect("records are JSON")
+        // Lines end at a newline byte, so both ends are character boundaries.
+        &self.text[self.starts[i] as usize..self.starts[i + 1] as usize - 1]
     }
 
     /// The decoded record.
@@ -174,6 +176,12 @@ mod tests {
         bytes.extend_from_slice(b"{\"id\":\"X\"}\n");
         let e = Records::decode(bytes, |_, _| {}).err().unwrap();
         assert_eq!(e.line, 3, "{e}");
+
+        let mut bad = encode(&two());
+        bad.extend_from_slice(b"{\"id\":\"\xff\"}\n");
+        let e = Records::decode(bad, |_, _| {}).err().unwrap();
+        assert_eq!(e.line, 3, "{e}");
+        assert!(e.reason.contains("not UTF-8"), "{e}");
 
         let mut cut = encode(&two());
         cut.truncate(cut.len() - 1);

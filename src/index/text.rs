@@ -20,7 +20,7 @@ use tantivy::{
 
 use super::DocBits;
 use crate::model::{Facility, Ward};
-use crate::text::{tokenize, BigramTokenizer, Gram, BIGRAM, UNIGRAM};
+use crate::text::{joined_unigrams, tokenize, BigramTokenizer, Gram, BIGRAM, UNIGRAM};
 
 /// Searchable text groups of a facility and their weight in relevance.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -122,7 +122,8 @@ pub struct TextIndex {
     cache_on: AtomicBool,
 }
 
-/// Words matching fewer documents than this are cheap to look up again; not cached.
+/// Single-bigram words matching fewer documents than this are cheap to look up again
+/// (one short posting list); longer words are phrase queries and always cached.
 const CACHE_MIN_MATCHES: usize = 1024;
 /// Memory for cached word sets.
 const CACHE_BYTES: usize = 16 << 20;
@@ -320,7 +321,8 @@ impl TextIndex {
             hits.into_iter().map(|(ord, _)| ord),
             self.docs,
         ));
-        if cache_on && set.len() >= CACHE_MIN_MATCHES {
+        let phrase = word.chars().count() > 2;
+        if cache_on && (phrase || set.len() >= CACHE_MIN_MATCHES) {
             cache().put(word, set.clone());
         }
         Ok(set)
@@ -398,29 +400,81 @@ impl SegmentCollector for AllScoredSegment {
     }
 }
 
-/// Labels of the searchable groups in which every term of `text` occurs, for explanations.
+/// Labels of the searchable groups in which a term of `text` occurs, for explanations.
+/// Tags are compared label by label (each kind, capability and ward word on its own), from
+/// forms prepared once; the other groups are normalised per call.
 pub fn matched_fields(f: &Facility, text: &str) -> Vec<&'static str> {
     let terms: Vec<String> = crate::text::normalize(text)
         .split_whitespace()
-        .map(|t| {
-            tokenize(t, Gram::Unigram)
-                .into_iter()
-                .map(|t| t.text)
-                .collect::<String>()
-        })
+        .map(joined_unigrams)
         .filter(|t| !t.is_empty())
         .collect();
+    let any = |hay: &str| terms.iter().any(|t| hay.contains(t.as_str()));
     TextField::ALL
         .iter()
-        .filter(|tf| {
-            let hay: String = tokenize(&tf.text_of(f), Gram::Unigram)
-                .into_iter()
-                .map(|t| t.text)
-                .collect();
-            terms.iter().any(|t| hay.contains(t.as_str()))
+        .filter(|tf| match tf {
+            TextField::Tags => tag_words(f).any(any),
+            _ => any(&joined_unigrams(&tf.text_of(f))),
         })
         .map(|tf| tf.label())
         .collect()
+}
+
+/// The facility's tag words (kinds, capabilities, ward), each normalised once per process.
+fn tag_words(f: &Facility) -> impl Iterator<Item = &'static str> + '_ {
+    use std::sync::OnceLock;
+    type Words = Vec<String>;
+    type ByWard = Vec<(u32, Words)>;
+    static WORDS: OnceLock<(Vec<Words>, Vec<Words>, ByWard)> = OnceLock::new();
+    let prepare = |words: &mut dyn Iterator<Item = &str>| -> Words {
+        words
+            .map(joined_unigrams)
+            .filter(|w| !w.is_empty())
+            .collect()
+    };
+    let (kinds, caps, wards) = WORDS.get_or_init(|| {
+        let kinds = crate::model::Kind::ALL
+            .iter()
+            .map(|k| {
+                let i = k.info();
+                prepare(
+                    &mut [i.label, i.kana]
+                        .into_iter()
+                        .chain(i.synonyms.iter().copied()),
+                )
+            })
+            .collect();
+        let caps = crate::model::Capability::all()
+            .map(|c| {
+                let i = c.info();
+                prepare(
+                    &mut [i.label, i.short]
+                        .into_iter()
+                        .chain(i.synonyms.iter().copied()),
+                )
+            })
+            .collect();
+        let wards = crate::model::WARDS
+            .iter()
+            .map(|w| {
+                (
+                    w.code.0,
+                    prepare(&mut [w.name, w.kana, w.kihon.label()].into_iter()),
+                )
+            })
+            .collect();
+        (kinds, caps, wards)
+    });
+    let ward = f
+        .ward_code
+        .and_then(|code| wards.iter().find(|(c, _)| *c == code.0))
+        .map(|(_, w)| w);
+    f.kinds
+        .iter()
+        .flat_map(|k| &kinds[*k as usize])
+        .chain(f.capabilities.iter().flat_map(|c| &caps[*c as usize]))
+        .chain(ward.into_iter().flatten())
+        .map(String::as_str)
 }
 
 #[cfg(test)]

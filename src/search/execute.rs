@@ -404,8 +404,7 @@ pub fn search(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResult, Sear
         // below) can still belong to the page.
         let mut last = f64::INFINITY;
         if wanted > 0 {
-            for ord in tree.nearest(o) {
-                let d = haversine_m(o, index.columns.location[ord as usize]);
+            for (ord, d) in tree.nearest(o) {
                 if d > bound || d > last + TIE_M {
                     break;
                 }
@@ -496,7 +495,7 @@ fn page(
         .take(q.limit)
         .map(|m| Hit {
             ord: m.ord,
-            record: index.records().raw_value(m.ord),
+            record: index.records().raw(m.ord).into(),
             ward_name: index.columns.ward[m.ord as usize]
                 .and_then(Ward::by_code)
                 .map(|w| w.name),

@@ -27,8 +27,8 @@ pub struct SearchResult {
 pub struct Hit {
     /// Position in the index (not stable across builds; use the record's `id`).
     pub ord: u32,
-    /// The facility record as JSON.
-    pub record: Box<RawValue>,
+    /// The facility record as JSON, exactly as stored in the index.
+    pub record: Box<str>,
     pub ward_name: Option<&'static str>,
     /// Great-circle metres from the `near` / `covers` point.
     pub distance_m: Option<f64>,
@@ -41,12 +41,12 @@ pub struct Hit {
 impl Hit {
     /// The decoded record.
     pub fn facility(&self) -> Facility {
-        serde_json::from_str(self.record.get()).expect("index records are valid")
+        serde_json::from_str(&self.record).expect("index records are valid")
     }
-}
 
-impl Serialize for Hit {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    /// Appends this hit as one JSON object: the record's fields, then `ward_name`,
+    /// `distance_m`, `score` and `explanation`. The record's bytes are copied, not parsed.
+    pub fn write_json(&self, out: &mut Vec<u8>) {
         #[derive(Serialize)]
         struct Extra<'a> {
             ward_name: Option<&'static str>,
@@ -54,22 +54,71 @@ impl Serialize for Hit {
             score: Option<f32>,
             explanation: &'a str,
         }
-        let extra = serde_json::to_string(&Extra {
-            ward_name: self.ward_name,
-            distance_m: self.distance_m,
-            score: self.score,
-            explanation: &self.explanation,
-        })
-        .map_err(S::Error::custom)?;
-        // `{record…}` + `,` + `extra…}`: one object, the record's fields first.
-        let record = self.record.get();
-        let mut joined = String::with_capacity(record.len() + extra.len());
-        joined.push_str(&record[..record.len() - 1]);
-        joined.push(',');
-        joined.push_str(&extra[1..]);
-        RawValue::from_string(joined)
+        let record = self.record.as_bytes();
+        out.extend_from_slice(&record[..record.len() - 1]);
+        out.push(b',');
+        let at = out.len();
+        serde_json::to_writer(
+            &mut *out,
+            &Extra {
+                ward_name: self.ward_name,
+                distance_m: self.distance_m,
+                score: self.score,
+                explanation: &self.explanation,
+            },
+        )
+        .expect("plain fields serialize");
+        // The extra object's `{` becomes the record's `,`: one object.
+        out.remove(at);
+    }
+}
+
+impl Serialize for Hit {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut json = Vec::with_capacity(self.record.len() + 256);
+        self.write_json(&mut json);
+        let json = String::from_utf8(json).map_err(S::Error::custom)?;
+        RawValue::from_string(json)
             .map_err(S::Error::custom)?
             .serialize(s)
+    }
+}
+
+impl SearchResult {
+    /// The result as JSON, with `extra` fields (a serializable struct) flattened in. The
+    /// hits are written by [`Hit::write_json`], so a page of records is copied, not
+    /// decoded and encoded again; everything else goes through serde.
+    pub fn to_json_with<T: Serialize>(mut self, extra: T) -> Vec<u8> {
+        #[derive(Serialize)]
+        struct Shell<T> {
+            #[serde(flatten)]
+            result: SearchResult,
+            #[serde(flatten)]
+            extra: T,
+        }
+        let hits = std::mem::take(&mut self.hits);
+        let shell = serde_json::to_vec(&Shell {
+            result: self,
+            extra,
+        })
+        .expect("search results serialize");
+        // Quotes inside strings are escaped, so this key occurs once, at the top level.
+        let key = b"\"hits\":[";
+        let at = shell
+            .windows(key.len())
+            .position(|w| w == key)
+            .expect("the shell has a hits key")
+            + key.len();
+        let mut out = Vec::with_capacity(shell.len() + hits.len() * 900);
+        out.extend_from_slice(&shell[..at]);
+        for (i, h) in hits.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            h.write_json(&mut out);
+        }
+        out.extend_from_slice(&shell[at..]);
+        out
     }
 }
 
@@ -86,4 +135,57 @@ pub struct Facets {
     pub kind: Vec<FacetCount>,
     pub ward: Vec<FacetCount>,
     pub capability: Vec<FacetCount>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hit(ord: u32, record: &str) -> Hit {
+        Hit {
+            ord,
+            record: record.into(),
+            ward_name: Some("北区"),
+            distance_m: Some(12.5),
+            score: None,
+            explanation: "指定地点から 13 m".into(),
+        }
+    }
+
+    #[test]
+    fn hits_are_spliced_from_records_into_one_object_each() {
+        let result = SearchResult {
+            total: 2,
+            total_is_lower_bound: false,
+            hits: vec![
+                hit(0, r#"{"id":"A","name":"\"hits\":[] と書いた名前"}"#),
+                hit(1, r#"{"id":"B","name":"B"}"#),
+            ],
+            facets: Facets::default(),
+            offset: 0,
+            limit: 20,
+            sort: "distance",
+        };
+        #[derive(Serialize)]
+        struct Extra {
+            note: &'static str,
+        }
+        let json = result.clone().to_json_with(Extra {
+            note: "\"hits\":[]",
+        });
+        let v: serde_json::Value = serde_json::from_slice(&json).unwrap();
+        assert_eq!(v["note"], "\"hits\":[]");
+        assert_eq!(v["total"], 2);
+        let hits = v["hits"].as_array().unwrap();
+        assert_eq!(hits.len(), 2);
+        assert_eq!(hits[0]["id"], "A");
+        assert_eq!(hits[0]["name"], "\"hits\":[] と書いた名前");
+        assert_eq!(hits[0]["ward_name"], "北区");
+        assert_eq!(hits[0]["distance_m"], 12.5);
+        assert!(hits[0]["score"].is_null());
+        assert_eq!(hits[1]["explanation"], "指定地点から 13 m");
+        // The serde form of a hit (CLI, facility endpoint) is the same object.
+        let one: serde_json::Value = serde_json::to_value(&result.hits[1]).unwrap();
+        assert_eq!(one, hits[1]);
+    }
 }

@@ -5,4 +5,4 @@ mod normalize;
 mod tokenizer;
 
 pub use normalize::{kana_sort_key, normalize};
-pub use tokenizer::{tokenize, BigramTokenizer, Gram, TextToken, BIGRAM, UNIGRAM};
+pub use tokenizer::{joined_unigrams, tokenize, BigramTokenizer, Gram, TextToken, BIGRAM, UNIGRAM};

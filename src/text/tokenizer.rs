@@ -74,6 +74,15 @@ pub fn tokenize(text: &str, gram: Gram) -> Vec<TextToken> {
         .collect()
 }
 
+/// The normalised text without separators: what the unigram tokens of `text` spell when
+/// joined, without a string per character.
+pub fn joined_unigrams(text: &str) -> String {
+    normalize(text)
+        .chars()
+        .filter(|c| class(*c) != Class::Separator)
+        .collect()
+}
+
 /// The tantivy side of [`tokenize`].
 #[derive(Clone)]
 pub struct BigramTokenizer {
