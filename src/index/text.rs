@@ -3,6 +3,7 @@
 //! one-character queries. Documents carry only the facility ordinal; records live in
 //! `records.jsonl`.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -19,7 +20,7 @@ use tantivy::{
 };
 
 use super::DocBits;
-use crate::model::{Facility, Ward};
+use crate::model::{Capability, Facility, Kind, Ward, WardCode};
 use crate::text::{joined_unigrams, tokenize, BigramTokenizer, Gram, BIGRAM, UNIGRAM};
 
 /// Searchable text groups of a facility and their weight in relevance.
@@ -401,27 +402,89 @@ impl SegmentCollector for AllScoredSegment {
 }
 
 /// Labels of the searchable groups in which a term of `text` occurs, for explanations.
-/// Tags are compared label by label (each kind, capability and ward word on its own), from
-/// forms prepared once; the other groups are normalised per call.
 pub fn matched_fields(f: &Facility, text: &str) -> Vec<&'static str> {
-    let terms: Vec<String> = crate::text::normalize(text)
-        .split_whitespace()
-        .map(joined_unigrams)
-        .filter(|t| !t.is_empty())
-        .collect();
-    let any = |hay: &str| terms.iter().any(|t| hay.contains(t.as_str()));
-    TextField::ALL
-        .iter()
-        .filter(|tf| match tf {
-            TextField::Tags => tag_words(f).any(any),
-            _ => any(&joined_unigrams(&tf.text_of(f))),
-        })
-        .map(|tf| tf.label())
-        .collect()
+    FieldMatcher::new(text).fields_of(&RecordText {
+        name: f.name.as_str().into(),
+        name_kana: f.name_kana.as_str().into(),
+        address: f.address.as_str().into(),
+        departments: f.departments.iter().map(|d| d.as_str().into()).collect(),
+        notes: f.notes.as_str().into(),
+        kinds: f.kinds.clone(),
+        capabilities: f.capabilities.clone(),
+        ward_code: f.ward_code,
+    })
+}
+
+/// The searchable fields of a stored record, borrowed from its JSON (no other field is
+/// decoded).
+#[derive(serde::Deserialize)]
+pub struct RecordText<'a> {
+    #[serde(borrow)]
+    name: Cow<'a, str>,
+    #[serde(borrow)]
+    name_kana: Cow<'a, str>,
+    #[serde(borrow)]
+    address: Cow<'a, str>,
+    #[serde(borrow)]
+    departments: Vec<Cow<'a, str>>,
+    #[serde(borrow)]
+    notes: Cow<'a, str>,
+    kinds: Vec<Kind>,
+    capabilities: Vec<Capability>,
+    ward_code: Option<WardCode>,
+}
+
+/// Which searchable groups a query's words occur in, for explaining each hit. The words
+/// are prepared once per query; tags are compared label by label (each kind, capability
+/// and ward word on its own) from forms prepared once per process; the other groups are
+/// normalised per hit.
+pub struct FieldMatcher {
+    terms: Vec<String>,
+}
+
+impl FieldMatcher {
+    pub fn new(text: &str) -> Self {
+        Self {
+            terms: crate::text::normalize(text)
+                .split_whitespace()
+                .map(joined_unigrams)
+                .filter(|t| !t.is_empty())
+                .collect(),
+        }
+    }
+
+    /// The groups matched by the record stored as `json`.
+    pub fn fields_in(&self, json: &str) -> Vec<&'static str> {
+        serde_json::from_str::<RecordText>(json)
+            .map(|r| self.fields_of(&r))
+            .unwrap_or_default()
+    }
+
+    fn fields_of(&self, r: &RecordText) -> Vec<&'static str> {
+        let any = |hay: &str| self.terms.iter().any(|t| hay.contains(t.as_str()));
+        TextField::ALL
+            .iter()
+            .filter(|tf| match tf {
+                TextField::Name => any(&joined_unigrams(&r.name)),
+                TextField::Kana => any(&joined_unigrams(&r.name_kana)),
+                TextField::Address => any(&joined_unigrams(&r.address)),
+                TextField::Notes => {
+                    r.departments.iter().any(|d| any(&joined_unigrams(d)))
+                        || any(&joined_unigrams(&r.notes))
+                }
+                TextField::Tags => tag_words(&r.kinds, &r.capabilities, r.ward_code).any(any),
+            })
+            .map(|tf| tf.label())
+            .collect()
+    }
 }
 
 /// The facility's tag words (kinds, capabilities, ward), each normalised once per process.
-fn tag_words(f: &Facility) -> impl Iterator<Item = &'static str> + '_ {
+fn tag_words<'a>(
+    kinds: &'a [Kind],
+    capabilities: &'a [Capability],
+    ward_code: Option<WardCode>,
+) -> impl Iterator<Item = &'static str> + 'a {
     use std::sync::OnceLock;
     type Words = Vec<String>;
     type ByWard = Vec<(u32, Words)>;
@@ -432,7 +495,7 @@ fn tag_words(f: &Facility) -> impl Iterator<Item = &'static str> + '_ {
             .filter(|w| !w.is_empty())
             .collect()
     };
-    let (kinds, caps, wards) = WORDS.get_or_init(|| {
+    let (by_kind, by_cap, wards) = WORDS.get_or_init(|| {
         let kinds = crate::model::Kind::ALL
             .iter()
             .map(|k| {
@@ -465,14 +528,12 @@ fn tag_words(f: &Facility) -> impl Iterator<Item = &'static str> + '_ {
             .collect();
         (kinds, caps, wards)
     });
-    let ward = f
-        .ward_code
+    let ward = ward_code
         .and_then(|code| wards.iter().find(|(c, _)| *c == code.0))
         .map(|(_, w)| w);
-    f.kinds
-        .iter()
-        .flat_map(|k| &kinds[*k as usize])
-        .chain(f.capabilities.iter().flat_map(|c| &caps[*c as usize]))
+    let by_kind = kinds.iter().flat_map(|k| &by_kind[*k as usize]);
+    by_kind
+        .chain(capabilities.iter().flat_map(|c| &by_cap[*c as usize]))
         .chain(ward.into_iter().flatten())
         .map(String::as_str)
 }

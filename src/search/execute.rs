@@ -6,12 +6,12 @@ use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::explain::explain;
+use super::explain::{explain, ExplainContext};
 use super::query::{SearchQuery, Sort};
 use super::result::{FacetCount, Facets, Hit, SearchResult};
 use crate::geo::haversine_m;
 use crate::geo::PointIndex;
-use crate::index::{DocBits, SearchIndex};
+use crate::index::{DocBits, FieldMatcher, SearchIndex};
 use crate::model::{Capability, Kind, LatLon, Ward, WardCode, CAPABILITIES, KINDS, WARDS};
 
 #[derive(Debug, thiserror::Error)]
@@ -488,7 +488,10 @@ fn page(
     early: bool,
 ) -> SearchResult {
     let total = matched.len();
-
+    let cx = ExplainContext {
+        covers_ward: filter.covers_ward,
+        text: q.text.as_deref().map(FieldMatcher::new),
+    };
     let hits = matched
         .iter()
         .skip(q.offset)
@@ -501,7 +504,7 @@ fn page(
                 .map(|w| w.name),
             distance_m: m.distance_m,
             score: m.score,
-            explanation: explain(index, m.ord, q, m.distance_m, filter.covers_ward),
+            explanation: explain(index, m.ord, q, m.distance_m, &cx),
         })
         .collect();
     SearchResult {

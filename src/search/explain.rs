@@ -1,7 +1,7 @@
 //! Short Japanese explanations of why a facility matched, so a care manager can trust (or
 //! question) each line of a shortlist.
 
-use crate::index::{matched_fields, ReachNote, SearchIndex};
+use crate::index::{FieldMatcher, ReachNote, SearchIndex};
 use crate::model::{Capability, Ward};
 
 use super::SearchQuery;
@@ -22,14 +22,22 @@ fn format_km(km: f64) -> String {
     }
 }
 
-/// `covers_ward` is the ward of the patient's point, when the query had one.
+/// What a query's explanations share: the ward of the patient's point (when the query had
+/// one) and the prepared text words.
+#[derive(Default)]
+pub struct ExplainContext<'a> {
+    pub covers_ward: Option<&'a Ward>,
+    pub text: Option<FieldMatcher>,
+}
+
 pub fn explain(
     index: &SearchIndex,
     ord: u32,
     q: &SearchQuery,
     distance_m: Option<f64>,
-    covers_ward: Option<&Ward>,
+    cx: &ExplainContext,
 ) -> String {
+    let covers_ward = cx.covers_ward;
     let c = &index.columns;
     let i = ord as usize;
     let mut parts: Vec<String> = Vec::new();
@@ -63,7 +71,11 @@ pub fn explain(
         }
     }
     if let Some(text) = &q.text {
-        let fields = matched_fields(&index.facility(ord), text);
+        let fields = cx
+            .text
+            .as_ref()
+            .map(|m| m.fields_in(index.records().raw(ord)))
+            .unwrap_or_default();
         if !fields.is_empty() {
             parts.push(format!("「{text}」が{}に一致", fields.join("・")));
         } else {
