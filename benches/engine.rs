@@ -308,11 +308,12 @@ fn export_sql(index: &SearchIndex, out: &Path) {
         "wheelchair",
         "reach_m",
         "search_text",
+        "name_rank",
     ])
     .unwrap();
     let array = |v: Vec<&str>| format!("{{{}}}", v.join(","));
     let b = |x: Option<bool>| x.map_or(String::new(), |x| x.to_string());
-    for f in index.records().iter() {
+    for (ord, f) in index.records().iter().enumerate() {
         let text: Vec<String> = TextField::ALL
             .iter()
             .map(|t| normalize(&t.text_of(&f)))
@@ -328,6 +329,7 @@ fn export_sql(index: &SearchIndex, out: &Path) {
             f.reach()
                 .map_or(String::new(), |r| format!("{}", r.radius_km * 1000.0)),
             text.join(" "),
+            index.columns.name_rank[ord].to_string(),
         ])
         .unwrap();
     }
