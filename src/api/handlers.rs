@@ -36,10 +36,8 @@ pub(super) async fn run_search(
     if p.search.limit.is_none() {
         p.search.limit = default_limit.map(String::from);
     }
-    // Searches without text or address take tens of microseconds: cheaper to run here than
-    // to hand to the blocking pool. Text (a word not in the cache) can take milliseconds.
-    let inline = p.search.text.is_none() && p.address.is_none();
-    let mut work = move || {
+    // Geocoding and parsing are in memory and quick.
+    let (q, point) = {
         let mut point = None;
         if let Some(address) = &p.address {
             if p.search.near.is_some() || p.search.covers.is_some() {
@@ -83,13 +81,20 @@ pub(super) async fn run_search(
                     geocoded: None,
                 });
         }
+        (q, point)
+    };
+    // Most searches take tens of microseconds: cheaper to run here than to hand to the
+    // blocking pool. Text with a word not in the word cache, or ranked by relevance, can
+    // take milliseconds and goes to the pool.
+    let quick = loaded.index.is_quick(&q);
+    let run = move || {
         let result = crate::search(&loaded.index, &q).map_err(|e| ApiError::internal(&e))?;
         Ok(SearchResponse { result, point })
     };
-    if inline {
-        work()
+    if quick {
+        run()
     } else {
-        blocking(work).await
+        blocking(run).await
     }
 }
 

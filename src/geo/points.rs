@@ -70,12 +70,17 @@ impl PointIndex {
     /// Ordinals within `radius_m` along the sphere, by the same haversine that callers
     /// report (a hair of slack on the boxes keeps points exactly on the circle).
     pub fn within(&self, center: LatLon, radius_m: f64) -> impl Iterator<Item = u32> + '_ {
+        self.within_m(center, radius_m).map(|(ord, _)| ord)
+    }
+
+    /// [`within`](Self::within) with each point's distance in metres.
+    pub fn within_m(&self, center: LatLon, radius_m: f64) -> impl Iterator<Item = (u32, f64)> + '_ {
         let bound = chord_squared_for_m(radius_m) * (1.0 + 1e-9) + 1e-18;
         self.tree
             .locate_within_distance(unit_vector(center), bound)
             .flat_map(move |b| self.members(b))
-            .filter(move |i| haversine_m(center, self.points[*i]) <= radius_m)
-            .map(|i| self.ords[i])
+            .map(move |i| (self.ords[i], haversine_m(center, self.points[i])))
+            .filter(move |(_, d)| *d <= radius_m)
     }
 
     /// `(ordinal, metres)` nearest first, exactly by great-circle distance; equal distances

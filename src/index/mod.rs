@@ -169,6 +169,15 @@ impl SearchIndex {
         self.records.iter().collect()
     }
 
+    /// Whether `q` runs in tens of microseconds: no text, or text whose words are all in
+    /// the word cache and no relevance ranking (which asks tantivy for scores).
+    pub fn is_quick(&self, q: &crate::SearchQuery) -> bool {
+        match &q.text {
+            None => true,
+            Some(t) => q.sort != crate::search::Sort::Relevance && self.text.all_cached(t),
+        }
+    }
+
     /// The ordinal of the facility with this id.
     pub fn find(&self, id: &str) -> Option<u32> {
         self.records.find(id)

@@ -306,6 +306,18 @@ impl TextIndex {
         Ok(all)
     }
 
+    /// Whether every word of `text` is answered from the word cache.
+    pub fn all_cached(&self, text: &str) -> bool {
+        if !self.cache_on.load(Ordering::Relaxed) {
+            return false;
+        }
+        let normalized = crate::text::normalize(text);
+        let cache = self.words.lock().unwrap_or_else(|e| e.into_inner());
+        normalized
+            .split_whitespace()
+            .all(|w| cache.sets.contains_key(w))
+    }
+
     fn word_set(&self, word: &str, query: &dyn Query) -> tantivy::Result<Arc<DocBits>> {
         let cache_on = self.cache_on.load(Ordering::Relaxed);
         let cache = || self.words.lock().unwrap_or_else(|e| e.into_inner());

@@ -84,8 +84,9 @@ struct Filter<'a> {
 }
 
 impl Filter<'_> {
-    /// Every condition except the text; returns the distance from the origin.
-    fn check(&self, ord: u32) -> Option<Option<f64>> {
+    /// Every condition except the text; returns the distance from the origin (`known`
+    /// when the caller measured it already).
+    fn check(&self, ord: u32, known: Option<f64>) -> Option<Option<f64>> {
         let c = &self.index.columns;
         let i = ord as usize;
         if self.kind_mask != 0 && c.kind_bits[i] & self.kind_mask == 0 {
@@ -112,7 +113,7 @@ impl Filter<'_> {
                 return None;
             }
         }
-        let distance = self.q.origin().map(|o| haversine_m(o, location));
+        let distance = known.or_else(|| self.q.origin().map(|o| haversine_m(o, location)));
         if let (Some(r), Some(d)) = (self.q.radius_m, distance) {
             if d > r {
                 return None;
@@ -238,7 +239,12 @@ fn nearest_plan<'a>(
 }
 
 /// The smallest list of ordinals that must contain every match, or `None` for "all".
-fn candidates(index: &SearchIndex, q: &SearchQuery, filter: &Filter) -> Option<Vec<u32>> {
+/// Each with its distance from the origin when the R-tree measured it already.
+fn candidates(
+    index: &SearchIndex,
+    q: &SearchQuery,
+    filter: &Filter,
+) -> Option<Vec<(u32, Option<f64>)>> {
     let groups = posting_groups(index, q);
     let cheapest = groups.iter().min_by_key(|g| g.size());
     let text_len = filter.text.as_ref().map(|t| t.count);
@@ -255,6 +261,7 @@ fn candidates(index: &SearchIndex, q: &SearchQuery, filter: &Filter) -> Option<V
         (None, Some(_)) => filter.text.as_ref().map(TextHits::ords),
         (None, None) => None,
     };
+    let shortest = shortest.map(|s| s.into_iter().map(|ord| (ord, None)).collect::<Vec<_>>());
     if shortest
         .as_ref()
         .is_some_and(|s| s.len() <= SCAN_BEFORE_GEO)
@@ -268,12 +275,15 @@ fn candidates(index: &SearchIndex, q: &SearchQuery, filter: &Filter) -> Option<V
     }
 }
 
-fn geo_candidates(index: &SearchIndex, q: &SearchQuery) -> Option<Vec<u32>> {
+fn geo_candidates(index: &SearchIndex, q: &SearchQuery) -> Option<Vec<(u32, Option<f64>)>> {
+    // `near` and `covers` are the origin (never both): their distances are the ones wanted.
+    let measured = |(ord, d): (u32, f64)| (ord, Some(d));
     if let (Some(p), Some(r)) = (q.near, q.radius_m) {
-        return Some(index.points.within(p, r).collect());
+        return Some(index.points.within_m(p, r).map(measured).collect());
     }
     if let Some(p) = q.covers {
-        return Some(index.points.within(p, index.columns.max_reach_m).collect());
+        let reach = index.columns.max_reach_m;
+        return Some(index.points.within_m(p, reach).map(measured).collect());
     }
     if let Some(b) = &q.bbox {
         let center = LatLon {
@@ -295,7 +305,13 @@ fn geo_candidates(index: &SearchIndex, q: &SearchQuery) -> Option<Vec<u32>> {
         .iter()
         .map(|corner| haversine_m(center, *corner))
         .fold(0.0, f64::max);
-        return Some(index.points.within(center, r + 1.0).collect());
+        return Some(
+            index
+                .points
+                .within(center, r + 1.0)
+                .map(|ord| (ord, None))
+                .collect(),
+        );
     }
     None
 }
@@ -330,15 +346,15 @@ fn facets(index: &SearchIndex, matched: &[Matched]) -> Facets {
             .iter()
             .map(|k| FacetCount {
                 code: k.code.into(),
-                label: k.label.into(),
+                label: k.label,
                 count: kinds[k.kind as usize],
             })
             .collect(),
         ward: WARDS
             .iter()
             .map(|w| FacetCount {
-                code: w.code.to_string(),
-                label: w.name.into(),
+                code: w.code.to_string().into(),
+                label: w.name,
                 count: wards(w.code),
             })
             .collect(),
@@ -346,7 +362,7 @@ fn facets(index: &SearchIndex, matched: &[Matched]) -> Facets {
             .iter()
             .map(|ci| FacetCount {
                 code: ci.code.into(),
-                label: ci.label.into(),
+                label: ci.label,
                 count: caps[ci.capability as usize],
             })
             .collect(),
@@ -375,12 +391,12 @@ pub fn search(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResult, Sear
         text,
         covers_ward: q.covers.and_then(|p| index.wards.locate(p)),
     };
-    let check = |ord: u32| {
+    let check = |(ord, known): (u32, Option<f64>)| {
         let score = match &filter.text {
             Some(t) => Some(t.get(ord)?),
             None => None,
         };
-        filter.check(ord).map(|distance_m| Matched {
+        filter.check(ord, known).map(|distance_m| Matched {
             ord,
             distance_m,
             score,
@@ -408,7 +424,7 @@ pub fn search(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResult, Sear
                 if d > bound || d > last + TIE_M {
                     break;
                 }
-                if let Some(m) = check(ord) {
+                if let Some(m) = check((ord, Some(d))) {
                     matched.push(m);
                     if matched.len() == wanted {
                         last = d;
@@ -421,7 +437,10 @@ pub fn search(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResult, Sear
     }
     let mut matched: Vec<Matched> = match candidates(index, q, &filter) {
         Some(list) => list.into_iter().filter_map(check).collect(),
-        None => (0..index.len() as u32).filter_map(check).collect(),
+        None => (0..index.len() as u32)
+            .map(|ord| (ord, None))
+            .filter_map(check)
+            .collect(),
     };
 
     let facets = if q.facets {

@@ -1,6 +1,8 @@
 //! What a search returns. Field names `total`, `hits`, `facets` and each hit's `id`, `name`
 //! and `distance_m` are a stable contract for scripts and the HTTP API.
 
+use std::borrow::Cow;
+
 use serde::ser::Error as _;
 use serde::{Serialize, Serializer};
 use serde_json::value::RawValue;
@@ -124,8 +126,9 @@ impl SearchResult {
 
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct FacetCount {
-    pub code: String,
-    pub label: String,
+    /// Vocabulary code, or the ward's municipality code as text.
+    pub code: Cow<'static, str>,
+    pub label: &'static str,
     pub count: usize,
 }
 

@@ -165,6 +165,7 @@ fn word_cache_gives_the_answers_tantivy_gives() {
         "訪問看護 北区",
         "北区 訪問看護",
         "クリニック 24時間",
+        "訪問看護 クリニック",
         "歯科 西成",
         "薬局 存在しない語",
     ];
@@ -191,7 +192,21 @@ fn word_cache_gives_the_answers_tantivy_gives() {
         "薬局 must be common enough to be cached"
     );
     assert_eq!(uncached.last().unwrap().0, 0);
+    let parse = |text: &str, sort: &str| {
+        zaitaku::SearchQuery::parse(&SearchParams {
+            text: Some(text.into()),
+            near: Some("34.70,135.50".into()),
+            sort: Some(sort.into()),
+            ..Default::default()
+        })
+        .unwrap()
+    };
+    assert!(!index.is_quick(&parse("訪問看護", "distance")), "cache off");
     index.text.set_cache(true);
+    assert!(
+        !index.is_quick(&parse("訪問看護", "distance")),
+        "not cached yet"
+    );
     for round in ["filling the cache", "from the cache"] {
         let cached: Vec<_> = queries
             .iter()
@@ -199,4 +214,11 @@ fn word_cache_gives_the_answers_tantivy_gives() {
             .collect();
         assert_eq!(cached, uncached, "{round}");
     }
+    // Cached words run on the server's worker; relevance ranking still needs tantivy.
+    assert!(index.is_quick(&parse("訪問看護 クリニック", "distance")));
+    assert!(
+        !index.is_quick(&parse("訪問看護 まだ探していない語", "distance")),
+        "one word not cached"
+    );
+    assert!(!index.is_quick(&parse("訪問看護", "relevance")));
 }
