@@ -46,15 +46,6 @@ pub enum ReachNote {
 }
 
 impl Columns {
-    /// Builds the columns from every record, visited once in ordinal order.
-    pub fn new(facilities: &[Facility]) -> Self {
-        let mut b = ColumnsBuilder::default();
-        for f in facilities {
-            b.push(f);
-        }
-        b.finish()
-    }
-
     /// Declared service wards; empty means "no declared wards".
     pub fn service_wards(&self, ord: u32) -> &[WardCode] {
         let i = ord as usize;
@@ -64,21 +55,29 @@ impl Columns {
 }
 
 /// Columns filled one record at a time (records are not kept decoded).
-#[derive(Default)]
 pub struct ColumnsBuilder {
     c: Columns,
     sort_keys: Vec<(String, u32)>,
+}
+
+impl Default for ColumnsBuilder {
+    fn default() -> Self {
+        Self {
+            c: Columns {
+                by_kind: vec![Vec::new(); Kind::ALL.len()],
+                by_cap: vec![Vec::new(); Capability::all().count()],
+                service_ward_starts: vec![0],
+                ..Columns::default()
+            },
+            sort_keys: Vec::new(),
+        }
+    }
 }
 
 impl ColumnsBuilder {
     pub fn push(&mut self, f: &Facility) {
         let c = &mut self.c;
         let ord = c.kind_bits.len() as u32;
-        if c.by_kind.is_empty() {
-            c.by_kind = vec![Vec::new(); Kind::ALL.len()];
-            c.by_cap = vec![Vec::new(); Capability::all().count()];
-            c.service_ward_starts.push(0);
-        }
         let mut kb = 0u8;
         for k in &f.kinds {
             kb |= 1 << (*k as u8);
@@ -128,11 +127,6 @@ impl ColumnsBuilder {
 
     pub fn finish(self) -> Columns {
         let mut c = self.c;
-        if c.by_kind.is_empty() {
-            c.by_kind = vec![Vec::new(); Kind::ALL.len()];
-            c.by_cap = vec![Vec::new(); Capability::all().count()];
-            c.service_ward_starts.push(0);
-        }
         let mut order = self.sort_keys;
         order.sort_unstable();
         c.name_rank = vec![0; order.len()];

@@ -13,7 +13,7 @@ pub use build::{build_index, BuildError, BuildSummary};
 pub use columns::{Columns, ColumnsBuilder, ReachNote};
 pub use docbits::DocBits;
 pub use records::{RecordError, Records};
-pub use text::{matched_fields, FieldMatcher, TextField, TextIndex};
+pub use text::{FieldMatcher, TextField, TextIndex};
 pub use trees::FilterTrees;
 
 use std::fs;

@@ -413,20 +413,6 @@ impl SegmentCollector for AllScoredSegment {
     }
 }
 
-/// Labels of the searchable groups in which a term of `text` occurs, for explanations.
-pub fn matched_fields(f: &Facility, text: &str) -> Vec<&'static str> {
-    FieldMatcher::new(text).fields_of(&RecordText {
-        name: f.name.as_str().into(),
-        name_kana: f.name_kana.as_str().into(),
-        address: f.address.as_str().into(),
-        departments: f.departments.iter().map(|d| d.as_str().into()).collect(),
-        notes: f.notes.as_str().into(),
-        kinds: f.kinds.clone(),
-        capabilities: f.capabilities.clone(),
-        ward_code: f.ward_code,
-    })
-}
-
 /// The searchable fields of a stored record, borrowed from its JSON (no other field is
 /// decoded).
 #[derive(serde::Deserialize)]

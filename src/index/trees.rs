@@ -33,15 +33,4 @@ impl FilterTrees {
             wheelchair: tree(&c.wheelchair_list),
         }
     }
-
-    /// Points held in all trees (for memory estimates).
-    pub fn points(&self) -> usize {
-        self.kind
-            .iter()
-            .chain(&self.cap)
-            .chain([&self.pediatric, &self.wheelchair])
-            .flatten()
-            .map(PointIndex::len)
-            .sum()
-    }
 }
