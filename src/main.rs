@@ -182,7 +182,12 @@ fn index_dir(given: Option<&Path>) -> anyhow::Result<PathBuf> {
         return Ok(d.to_path_buf());
     }
     let dir = PathBuf::from(DEFAULT_INDEX);
-    if !dir.exists() {
+    // The demo index is generated: one from an older zaitaku is simply built again.
+    let outdated = matches!(
+        zaitaku::SearchIndex::open(&dir),
+        Err(zaitaku::index::OpenError::Version { .. })
+    );
+    if !dir.exists() || outdated {
         ensure_demo_dataset(Path::new(DEFAULT_DATASET))?;
         eprintln!("building the demo index first…");
         build_index(Path::new(DEFAULT_DATASET), None, Path::new("index"), "demo")?;

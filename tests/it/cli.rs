@@ -246,3 +246,23 @@ fn search_without_an_index_says_how_to_build_one() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("build it with `zaitaku index`"));
 }
+
+#[test]
+fn demo_index_from_an_older_format_is_rebuilt() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(dir.path(), &["index"]);
+    let meta = dir.path().join("index/demo/zaitaku.json");
+    let text = std::fs::read_to_string(&meta).unwrap();
+    let old = text.replace(
+        &format!("\"format_version\": {}", zaitaku::index::FORMAT_VERSION),
+        "\"format_version\": 1",
+    );
+    assert_ne!(old, text, "the meta file names its format");
+    std::fs::write(&meta, old).unwrap();
+    // An explicit --index is refused with a clear message; the default demo is rebuilt.
+    let refused = zaitaku(dir.path(), &["search", "--index", "index/demo", "薬局"]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("rebuild it with `zaitaku index`"));
+    let out = ok(dir.path(), &["search", "薬局"]);
+    assert!(out.contains("薬局"), "{out}");
+}
