@@ -33,7 +33,6 @@ struct Matched {
 /// The facilities a text query matched, with scores when the order is by relevance.
 struct TextHits {
     set: Arc<DocBits>,
-    count: usize,
     scores: Option<HashMap<u32, f32>>,
 }
 
@@ -41,18 +40,13 @@ impl TextHits {
     fn scored(hits: Vec<(u32, f32)>, n: usize) -> Self {
         let set = DocBits::from_ords(hits.iter().map(|h| h.0), n);
         Self {
-            count: set.len(),
             set: Arc::new(set),
             scores: Some(hits.into_iter().collect()),
         }
     }
 
     fn unscored(set: Arc<DocBits>) -> Self {
-        Self {
-            count: set.len(),
-            set,
-            scores: None,
-        }
+        Self { set, scores: None }
     }
 
     fn ords(&self) -> Vec<u32> {
@@ -213,15 +207,14 @@ fn posting_groups<'a>(index: &'a SearchIndex, q: &SearchQuery) -> Vec<Group<'a>>
 /// guarantees its filter.
 fn nearest_plan<'a>(
     index: &'a SearchIndex,
-    q: &SearchQuery,
+    groups: &[Group<'a>],
     filter: &Filter,
     wanted: usize,
 ) -> Option<&'a PointIndex> {
     let n = index.len().max(1) as f64;
-    let groups = posting_groups(index, q);
     let mut sizes: Vec<f64> = groups.iter().map(|g| g.size() as f64).collect();
     if let Some(t) = &filter.text {
-        sizes.push(t.count as f64);
+        sizes.push(t.set.len() as f64);
     }
     let sel = |s: f64| (s / n).clamp(1e-9, 1.0);
     let all: f64 = sizes.iter().map(|s| sel(*s)).product();
@@ -243,11 +236,11 @@ fn nearest_plan<'a>(
 fn candidates(
     index: &SearchIndex,
     q: &SearchQuery,
+    groups: &[Group],
     filter: &Filter,
 ) -> Option<Vec<(u32, Option<f64>)>> {
-    let groups = posting_groups(index, q);
     let cheapest = groups.iter().min_by_key(|g| g.size());
-    let text_len = filter.text.as_ref().map(|t| t.count);
+    let text_len = filter.text.as_ref().map(|t| t.set.len());
     let shortest: Option<Vec<u32>> = match (cheapest, text_len) {
         (Some(g), Some(t)) if t < g.size() => filter.text.as_ref().map(TextHits::ords),
         (Some(g), _) => {
@@ -405,11 +398,12 @@ pub fn search(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResult, Sear
     // Nearest first, stopping at the page's end: when nothing needs every match (no
     // facets, no exact total) and the order is by distance from a point.
     let wanted = q.offset + q.limit;
+    let groups = posting_groups(index, q);
     let origin = q
         .origin()
         .filter(|_| !q.facets && !q.total && q.sort == Sort::Distance);
     if let Some((o, tree)) =
-        origin.and_then(|o| nearest_plan(index, q, &filter, wanted).map(|t| (o, t)))
+        origin.and_then(|o| nearest_plan(index, &groups, &filter, wanted).map(|t| (o, t)))
     {
         let bound = q
             .radius_m
@@ -435,7 +429,7 @@ pub fn search(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResult, Sear
         top(&mut matched, wanted, by_distance(&index.columns.name_rank));
         return Ok(page(index, q, &filter, matched, Facets::default(), true));
     }
-    let mut matched: Vec<Matched> = match candidates(index, q, &filter) {
+    let mut matched: Vec<Matched> = match candidates(index, q, &groups, &filter) {
         Some(list) => list.into_iter().filter_map(check).collect(),
         None => (0..index.len() as u32)
             .map(|ord| (ord, None))
