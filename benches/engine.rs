@@ -6,7 +6,8 @@
 //!   this bench, by wrk (`api` column) and by PostGIS (`benches/postgis/`).
 //! - `export-sql --index DIR --out FILE`: the same facilities flattened for PostgreSQL.
 //! - `latency --index DIR --mix FILE`: in-process latency per query type, then the text
-//!   types again with the word cache off.
+//!   types again with the word cache off, and each word of the mix on its own.
+//! - `words --index DIR [--word W] [--reps N]`: what one word costs uncached (profiling).
 //! - `agree --index DIR --mix FILE --out FILE`: result ids per query, for comparing.
 //! - `scale [--max N]`: build time and latency at 10k, 100k, 300k and 1M records.
 
@@ -284,6 +285,32 @@ fn latency(
         .collect()
 }
 
+/// What each word of the mix costs on its own with the word cache off (p50 and worst of
+/// `reps` lookups), with how many facilities it matches.
+fn words(index: &SearchIndex, only: Option<&str>, reps: usize) {
+    println!("\n### One word, word cache off ({} records)\n", index.len());
+    println!("| word | matches | p50 µs | max µs |");
+    println!("|---|---:|---:|---:|");
+    let words = NAME_WORDS.iter().chain(&KIND_WORDS);
+    for w in words.filter(|w| only.is_none_or(|o| o == **w)) {
+        let lookup = || index.text.matches(w, &index.tags).unwrap();
+        let mut times: Vec<f64> = (0..reps)
+            .map(|_| {
+                let t = Instant::now();
+                std::hint::black_box(lookup());
+                t.elapsed().as_secs_f64() * 1e6
+            })
+            .collect();
+        times.sort_by(f64::total_cmp);
+        let n = lookup().map_or(0, |s| s.len());
+        println!(
+            "| {w} | {n} | {:.0} | {:.0} |",
+            percentile(&times, 0.5),
+            times[times.len() - 1]
+        );
+    }
+}
+
 fn print_latency(title: &str, l: &BTreeMap<&'static str, (f64, f64, f64)>) {
     println!("\n{title}\n");
     println!("| query | p50 µs | p99 µs | queries/s (1 thread) |");
@@ -461,9 +488,16 @@ fn main() {
                 .cloned()
                 .collect();
             print_latency(
-                "### Text queries with the word cache off (every word looked up in tantivy)",
+                "### Text queries with the word cache off (every word looked up again)",
                 &latency(&index, &text, 1),
             );
+            words(&index, None, 20);
+        }
+        Some("words") => {
+            let index = open();
+            index.text.set_cache(false);
+            let reps = arg(&args, "--reps").map_or(20, |c| c.parse().unwrap());
+            words(&index, arg(&args, "--word").as_deref(), reps);
         }
         Some("agree") => agree(
             &open(),

@@ -17,6 +17,23 @@ impl DocBits {
         Self { words, count }
     }
 
+    /// Adds members (each below the size the set was made with).
+    pub fn insert_all(&mut self, ords: impl IntoIterator<Item = u32>) {
+        for ord in ords {
+            let (word, bit) = (&mut self.words[ord as usize / 64], 1 << (ord % 64));
+            self.count += usize::from(*word & bit == 0);
+            *word |= bit;
+        }
+    }
+
+    /// Adds the members of `other` (a set of the same size).
+    pub fn union_with(&mut self, other: &DocBits) {
+        for (a, b) in self.words.iter_mut().zip(&other.words) {
+            *a |= b;
+        }
+        self.count = self.words.iter().map(|w| w.count_ones() as usize).sum();
+    }
+
     pub fn contains(&self, ord: u32) -> bool {
         self.words
             .get(ord as usize / 64)
@@ -78,5 +95,15 @@ mod tests {
         assert_eq!(both.ords().collect::<Vec<_>>(), vec![3, 65, 199]);
         assert_eq!(both.len(), 3);
         assert!(DocBits::from_ords([], 10).is_empty());
+        let mut c = a.clone();
+        c.insert_all([3, 4, 199, 4]);
+        assert_eq!(c.ords().collect::<Vec<_>>(), vec![0, 3, 4, 64, 65, 199]);
+        assert_eq!(c.len(), 6);
+        c.union_with(&b);
+        assert_eq!(
+            c.ords().collect::<Vec<_>>(),
+            vec![0, 3, 4, 64, 65, 100, 199]
+        );
+        assert_eq!(c.len(), 7);
     }
 }

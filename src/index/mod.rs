@@ -6,6 +6,7 @@ mod build;
 mod columns;
 mod docbits;
 mod records;
+mod tags;
 mod text;
 mod trees;
 
@@ -13,6 +14,7 @@ pub use build::{build_index, BuildError, BuildSummary};
 pub use columns::{Columns, ColumnsBuilder, ReachNote};
 pub use docbits::DocBits;
 pub use records::{RecordError, Records};
+pub use tags::TagSets;
 pub use text::{FieldMatcher, TextField, TextIndex};
 pub use trees::FilterTrees;
 
@@ -27,7 +29,7 @@ use crate::geocode::{Geocoder, GeocoderData};
 use crate::model::Facility;
 
 /// Bumped whenever the on-disk layout changes; older indexes must be rebuilt.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 const META_FILE: &str = "zaitaku.json";
 /// One facility record (JSON) per line, in ordinal order.
@@ -71,6 +73,8 @@ pub struct SearchIndex {
     /// Smaller R-trees per frequent filter value.
     pub trees: FilterTrees,
     pub columns: Columns,
+    /// Kinds, capabilities and wards as bitsets, for tag words in text searches.
+    pub tags: TagSets,
     pub text: TextIndex,
     pub wards: WardLocator,
     /// Ward polygons when the dataset has them (official data), for maps and "which ward".
@@ -146,6 +150,7 @@ impl SearchIndex {
             records,
             points,
             trees: FilterTrees::new(&columns),
+            tags: TagSets::new(&columns),
             columns,
             text,
             wards: WardLocator::default(),

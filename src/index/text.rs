@@ -1,7 +1,9 @@
 //! The tantivy side of the index: one document per facility, Japanese bigram fields with
-//! positions (phrase queries = substring matches on normalised text) and a unigram field for
-//! one-character queries. Documents carry only the facility ordinal; records live in
-//! `records.jsonl`.
+//! positions (phrase queries = substring matches on normalised text, with BM25 per field),
+//! a unigram field for one-character queries, and a substring field without positions that
+//! answers "which facilities contain this short word" with one posting list. Documents carry only the facility ordinal; records live in
+//! `records.jsonl`. Tag words (kinds, capabilities, ward) are not text: they are answered
+//! from the filter columns (`tags.rs`) and joined here, word by word.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -19,9 +21,13 @@ use tantivy::{
     Term,
 };
 
+use super::tags::{tag_words, TagSets};
 use super::DocBits;
 use crate::model::{Capability, Facility, Kind, Ward, WardCode};
-use crate::text::{joined_unigrams, tokenize, BigramTokenizer, Gram, BIGRAM, UNIGRAM};
+use crate::text::{
+    is_substring_term, joined_unigrams, tokenize, BigramTokenizer, Gram, BIGRAM, SUBSTRINGS,
+    UNIGRAM,
+};
 
 /// Searchable text groups of a facility and their weight in relevance.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,12 +47,14 @@ impl TextField {
         Self::Address,
         Self::Notes,
     ];
+    /// The groups held in tantivy (tags come from the filter columns).
+    const INDEXED: [TextField; 4] = [Self::Name, Self::Kana, Self::Address, Self::Notes];
 
     fn schema_name(self) -> &'static str {
         match self {
             Self::Name => "name",
             Self::Kana => "kana",
-            Self::Tags => "tags",
+            Self::Tags => "tags", // not a tantivy field: see `tags.rs`
             Self::Address => "address",
             Self::Notes => "notes",
         }
@@ -110,8 +118,10 @@ impl TextField {
 #[derive(Clone)]
 struct Fields {
     ord: Field,
-    text: [Field; 5],
+    text: [Field; 4],
     unigram: Field,
+    /// Every 2–5 character substring of the CJK runs of every text field (no positions).
+    substrings: Field,
 }
 
 pub struct TextIndex {
@@ -119,6 +129,8 @@ pub struct TextIndex {
     fields: Fields,
     /// Documents in the index (bitset size).
     docs: usize,
+    /// See [`contiguous_bases`].
+    bases: Vec<Option<u32>>,
     words: Mutex<WordCache>,
     cache_on: AtomicBool,
 }
@@ -180,7 +192,7 @@ fn schema() -> (Schema, Fields) {
             .set_tokenizer(BIGRAM)
             .set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
-    let text = TextField::ALL.map(|f| b.add_text_field(f.schema_name(), bigram.clone()));
+    let text = TextField::INDEXED.map(|f| b.add_text_field(f.schema_name(), bigram.clone()));
     let unigram = b.add_text_field(
         "unigram",
         TextOptions::default().set_indexing_options(
@@ -189,7 +201,23 @@ fn schema() -> (Schema, Fields) {
                 .set_index_option(IndexRecordOption::WithFreqs),
         ),
     );
-    (b.build(), Fields { ord, text, unigram })
+    let substrings = b.add_text_field(
+        "substrings",
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(SUBSTRINGS)
+                .set_index_option(IndexRecordOption::Basic),
+        ),
+    );
+    (
+        b.build(),
+        Fields {
+            ord,
+            text,
+            unigram,
+            substrings,
+        },
+    )
 }
 
 fn register_tokenizers(index: &Index) {
@@ -201,6 +229,10 @@ fn register_tokenizers(index: &Index) {
     t.register(
         UNIGRAM,
         TextAnalyzer::from(BigramTokenizer::new(Gram::Unigram)),
+    );
+    t.register(
+        SUBSTRINGS,
+        TextAnalyzer::from(BigramTokenizer::new(Gram::Substrings)),
     );
 }
 
@@ -215,7 +247,7 @@ fn term_query(fields: &Fields, term: &str) -> Option<Box<dyn Query>> {
         let t = Term::from_field_text(fields.unigram, &tokens[0].text);
         return Some(Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs)));
     }
-    let per_field = TextField::ALL
+    let per_field = TextField::INDEXED
         .iter()
         .zip(fields.text)
         .map(|(tf, field)| {
@@ -250,9 +282,10 @@ impl TextIndex {
         for (ord, f) in facilities.iter().enumerate() {
             let mut doc = TantivyDocument::default();
             doc.add_u64(fields.ord, ord as u64);
-            for (tf, field) in TextField::ALL.iter().zip(fields.text) {
+            for (tf, field) in TextField::INDEXED.iter().zip(fields.text) {
                 let text = tf.text_of(f);
                 doc.add_text(fields.unigram, &text);
+                doc.add_text(fields.substrings, &text);
                 doc.add_text(field, text);
             }
             writer.add_document(doc)?;
@@ -271,10 +304,12 @@ impl TextIndex {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
         let docs = reader.searcher().num_docs() as usize;
+        let bases = contiguous_bases(&reader)?;
         Ok(Self {
             reader,
             fields,
             docs,
+            bases,
             words: Mutex::new(WordCache::default()),
             cache_on: AtomicBool::new(true),
         })
@@ -290,14 +325,13 @@ impl TextIndex {
 
     /// Every facility matching all words of `text`, as a set (no scores). `None` when the
     /// text has no searchable characters.
-    pub fn matches(&self, text: &str) -> tantivy::Result<Option<Arc<DocBits>>> {
+    pub fn matches(&self, text: &str, tags: &TagSets) -> tantivy::Result<Option<Arc<DocBits>>> {
         let normalized = crate::text::normalize(text);
         let mut all: Option<Arc<DocBits>> = None;
         for word in normalized.split_whitespace() {
-            let Some(query) = term_query(&self.fields, word) else {
+            let Some(set) = self.word_set(word, tags)? else {
                 continue;
             };
-            let set = self.word_set(word, query.as_ref())?;
             all = Some(match all {
                 None => set,
                 Some(prev) => Arc::new(prev.and(&set)),
@@ -318,46 +352,75 @@ impl TextIndex {
             .all(|w| cache.sets.contains_key(w))
     }
 
-    fn word_set(&self, word: &str, query: &dyn Query) -> tantivy::Result<Arc<DocBits>> {
+    /// The facilities one word matches in a text field or a tag word; `None` when the word
+    /// has no searchable characters.
+    fn word_set(&self, word: &str, tags: &TagSets) -> tantivy::Result<Option<Arc<DocBits>>> {
+        let query: Box<dyn Query> = if is_substring_term(word) {
+            let term = Term::from_field_text(self.fields.substrings, word);
+            Box::new(TermQuery::new(term, IndexRecordOption::Basic))
+        } else {
+            match term_query(&self.fields, word) {
+                Some(query) => query,
+                None => return Ok(None),
+            }
+        };
         let cache_on = self.cache_on.load(Ordering::Relaxed);
         let cache = || self.words.lock().unwrap_or_else(|e| e.into_inner());
         if cache_on {
             if let Some(set) = cache().get(word) {
-                return Ok(set);
+                return Ok(Some(set));
             }
         }
-        let hits = self
-            .reader
-            .searcher()
-            .search(query, &AllScored { scored: false })?;
-        let set = Arc::new(DocBits::from_ords(
-            hits.into_iter().map(|(ord, _)| ord),
-            self.docs,
-        ));
+        let hits = self.reader.searcher().search(
+            query.as_ref(),
+            &OrdSet {
+                bases: &self.bases,
+                docs: self.docs,
+            },
+        )?;
+        let mut set = tags.matches(word);
+        set.union_with(&hits);
+        let set = Arc::new(set);
         let phrase = word.chars().count() > 2;
         if cache_on && (phrase || set.len() >= CACHE_MIN_MATCHES) {
             cache().put(word, set.clone());
         }
-        Ok(set)
+        Ok(Some(set))
     }
 
-    /// Every facility matching all words of `text`, with its BM25 score (relevance order).
-    /// Returns `None` when the text has no searchable characters.
-    pub fn search(&self, text: &str) -> tantivy::Result<Option<Vec<(u32, Score)>>> {
-        let normalized = crate::text::normalize(text);
-        let terms: Vec<(Occur, Box<dyn Query>)> = normalized
-            .split_whitespace()
-            .filter_map(|t| term_query(&self.fields, t))
-            .map(|q| (Occur::Must, q))
-            .collect();
-        if terms.is_empty() {
+    /// Every facility matching all words of `text`, with its relevance (relevance order):
+    /// per word, tantivy's BM25 over the text fields plus, for a tag-word match, the tags'
+    /// weight times the word's BM25 idf in the tags. `None` when the text has no
+    /// searchable characters.
+    pub fn search(&self, text: &str, tags: &TagSets) -> tantivy::Result<Option<Vec<(u32, Score)>>> {
+        let Some(set) = self.matches(text, tags)? else {
             return Ok(None);
-        }
-        let query = BooleanQuery::new(terms);
+        };
+        let mut scores: HashMap<u32, Score> = set.ords().map(|ord| (ord, 0.0)).collect();
         let searcher = self.reader.searcher();
-        searcher
-            .search(&query, &AllScored { scored: true })
-            .map(Some)
+        let normalized = crate::text::normalize(text);
+        for word in normalized.split_whitespace() {
+            let Some(query) = term_query(&self.fields, word) else {
+                continue;
+            };
+            for (ord, score) in searcher.search(query.as_ref(), &AllScored)? {
+                if let Some(total) = scores.get_mut(&ord) {
+                    *total += score;
+                }
+            }
+            let tagged = tags.matches(word);
+            if !tagged.is_empty() {
+                let (n, df) = (self.docs as f32, tagged.len() as f32);
+                let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+                let weight = TextField::Tags.boost() * idf;
+                for ord in tagged.ords() {
+                    if let Some(total) = scores.get_mut(&ord) {
+                        *total += weight;
+                    }
+                }
+            }
+        }
+        Ok(Some(scores.into_iter().collect()))
     }
 
     pub fn num_docs(&self) -> u64 {
@@ -365,10 +428,8 @@ impl TextIndex {
     }
 }
 
-/// Collects every matching ordinal with its score (filters and facets need the whole set).
-struct AllScored {
-    scored: bool,
-}
+/// Collects every matching ordinal with its score (relevance order needs them all).
+struct AllScored;
 
 struct AllScoredSegment {
     ord: Column<u64>,
@@ -391,7 +452,7 @@ impl Collector for AllScored {
     }
 
     fn requires_scoring(&self) -> bool {
-        self.scored
+        true
     }
 
     fn merge_fruits(&self, fruits: Vec<Vec<(u32, Score)>>) -> tantivy::Result<Self::Fruit> {
@@ -411,6 +472,93 @@ impl SegmentCollector for AllScoredSegment {
     fn harvest(self) -> Self::Fruit {
         self.hits
     }
+}
+
+/// Collects the matching ordinals as a set, a block of documents at a time. In a segment
+/// whose documents are in ordinal order without gaps (what the writer makes, and what
+/// merges of neighbouring segments keep), a document's ordinal is its number plus the
+/// segment's first ordinal, so the `ord` column is not read.
+struct OrdSet<'a> {
+    /// By segment ordinal: the first ordinal when the segment is contiguous.
+    bases: &'a [Option<u32>],
+    docs: usize,
+}
+
+struct OrdSetSegment {
+    base: Option<u32>,
+    ord: Column<u64>,
+    set: DocBits,
+}
+
+impl Collector for OrdSet<'_> {
+    type Fruit = DocBits;
+    type Child = OrdSetSegment;
+
+    fn for_segment(
+        &self,
+        segment_ord: SegmentOrdinal,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<OrdSetSegment> {
+        Ok(OrdSetSegment {
+            base: self.bases.get(segment_ord as usize).copied().flatten(),
+            ord: segment.fast_fields().u64("ord")?,
+            set: DocBits::from_ords([], self.docs),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<DocBits>) -> tantivy::Result<DocBits> {
+        let mut all = DocBits::from_ords([], self.docs);
+        for set in &fruits {
+            all.union_with(set);
+        }
+        Ok(all)
+    }
+}
+
+impl SegmentCollector for OrdSetSegment {
+    type Fruit = DocBits;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        self.collect_block(&[doc]);
+    }
+
+    fn collect_block(&mut self, docs: &[DocId]) {
+        match self.base {
+            Some(base) => self.set.insert_all(docs.iter().map(|d| base + d)),
+            None => {
+                let ord = &self.ord;
+                let ords = docs.iter().filter_map(|d| ord.first(*d));
+                self.set.insert_all(ords.map(|o| o as u32));
+            }
+        }
+    }
+
+    fn harvest(self) -> DocBits {
+        self.set
+    }
+}
+
+/// Per segment of `reader`, its first ordinal when its documents are ordinals `base..`
+/// in order (checked once, when the index is opened).
+fn contiguous_bases(reader: &IndexReader) -> tantivy::Result<Vec<Option<u32>>> {
+    reader
+        .searcher()
+        .segment_readers()
+        .iter()
+        .map(|segment| {
+            let ord = segment.fast_fields().u64("ord")?;
+            let base = ord.first(0);
+            let in_order = (0..segment.max_doc())
+                .all(|doc| base.is_some_and(|b| ord.first(doc) == Some(b + u64::from(doc))));
+            Ok(base
+                .filter(|_| in_order && segment.alive_bitset().is_none())
+                .map(|b| b as u32))
+        })
+        .collect()
 }
 
 /// The searchable fields of a stored record, borrowed from its JSON (no other field is
@@ -475,65 +623,6 @@ impl FieldMatcher {
             .map(|tf| tf.label())
             .collect()
     }
-}
-
-/// The facility's tag words (kinds, capabilities, ward), each normalised once per process.
-fn tag_words<'a>(
-    kinds: &'a [Kind],
-    capabilities: &'a [Capability],
-    ward_code: Option<WardCode>,
-) -> impl Iterator<Item = &'static str> + 'a {
-    use std::sync::OnceLock;
-    type Words = Vec<String>;
-    type ByWard = Vec<(u32, Words)>;
-    static WORDS: OnceLock<(Vec<Words>, Vec<Words>, ByWard)> = OnceLock::new();
-    let prepare = |words: &mut dyn Iterator<Item = &str>| -> Words {
-        words
-            .map(joined_unigrams)
-            .filter(|w| !w.is_empty())
-            .collect()
-    };
-    let (by_kind, by_cap, wards) = WORDS.get_or_init(|| {
-        let kinds = crate::model::Kind::ALL
-            .iter()
-            .map(|k| {
-                let i = k.info();
-                prepare(
-                    &mut [i.label, i.kana]
-                        .into_iter()
-                        .chain(i.synonyms.iter().copied()),
-                )
-            })
-            .collect();
-        let caps = crate::model::Capability::all()
-            .map(|c| {
-                let i = c.info();
-                prepare(
-                    &mut [i.label, i.short]
-                        .into_iter()
-                        .chain(i.synonyms.iter().copied()),
-                )
-            })
-            .collect();
-        let wards = crate::model::WARDS
-            .iter()
-            .map(|w| {
-                (
-                    w.code.0,
-                    prepare(&mut [w.name, w.kana, w.kihon.label()].into_iter()),
-                )
-            })
-            .collect();
-        (kinds, caps, wards)
-    });
-    let ward = ward_code
-        .and_then(|code| wards.iter().find(|(c, _)| *c == code.0))
-        .map(|(_, w)| w);
-    let by_kind = kinds.iter().flat_map(|k| &by_kind[*k as usize]);
-    by_kind
-        .chain(capabilities.iter().flat_map(|c| &by_cap[*c as usize]))
-        .chain(ward.into_iter().flatten())
-        .map(String::as_str)
 }
 
 #[cfg(test)]

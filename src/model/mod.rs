@@ -10,6 +10,8 @@ mod vocabulary;
 
 #[cfg(test)]
 pub(crate) use facility::tests::sample as facility_sample;
+#[cfg(test)]
+pub(crate) use facility::tests::sample as sample_facility;
 pub use facility::{Accepting, Facility, FacilityId, Reach, ValueSource};
 pub use latlon::{LatLon, LatLonError};
 pub use region::{KihonArea, NijiArea, Ward, WardCode, NIJI_AREAS, OSAKA_CITY_CODE, WARDS};

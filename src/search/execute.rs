@@ -367,9 +367,9 @@ pub fn search(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResult, Sear
     let text = match &q.text {
         Some(t) if scored => index
             .text
-            .search(t)?
+            .search(t, &index.tags)?
             .map(|hits| TextHits::scored(hits, index.len())),
-        Some(t) => index.text.matches(t)?.map(TextHits::unscored),
+        Some(t) => index.text.matches(t, &index.tags)?.map(TextHits::unscored),
         None => None,
     };
     let filter = Filter {

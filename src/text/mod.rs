@@ -5,4 +5,7 @@ mod normalize;
 mod tokenizer;
 
 pub use normalize::{kana_sort_key, normalize};
-pub use tokenizer::{joined_unigrams, tokenize, BigramTokenizer, Gram, TextToken, BIGRAM, UNIGRAM};
+pub use tokenizer::{
+    is_cjk, is_substring_term, joined_unigrams, tokenize, BigramTokenizer, Gram, TextToken, BIGRAM,
+    SUBSTRINGS, SUBSTRING_MAX, UNIGRAM,
+};

@@ -14,6 +14,10 @@ use super::normalize::{is_kanji, normalize};
 pub const BIGRAM: &str = "ja_bigram";
 /// Name under which the unigram tokenizer is registered in tantivy.
 pub const UNIGRAM: &str = "ja_unigram";
+/// Name under which the substring tokenizer is registered in tantivy.
+pub const SUBSTRINGS: &str = "ja_substrings";
+/// The longest substring [`Gram::Substrings`] indexes (characters).
+pub const SUBSTRING_MAX: usize = 5;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Gram {
@@ -21,6 +25,9 @@ pub enum Gram {
     Bigram,
     /// Every CJK character on its own, whole ASCII words.
     Unigram,
+    /// Every substring of 2 to [`SUBSTRING_MAX`] characters of each CJK run, nothing else:
+    /// a word that short is then one term, found without a position check per document.
+    Substrings,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,8 +43,13 @@ enum Class {
     Separator,
 }
 
+/// Kanji, (folded) kana and the long vowel mark: what is cut into grams.
+pub fn is_cjk(c: char) -> bool {
+    is_kanji(c) || matches!(c, '\u{3041}'..='\u{309F}' | 'ー')
+}
+
 fn class(c: char) -> Class {
-    if is_kanji(c) || matches!(c, '\u{3041}'..='\u{309F}' | 'ー') {
+    if is_cjk(c) {
         Class::Cjk
     } else if c.is_alphanumeric() {
         Class::Word
@@ -61,6 +73,13 @@ pub fn tokenize(text: &str, gram: Gram) -> Vec<TextToken> {
         let run = &chars[start..i];
         match c {
             Class::Separator => {}
+            Class::Word | Class::Cjk if gram == Gram::Substrings => {
+                if c == Class::Cjk {
+                    for len in 2..=SUBSTRING_MAX.min(run.len()) {
+                        out.extend(run.windows(len).map(|w| w.iter().collect()));
+                    }
+                }
+            }
             Class::Word => out.push(run.iter().collect()),
             Class::Cjk if run.len() == 1 || gram == Gram::Unigram => {
                 out.extend(run.iter().map(|c| c.to_string()))
@@ -72,6 +91,13 @@ pub fn tokenize(text: &str, gram: Gram) -> Vec<TextToken> {
         .enumerate()
         .map(|(position, text)| TextToken { text, position })
         .collect()
+}
+
+/// Whether an already normalised word is one CJK run short enough to be a single
+/// [`Gram::Substrings`] term.
+pub fn is_substring_term(word: &str) -> bool {
+    let n = word.chars().count();
+    (2..=SUBSTRING_MAX).contains(&n) && word.chars().all(|c| class(c) == Class::Cjk)
 }
 
 /// The normalised text without separators: what the unigram tokens of `text` spell when
@@ -174,6 +200,31 @@ mod tests {
         assert_eq!(texts("北区", Gram::Unigram), ["北", "区"]);
         let toks = tokenize("大阪・北区", Gram::Bigram);
         assert_eq!(toks.iter().map(|t| t.position).collect::<Vec<_>>(), [0, 1]);
+    }
+
+    #[test]
+    fn substrings_of_cjk_runs_only() {
+        assert_eq!(
+            texts("北区 24時間対応", Gram::Substrings),
+            [
+                "北区",
+                "時間",
+                "間対",
+                "対応",
+                "時間対",
+                "間対応",
+                "時間対応"
+            ]
+        );
+        let long = texts("訪問看護ステーション", Gram::Substrings);
+        assert!(long.contains(&"訪問看護".to_string()) && long.contains(&"てーしょん".to_string()));
+        assert!(long
+            .iter()
+            .all(|t| (2..=SUBSTRING_MAX).contains(&t.chars().count())));
+        assert!(texts("ABC 北", Gram::Substrings).is_empty());
+        assert!(is_substring_term("くりにっく") && is_substring_term("北区"));
+        assert!(!is_substring_term("北") && !is_substring_term("24時間"));
+        assert!(!is_substring_term("訪問看護すてーしょん"));
     }
 
     #[test]

@@ -222,3 +222,102 @@ fn word_cache_gives_the_answers_tantivy_gives() {
     );
     assert!(!index.is_quick(&parse("訪問看護", "relevance")));
 }
+
+/// Per facility, its searchable text as an oracle reads it: the name, reading, address and
+/// notes normalised; tag words (kinds, capabilities, ward) label by label, punctuation
+/// ignored.
+fn oracle_texts(facilities: &[zaitaku::model::Facility]) -> Vec<(String, Vec<String>)> {
+    use zaitaku::index::TextField;
+    facilities
+        .iter()
+        .map(|f| {
+            let text = TextField::ALL.map(|tf| match tf {
+                TextField::Tags => String::new(),
+                _ => normalize(&tf.text_of(f)),
+            });
+            let tags = TextField::Tags.text_of(f);
+            let labels = tags.lines().map(zaitaku::text::joined_unigrams);
+            (text.join("\n"), labels.collect())
+        })
+        .collect()
+}
+
+/// The facilities whose text contains `word` (normalised, no separators in it).
+fn substring_oracle(
+    facilities: &[zaitaku::model::Facility],
+    texts: &[(String, Vec<String>)],
+    word: &str,
+) -> BTreeSet<String> {
+    facilities
+        .iter()
+        .zip(texts)
+        .filter(|(_, (text, tags))| text.contains(word) || tags.iter().any(|t| t.contains(word)))
+        .map(|(f, _)| f.id.0.clone())
+        .collect()
+}
+
+#[test]
+fn every_word_length_matches_a_substring_oracle() {
+    // Words cut from the facilities' own text: 2–5 characters are one substring term
+    // (no position check), longer words are bigram phrases, tag words come from the filter
+    // columns. Each must find exactly the facilities whose text contains it, with the word
+    // cache off (every lookup fresh) and on.
+    use zaitaku::index::TextField;
+    let built = super::support::build(&zaitaku::demo::generate_national(3, 8_000));
+    let index = &built.index;
+    // As indexed: the build places each facility in its ward.
+    let facilities = index.facilities();
+    let texts = oracle_texts(&facilities);
+    let oracle = |word: &str| substring_oracle(&facilities, &texts, word);
+    let mut rng = zaitaku::demo::Rng::new(5);
+    let mut words: BTreeSet<String> = BTreeSet::new();
+    while words.len() < 120 {
+        let f = &facilities[rng.below(facilities.len())];
+        let field = TextField::ALL[rng.below(5)];
+        let text = normalize(&field.text_of(f));
+        // A run of CJK characters (kanji, kana, the long vowel mark).
+        let runs: Vec<Vec<char>> = text
+            .split(|c: char| !zaitaku::text::is_cjk(c))
+            .map(|r| r.chars().collect())
+            .filter(|r: &Vec<char>| r.len() >= 2)
+            .collect();
+        if runs.is_empty() {
+            continue;
+        }
+        let run = &runs[rng.below(runs.len())];
+        let len = 2 + rng.below(6).min(run.len() - 2);
+        let start = rng.below(run.len() - len + 1);
+        words.insert(run[start..start + len].iter().collect());
+    }
+    let lengths: BTreeSet<usize> = words.iter().map(|w| w.chars().count()).collect();
+    assert!(
+        lengths.contains(&2) && lengths.contains(&5) && lengths.iter().any(|l| *l > 5),
+        "{lengths:?}"
+    );
+    let found = |word: &str| -> BTreeSet<String> {
+        let set = index.text.matches(word, &index.tags).unwrap().unwrap();
+        set.ords().map(|o| index.facility(o).id.0).collect()
+    };
+    for cache in [false, true, true] {
+        index.text.set_cache(cache);
+        for w in &words {
+            let (got, want) = (found(w), oracle(w));
+            let texts = |ids: Vec<&String>| -> Vec<String> {
+                let f = facilities.iter().filter(|f| ids.contains(&&f.id.0));
+                f.map(|f| TextField::ALL.map(|tf| tf.text_of(f)).join(" / "))
+                    .collect()
+            };
+            let extra = texts(got.difference(&want).collect());
+            let missing = texts(want.difference(&got).collect());
+            assert!(
+                extra.is_empty() && missing.is_empty(),
+                "{w} (cache {cache}): found without it: {extra:?}; with it, not found: {missing:?}"
+            );
+        }
+    }
+    // Two words: both must be contained.
+    let (a, b) = ("訪問看護", "北海道");
+    let both: BTreeSet<String> = oracle(a).intersection(&oracle(b)).cloned().collect();
+    assert!(!both.is_empty());
+    assert_eq!(found(&format!("{a} {b}")), both);
+}

@@ -1,0 +1,157 @@
+//! Tag words: the kinds, capabilities and ward of a facility spelled out with their
+//! readings and synonyms ("訪問看護", "ほうもんかんご", "在支診", "北区", "北部"), so that
+//! the text box finds what a facility *is*, not only what its name says.
+//!
+//! They are structured values, so they are answered from the filter columns' posting lists
+//! (the union of every kind, capability or ward one of whose words contains the searched
+//! word) instead of being indexed as text: "クリニック" is a synonym of every clinic, and a
+//! phrase check per clinic in tantivy costs milliseconds where a union of one posting list
+//! costs tens of microseconds.
+
+use std::sync::OnceLock;
+
+use super::{Columns, DocBits};
+use crate::model::{Capability, Kind, WardCode, WARDS};
+use crate::text::joined_unigrams;
+
+/// Every tag word, in the form `joined_unigrams` gives (normalised, no separators).
+struct Vocabulary {
+    /// By `Kind as usize`.
+    kinds: Vec<Vec<String>>,
+    /// By `Capability as usize`.
+    caps: Vec<Vec<String>>,
+    wards: Vec<(WardCode, Vec<String>)>,
+}
+
+fn vocabulary() -> &'static Vocabulary {
+    static WORDS: OnceLock<Vocabulary> = OnceLock::new();
+    WORDS.get_or_init(|| {
+        let prepare = |words: &mut dyn Iterator<Item = &str>| -> Vec<String> {
+            words
+                .map(joined_unigrams)
+                .filter(|w| !w.is_empty())
+                .collect()
+        };
+        Vocabulary {
+            kinds: Kind::ALL
+                .iter()
+                .map(|k| {
+                    let i = k.info();
+                    prepare(
+                        &mut [i.label, i.kana]
+                            .into_iter()
+                            .chain(i.synonyms.iter().copied()),
+                    )
+                })
+                .collect(),
+            caps: Capability::all()
+                .map(|c| {
+                    let i = c.info();
+                    prepare(
+                        &mut [i.label, i.short]
+                            .into_iter()
+                            .chain(i.synonyms.iter().copied()),
+                    )
+                })
+                .collect(),
+            wards: WARDS
+                .iter()
+                .map(|w| {
+                    (
+                        w.code,
+                        prepare(&mut [w.name, w.kana, w.kihon.label()].into_iter()),
+                    )
+                })
+                .collect(),
+        }
+    })
+}
+
+/// The tag words of one facility (for explaining a hit).
+pub fn tag_words<'a>(
+    kinds: &'a [Kind],
+    capabilities: &'a [Capability],
+    ward_code: Option<WardCode>,
+) -> impl Iterator<Item = &'static str> + 'a {
+    let v = vocabulary();
+    let ward = ward_code
+        .and_then(|code| v.wards.iter().find(|(c, _)| *c == code))
+        .map(|(_, w)| w);
+    kinds
+        .iter()
+        .flat_map(|k| &v.kinds[*k as usize])
+        .chain(capabilities.iter().flat_map(|c| &v.caps[*c as usize]))
+        .chain(ward.into_iter().flatten())
+        .map(String::as_str)
+}
+
+/// Per kind, capability and ward, its facilities as a bitset (built when an index is
+/// opened: about 60 sets of one bit per facility).
+pub struct TagSets {
+    kinds: Vec<DocBits>,
+    caps: Vec<DocBits>,
+    wards: Vec<Option<DocBits>>,
+    docs: usize,
+}
+
+impl TagSets {
+    pub fn new(columns: &Columns) -> Self {
+        let docs = columns.kind_bits.len();
+        let set = |list: &[u32]| DocBits::from_ords(list.iter().copied(), docs);
+        Self {
+            kinds: columns.by_kind.iter().map(|l| set(l)).collect(),
+            caps: columns.by_cap.iter().map(|l| set(l)).collect(),
+            wards: vocabulary()
+                .wards
+                .iter()
+                .map(|(code, _)| columns.by_ward.get(code).map(|l| set(l)))
+                .collect(),
+            docs,
+        }
+    }
+
+    /// The facilities one of whose tag words contains `word` (any form the text box
+    /// accepts; it is normalised here). Empty when no tag word does.
+    pub fn matches(&self, word: &str) -> DocBits {
+        let word = joined_unigrams(word);
+        let v = vocabulary();
+        let has = |words: &[String]| !word.is_empty() && words.iter().any(|w| w.contains(&word));
+        let mut out = DocBits::from_ords([], self.docs);
+        let kinds = v.kinds.iter().zip(&self.kinds);
+        let caps = v.caps.iter().zip(&self.caps);
+        let wards =
+            (v.wards.iter().zip(&self.wards)).filter_map(|((_, w), s)| Some((w, s.as_ref()?)));
+        for (_, set) in kinds.chain(caps).chain(wards).filter(|(w, _)| has(w)) {
+            out.union_with(set);
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::ColumnsBuilder;
+    use crate::model::sample_facility as sample;
+
+    #[test]
+    fn words_match_kinds_capabilities_wards_and_areas_by_substring() {
+        let mut b = ColumnsBuilder::default();
+        let nursing = sample(&[Kind::VisitingNursing], &[]); // in 北区
+        let mut clinic = sample(&[Kind::Clinic], &[Capability::SupportClinic]);
+        clinic.ward_code = Some(WardCode(27102)); // 都島区
+        b.push(&nursing);
+        b.push(&clinic);
+        let tags = TagSets::new(&b.finish());
+        let ords = |w: &str| tags.matches(w).ords().collect::<Vec<_>>();
+        assert_eq!(ords("ホウモンカンゴ"), vec![0]);
+        assert_eq!(ords("訪看"), vec![0]);
+        assert_eq!(ords("クリニック"), vec![1]);
+        assert_eq!(ords("在支診"), vec![1]);
+        assert_eq!(ords("北区"), vec![0]);
+        // Both wards lie in 北部.
+        assert_eq!(ords("北部"), vec![0, 1]);
+        assert_eq!(ords("存在しない"), Vec::<u32>::new());
+        assert_eq!(ords("・・"), Vec::<u32>::new());
+    }
+}
