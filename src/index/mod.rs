@@ -15,7 +15,7 @@ pub use columns::{Columns, ColumnsBuilder, ReachNote};
 pub use docbits::DocBits;
 pub use records::{RecordError, Records};
 pub use tags::TagSets;
-pub use text::{FieldMatcher, TextField, TextIndex};
+pub use text::{FieldMatcher, Scored, TextField, TextIndex};
 pub use trees::FilterTrees;
 
 use std::fs;

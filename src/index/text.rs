@@ -120,8 +120,8 @@ struct Fields {
     ord: Field,
     text: [Field; 4],
     unigram: Field,
-    /// Every 2–5 character substring of the CJK runs of every text field (no positions).
-    substrings: Field,
+    /// Per text field, every 2–5 character substring of its CJK runs (no positions).
+    substrings: [Field; 4],
 }
 
 pub struct TextIndex {
@@ -201,14 +201,13 @@ fn schema() -> (Schema, Fields) {
                 .set_index_option(IndexRecordOption::WithFreqs),
         ),
     );
-    let substrings = b.add_text_field(
-        "substrings",
-        TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(SUBSTRINGS)
-                .set_index_option(IndexRecordOption::Basic),
-        ),
+    let substring = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(SUBSTRINGS)
+            .set_index_option(IndexRecordOption::WithFreqs),
     );
+    let substrings = TextField::INDEXED
+        .map(|f| b.add_text_field(&format!("{}_sub", f.schema_name()), substring.clone()));
     (
         b.build(),
         Fields {
@@ -236,8 +235,25 @@ fn register_tokenizers(index: &Index) {
     );
 }
 
-/// One search term: its bigram tokens, or a single character.
+/// One search term, per text field with its boost: a short CJK word as one substring term
+/// (BM25 without a position check), a single character, or a phrase of bigrams.
 fn term_query(fields: &Fields, term: &str) -> Option<Box<dyn Query>> {
+    let boosted = |tf: &TextField, q: Box<dyn Query>| -> (Occur, Box<dyn Query>) {
+        (Occur::Should, Box::new(BoostQuery::new(q, tf.boost())))
+    };
+    if is_substring_term(term) {
+        let per_field = TextField::INDEXED
+            .iter()
+            .zip(fields.substrings)
+            .map(|(tf, field)| {
+                let t = Term::from_field_text(field, term);
+                boosted(
+                    tf,
+                    Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs)),
+                )
+            });
+        return Some(Box::new(BooleanQuery::new(per_field.collect())));
+    }
     let tokens = tokenize(term, Gram::Bigram);
     if tokens.is_empty() {
         return None;
@@ -263,10 +279,7 @@ fn term_query(fields: &Fields, term: &str) -> Option<Box<dyn Query>> {
             } else {
                 Box::new(PhraseQuery::new(terms))
             };
-            (
-                Occur::Should,
-                Box::new(BoostQuery::new(q, tf.boost())) as Box<dyn Query>,
-            )
+            boosted(tf, q)
         })
         .collect();
     Some(Box::new(BooleanQuery::new(per_field)))
@@ -282,10 +295,11 @@ impl TextIndex {
         for (ord, f) in facilities.iter().enumerate() {
             let mut doc = TantivyDocument::default();
             doc.add_u64(fields.ord, ord as u64);
-            for (tf, field) in TextField::INDEXED.iter().zip(fields.text) {
+            for (i, tf) in TextField::INDEXED.iter().enumerate() {
                 let text = tf.text_of(f);
                 doc.add_text(fields.unigram, &text);
-                doc.add_text(fields.substrings, &text);
+                doc.add_text(fields.substrings[i], &text);
+                let field = fields.text[i];
                 doc.add_text(field, text);
             }
             writer.add_document(doc)?;
@@ -355,14 +369,8 @@ impl TextIndex {
     /// The facilities one word matches in a text field or a tag word; `None` when the word
     /// has no searchable characters.
     fn word_set(&self, word: &str, tags: &TagSets) -> tantivy::Result<Option<Arc<DocBits>>> {
-        let query: Box<dyn Query> = if is_substring_term(word) {
-            let term = Term::from_field_text(self.fields.substrings, word);
-            Box::new(TermQuery::new(term, IndexRecordOption::Basic))
-        } else {
-            match term_query(&self.fields, word) {
-                Some(query) => query,
-                None => return Ok(None),
-            }
+        let Some(query) = term_query(&self.fields, word) else {
+            return Ok(None);
         };
         let cache_on = self.cache_on.load(Ordering::Relaxed);
         let cache = || self.words.lock().unwrap_or_else(|e| e.into_inner());
@@ -389,38 +397,38 @@ impl TextIndex {
     }
 
     /// Every facility matching all words of `text`, with its relevance (relevance order):
-    /// per word, tantivy's BM25 over the text fields plus, for a tag-word match, the tags'
-    /// weight times the word's BM25 idf in the tags. `None` when the text has no
-    /// searchable characters.
-    pub fn search(&self, text: &str, tags: &TagSets) -> tantivy::Result<Option<Vec<(u32, Score)>>> {
+    /// per word, tantivy's BM25 over the text fields (with their boosts) plus, for a
+    /// tag-word match, the tags' boost times the word's idf among the tags. `None` when the
+    /// text has no searchable characters.
+    pub fn search(&self, text: &str, tags: &TagSets) -> tantivy::Result<Option<Scored>> {
         let Some(set) = self.matches(text, tags)? else {
             return Ok(None);
         };
-        let mut scores: HashMap<u32, Score> = set.ords().map(|ord| (ord, 0.0)).collect();
+        let mut scores = vec![0.0; self.docs];
         let searcher = self.reader.searcher();
         let normalized = crate::text::normalize(text);
         for word in normalized.split_whitespace() {
             let Some(query) = term_query(&self.fields, word) else {
                 continue;
             };
-            for (ord, score) in searcher.search(query.as_ref(), &AllScored)? {
-                if let Some(total) = scores.get_mut(&ord) {
-                    *total += score;
-                }
+            let collector = AddScores {
+                bases: &self.bases,
+                set: set.clone(),
+            };
+            for (ord, score) in searcher.search(query.as_ref(), &collector)? {
+                scores[ord as usize] += score;
             }
             let tagged = tags.matches(word);
             if !tagged.is_empty() {
                 let (n, df) = (self.docs as f32, tagged.len() as f32);
                 let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
                 let weight = TextField::Tags.boost() * idf;
-                for ord in tagged.ords() {
-                    if let Some(total) = scores.get_mut(&ord) {
-                        *total += weight;
-                    }
+                for ord in tagged.and(&set).ords() {
+                    scores[ord as usize] += weight;
                 }
             }
         }
-        Ok(Some(scores.into_iter().collect()))
+        Ok(Some(Scored { set, scores }))
     }
 
     pub fn num_docs(&self) -> u64 {
@@ -428,25 +436,40 @@ impl TextIndex {
     }
 }
 
-/// Collects every matching ordinal with its score (relevance order needs them all).
-struct AllScored;
+/// What a text query matched, with each facility's relevance.
+pub struct Scored {
+    pub set: Arc<DocBits>,
+    /// By ordinal; 0 outside the set.
+    pub scores: Vec<Score>,
+}
 
-struct AllScoredSegment {
+/// Collects the ordinal and score of every match that is in `set` (the words' set, so a
+/// word's scores are kept only where every word matched).
+struct AddScores<'a> {
+    bases: &'a [Option<u32>],
+    set: Arc<DocBits>,
+}
+
+struct AddScoresSegment {
+    base: Option<u32>,
     ord: Column<u64>,
+    set: Arc<DocBits>,
     hits: Vec<(u32, Score)>,
 }
 
-impl Collector for AllScored {
+impl Collector for AddScores<'_> {
     type Fruit = Vec<(u32, Score)>;
-    type Child = AllScoredSegment;
+    type Child = AddScoresSegment;
 
     fn for_segment(
         &self,
-        _: SegmentOrdinal,
+        segment_ord: SegmentOrdinal,
         segment: &SegmentReader,
-    ) -> tantivy::Result<AllScoredSegment> {
-        Ok(AllScoredSegment {
+    ) -> tantivy::Result<AddScoresSegment> {
+        Ok(AddScoresSegment {
+            base: self.bases.get(segment_ord as usize).copied().flatten(),
             ord: segment.fast_fields().u64("ord")?,
+            set: self.set.clone(),
             hits: Vec::new(),
         })
     }
@@ -460,12 +483,16 @@ impl Collector for AllScored {
     }
 }
 
-impl SegmentCollector for AllScoredSegment {
+impl SegmentCollector for AddScoresSegment {
     type Fruit = Vec<(u32, Score)>;
 
     fn collect(&mut self, doc: DocId, score: Score) {
-        if let Some(ord) = self.ord.first(doc) {
-            self.hits.push((ord as u32, score));
+        let ord = match self.base {
+            Some(base) => Some(base + doc),
+            None => self.ord.first(doc).map(|o| o as u32),
+        };
+        if let Some(ord) = ord.filter(|o| self.set.contains(*o)) {
+            self.hits.push((ord, score));
         }
     }
 

@@ -3,7 +3,6 @@
 //! cut the page.
 
 use std::cmp::Ordering;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::explain::{explain, ExplainContext};
@@ -11,7 +10,7 @@ use super::query::{SearchQuery, Sort};
 use super::result::{FacetCount, Facets, Hit, SearchResult};
 use crate::geo::haversine_m;
 use crate::geo::PointIndex;
-use crate::index::{DocBits, FieldMatcher, SearchIndex};
+use crate::index::{DocBits, FieldMatcher, Scored, SearchIndex};
 use crate::model::{Capability, Kind, LatLon, Ward, WardCode, CAPABILITIES, KINDS, WARDS};
 
 #[derive(Debug, thiserror::Error)]
@@ -30,18 +29,18 @@ struct Matched {
     score: Option<f32>,
 }
 
-/// The facilities a text query matched, with scores when the order is by relevance.
+/// The facilities a text query matched, with scores (by ordinal) when the order is by
+/// relevance.
 struct TextHits {
     set: Arc<DocBits>,
-    scores: Option<HashMap<u32, f32>>,
+    scores: Option<Vec<f32>>,
 }
 
 impl TextHits {
-    fn scored(hits: Vec<(u32, f32)>, n: usize) -> Self {
-        let set = DocBits::from_ords(hits.iter().map(|h| h.0), n);
+    fn scored(hits: Scored) -> Self {
         Self {
-            set: Arc::new(set),
-            scores: Some(hits.into_iter().collect()),
+            set: hits.set,
+            scores: Some(hits.scores),
         }
     }
 
@@ -58,12 +57,7 @@ impl TextHits {
         if !self.set.contains(ord) {
             return None;
         }
-        Some(
-            self.scores
-                .as_ref()
-                .and_then(|s| s.get(&ord).copied())
-                .unwrap_or(0.0),
-        )
+        Some(self.scores.as_ref().map_or(0.0, |s| s[ord as usize]))
     }
 }
 
@@ -365,10 +359,7 @@ fn facets(index: &SearchIndex, matched: &[Matched]) -> Facets {
 pub fn search(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResult, SearchError> {
     let scored = q.sort == Sort::Relevance;
     let text = match &q.text {
-        Some(t) if scored => index
-            .text
-            .search(t, &index.tags)?
-            .map(|hits| TextHits::scored(hits, index.len())),
+        Some(t) if scored => index.text.search(t, &index.tags)?.map(TextHits::scored),
         Some(t) => index.text.matches(t, &index.tags)?.map(TextHits::unscored),
         None => None,
     };
