@@ -321,3 +321,38 @@ fn every_word_length_matches_a_substring_oracle() {
     assert!(!both.is_empty());
     assert_eq!(found(&format!("{a} {b}")), both);
 }
+
+#[test]
+fn relevance_puts_name_matches_first() {
+    // Text without a point is ordered by relevance: a word in the name weighs more than
+    // the same word only among the tags (kind synonyms) or in the address.
+    for word in ["淀川", "在宅", "天王寺"] {
+        let r = run(
+            demo_index(),
+            SearchParams {
+                text: Some(word.into()),
+                limit: Some("500".into()),
+                ..Default::default()
+            },
+        );
+        let in_name: Vec<bool> = r
+            .hits
+            .iter()
+            .map(|h| normalize(&h.facility().name).contains(word))
+            .collect();
+        assert!(
+            in_name.contains(&true) && in_name.contains(&false),
+            "{word}"
+        );
+        let first_other = in_name.iter().position(|n| !n).unwrap();
+        assert!(
+            in_name[first_other..].iter().all(|n| !n),
+            "{word}: a name match ranks after a facility without the word in its name"
+        );
+        let scores: Vec<f32> = r.hits.iter().map(|h| h.score.unwrap()).collect();
+        assert!(
+            scores.windows(2).all(|w| w[0] >= w[1]),
+            "{word}: {scores:?}"
+        );
+    }
+}
