@@ -14,7 +14,8 @@
 # exit. Installs what it needs from Debian if missing (wrk, PostgreSQL + PostGIS, GNU time).
 #
 # Steps: build (release) → national dataset (`zaitaku demo-data --national`) → index
-# (time, peak RSS, size) → query mix + PostgreSQL export (`cargo bench --bench engine --
+# (time, peak RSS, size) → the real Osaka City index from ../shared/data when present (build,
+# in-process latency) → query mix + PostgreSQL export (`cargo bench --bench engine --
 # mix / export-sql`) → in-process latency (`-- latency`) → `zaitaku serve`: start-up,
 # RSS, wrk at 1/16/64 connections and per query type at 16 → throw-away PostgreSQL
 # cluster: load (benches/postgis/load.sh), plans with per-value vs shared plans
@@ -128,6 +129,29 @@ index_rss_kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/index.
 index_dir="$(readlink -f "$work/index/national")"
 index_bytes=$(du -sb "$index_dir" | cut -f1)
 indexed=$(sed -n 's/^indexed \([0-9]*\) facilities.*/\1/p' "$work/index.log")
+
+# --- the real Osaka City index (../shared/data, when it is beside the project) ----------------
+shared="$root/../shared/data"
+osaka_line=""
+if [ -d "$shared/osaka" ]; then
+    say "real Osaka City index (official files from $shared)"
+    osaka_raw="$work/osaka-raw"
+    mkdir -p "$osaka_raw"
+    ln -s "$shared"/osaka/* "$osaka_raw/"
+    ln -s "$shared/geo/osaka_pref_postal_codes.csv" "$osaka_raw/postal_codes.csv"
+    /usr/bin/time -v -o "$work/osaka.time" "$bin" index --dataset data/osaka --raw "$osaka_raw" \
+        --index-root "$work/index" --name osaka >"$work/osaka.log" 2>&1
+    osaka_dir="$(readlink -f "$work/index/osaka")"
+    osaka_s=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; printf "%.2f", s}' "$work/osaka.time")
+    osaka_rss_kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/osaka.time")
+    osaka_n=$(sed -n 's/^indexed \([0-9]*\) facilities.*/\1/p' "$work/osaka.log")
+    osaka_line="| \`zaitaku index --dataset data/osaka\` (real Osaka City, $osaka_n facilities) | ${osaka_s} s | $(mb "$osaka_rss_kb") MB | $(du -sb "$osaka_dir" | awk '{printf "%.1f MB", $1 / 1e6}') |"
+    engine mix --index "$osaka_dir" --count 700 --seed 1 --out "$work/osaka-mix.csv"
+    engine latency --index "$osaka_dir" --mix "$work/osaka-mix.csv" --rounds 5 \
+        | tee "$work/osaka-latency.md" >&2
+else
+    say "no $shared/osaka: the real Osaka City index is not measured"
+fi
 
 say "query mix, PostgreSQL export, in-process latency, answers"
 mix="$work/mix.csv"
@@ -298,7 +322,8 @@ report=target/bench/report.md
     echo
     echo "| | wall | peak RSS | on disk |"
     echo "|---|---:|---:|---:|"
-    echo "| \`zaitaku index\` | ${index_s} s | $(mb "$index_rss_kb") MB | $(awk -v b="$index_bytes" 'BEGIN {printf "%.1f MB", b / 1e6}') |"
+    echo "| \`zaitaku index\` (national synthetic, $indexed facilities) | ${index_s} s | $(mb "$index_rss_kb") MB | $(awk -v b="$index_bytes" 'BEGIN {printf "%.1f MB", b / 1e6}') |"
+    [ -z "$osaka_line" ] || echo "$osaka_line"
     echo "| PostGIS: COPY / indexes + ANALYZE | $(awk -v a="$(kv load_ms "$load_line")" -v b="$(kv index_ms "$load_line")" 'BEGIN {printf "%.1f s / %.1f s", a / 1000, b / 1000}') | – | $(awk -v a="$(kv table_bytes "$load_line")" -v b="$(kv index_bytes "$load_line")" 'BEGIN {printf "%.1f MB table + %.1f MB indexes", a / 1e6, b / 1e6}') |"
     echo
     echo "## Server"
@@ -308,6 +333,15 @@ report=target/bench/report.md
     echo "| ${startup_ms} ms | $(mb "$rss_start_kb") MB | $(mb "$rss_warm_kb") MB | $(mb "$rss_end_kb") MB | $(mb "$hwm_end_kb") MB |"
     echo
     sed -n '/^#/,$p' "$work/latency.md" | sed 's/^### /## /'
+    echo
+    echo "## The real Osaka City index"
+    echo
+    if [ -n "$osaka_line" ]; then
+        echo "Built from the official files in ../shared/data (build figures above); the same query types, 700 queries drawn around its own facilities."
+        sed -n '/^#/,$p' "$work/osaka-latency.md" | sed 's/^### /### /'
+    else
+        echo "Not measured: ../shared/data/osaka is not beside the project."
+    fi
     echo
     echo "## HTTP (wrk, mixed query types, ${dur} s per run)"
     echo
