@@ -3,19 +3,23 @@
 //! atomically replacing a symlink, so a failed build never touches the index in use.
 
 mod build;
+mod collect;
 mod columns;
 mod docbits;
+mod field_matcher;
 mod records;
 mod tags;
 mod text;
 mod trees;
+mod word_cache;
 
 pub use build::{build_index, BuildError, BuildSummary};
 pub use columns::{Columns, ColumnsBuilder, ReachNote};
 pub use docbits::DocBits;
+pub use field_matcher::FieldMatcher;
 pub use records::{RecordError, Records};
 pub use tags::TagSets;
-pub use text::{FieldMatcher, Scored, TextField, TextIndex};
+pub use text::{Scored, TextField, TextIndex};
 pub use trees::FilterTrees;
 
 use std::fs;

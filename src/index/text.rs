@@ -1,32 +1,27 @@
-//! The tantivy side of the index: one document per facility, Japanese bigram fields with
-//! positions (phrase queries = substring matches on normalised text, with BM25 per field),
-//! a unigram field for one-character queries, and a substring field without positions that
-//! answers "which facilities contain this short word" with one posting list. Documents carry only the facility ordinal; records live in
-//! `records.jsonl`. Tag words (kinds, capabilities, ward) are not text: they are answered
-//! from the filter columns (`tags.rs`) and joined here, word by word.
+//! The tantivy side of the index: one document per facility and, per text field (name,
+//! reading, address, notes), a bigram field with positions (phrase queries = substring
+//! matches on normalised text) and a substring field without positions (a 2–5 character
+//! word is one term); a unigram field serves one-character words. Relevance is BM25 per
+//! field with the field's boost. Documents carry only the facility ordinal; records live in
+//! `records.jsonl`. Tag words (kinds, capabilities, ward) are not text: they come from
+//! `tags.rs` and are joined here, word by word.
 
-use std::borrow::Cow;
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::Column;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST};
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{
-    DocId, Index, IndexReader, ReloadPolicy, Score, SegmentOrdinal, SegmentReader, TantivyDocument,
-    Term,
-};
+use tantivy::{Index, IndexReader, ReloadPolicy, Score, TantivyDocument, Term};
 
-use super::tags::{tag_words, TagSets};
+use super::collect::{contiguous_bases, AddScores, OrdSet};
+use super::tags::TagSets;
+use super::word_cache::{WordCache, CACHE_MIN_MATCHES};
 use super::DocBits;
-use crate::model::{Capability, Facility, Kind, Ward, WardCode};
+use crate::model::{Facility, Ward};
 use crate::text::{
-    is_substring_term, joined_unigrams, tokenize, BigramTokenizer, Gram, BIGRAM, SUBSTRINGS,
-    UNIGRAM,
+    is_substring_term, tokenize, BigramTokenizer, Gram, BIGRAM, SUBSTRINGS, UNIGRAM,
 };
 
 /// Searchable text groups of a facility and their weight in relevance.
@@ -48,7 +43,7 @@ impl TextField {
         Self::Notes,
     ];
     /// The groups held in tantivy (tags come from the filter columns).
-    const INDEXED: [TextField; 4] = [Self::Name, Self::Kana, Self::Address, Self::Notes];
+    pub(super) const INDEXED: [TextField; 4] = [Self::Name, Self::Kana, Self::Address, Self::Notes];
 
     fn schema_name(self) -> &'static str {
         match self {
@@ -60,7 +55,7 @@ impl TextField {
         }
     }
 
-    fn boost(self) -> Score {
+    pub(super) fn boost(self) -> Score {
         match self {
             Self::Name => 3.0,
             Self::Kana => 2.0,
@@ -133,55 +128,6 @@ pub struct TextIndex {
     bases: Vec<Option<u32>>,
     words: Mutex<WordCache>,
     cache_on: AtomicBool,
-}
-
-/// Single-bigram words matching fewer documents than this are cheap to look up again
-/// (one short posting list); longer words are phrase queries and always cached.
-const CACHE_MIN_MATCHES: usize = 1024;
-/// Memory for cached word sets.
-const CACHE_BYTES: usize = 16 << 20;
-
-/// The sets of the most recently used common words (like Lucene's query cache): "訪問看護"
-/// or "薬局" match a fifth of a national index, and finding them again costs tantivy a
-/// phrase check per document, while a cached set is one bit per facility.
-#[derive(Default)]
-struct WordCache {
-    sets: HashMap<String, (Arc<DocBits>, u64)>,
-    clock: u64,
-    bytes: usize,
-}
-
-impl WordCache {
-    fn get(&mut self, word: &str) -> Option<Arc<DocBits>> {
-        self.clock += 1;
-        let clock = self.clock;
-        self.sets.get_mut(word).map(|(set, used)| {
-            *used = clock;
-            set.clone()
-        })
-    }
-
-    fn put(&mut self, word: &str, set: Arc<DocBits>) {
-        if set.bytes() > CACHE_BYTES || self.sets.contains_key(word) {
-            return;
-        }
-        while self.bytes + set.bytes() > CACHE_BYTES {
-            let Some(oldest) = self
-                .sets
-                .iter()
-                .min_by_key(|(_, (_, used))| *used)
-                .map(|(w, _)| w.clone())
-            else {
-                break;
-            };
-            if let Some((old, _)) = self.sets.remove(&oldest) {
-                self.bytes -= old.bytes();
-            }
-        }
-        self.clock += 1;
-        self.bytes += set.bytes();
-        self.sets.insert(word.to_string(), (set, self.clock));
-    }
 }
 
 fn schema() -> (Schema, Fields) {
@@ -441,242 +387,4 @@ pub struct Scored {
     pub set: Arc<DocBits>,
     /// By ordinal; 0 outside the set.
     pub scores: Vec<Score>,
-}
-
-/// Collects the ordinal and score of every match that is in `set` (the words' set, so a
-/// word's scores are kept only where every word matched).
-struct AddScores<'a> {
-    bases: &'a [Option<u32>],
-    set: Arc<DocBits>,
-}
-
-struct AddScoresSegment {
-    base: Option<u32>,
-    ord: Column<u64>,
-    set: Arc<DocBits>,
-    hits: Vec<(u32, Score)>,
-}
-
-impl Collector for AddScores<'_> {
-    type Fruit = Vec<(u32, Score)>;
-    type Child = AddScoresSegment;
-
-    fn for_segment(
-        &self,
-        segment_ord: SegmentOrdinal,
-        segment: &SegmentReader,
-    ) -> tantivy::Result<AddScoresSegment> {
-        Ok(AddScoresSegment {
-            base: self.bases.get(segment_ord as usize).copied().flatten(),
-            ord: segment.fast_fields().u64("ord")?,
-            set: self.set.clone(),
-            hits: Vec::new(),
-        })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        true
-    }
-
-    fn merge_fruits(&self, fruits: Vec<Vec<(u32, Score)>>) -> tantivy::Result<Self::Fruit> {
-        Ok(fruits.concat())
-    }
-}
-
-impl SegmentCollector for AddScoresSegment {
-    type Fruit = Vec<(u32, Score)>;
-
-    fn collect(&mut self, doc: DocId, score: Score) {
-        let ord = match self.base {
-            Some(base) => Some(base + doc),
-            None => self.ord.first(doc).map(|o| o as u32),
-        };
-        if let Some(ord) = ord.filter(|o| self.set.contains(*o)) {
-            self.hits.push((ord, score));
-        }
-    }
-
-    fn harvest(self) -> Self::Fruit {
-        self.hits
-    }
-}
-
-/// Collects the matching ordinals as a set, a block of documents at a time. In a segment
-/// whose documents are in ordinal order without gaps (what the writer makes, and what
-/// merges of neighbouring segments keep), a document's ordinal is its number plus the
-/// segment's first ordinal, so the `ord` column is not read.
-struct OrdSet<'a> {
-    /// By segment ordinal: the first ordinal when the segment is contiguous.
-    bases: &'a [Option<u32>],
-    docs: usize,
-}
-
-struct OrdSetSegment {
-    base: Option<u32>,
-    ord: Column<u64>,
-    set: DocBits,
-}
-
-impl Collector for OrdSet<'_> {
-    type Fruit = DocBits;
-    type Child = OrdSetSegment;
-
-    fn for_segment(
-        &self,
-        segment_ord: SegmentOrdinal,
-        segment: &SegmentReader,
-    ) -> tantivy::Result<OrdSetSegment> {
-        Ok(OrdSetSegment {
-            base: self.bases.get(segment_ord as usize).copied().flatten(),
-            ord: segment.fast_fields().u64("ord")?,
-            set: DocBits::from_ords([], self.docs),
-        })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        false
-    }
-
-    fn merge_fruits(&self, fruits: Vec<DocBits>) -> tantivy::Result<DocBits> {
-        let mut all = DocBits::from_ords([], self.docs);
-        for set in &fruits {
-            all.union_with(set);
-        }
-        Ok(all)
-    }
-}
-
-impl SegmentCollector for OrdSetSegment {
-    type Fruit = DocBits;
-
-    fn collect(&mut self, doc: DocId, _: Score) {
-        self.collect_block(&[doc]);
-    }
-
-    fn collect_block(&mut self, docs: &[DocId]) {
-        match self.base {
-            Some(base) => self.set.insert_all(docs.iter().map(|d| base + d)),
-            None => {
-                let ord = &self.ord;
-                let ords = docs.iter().filter_map(|d| ord.first(*d));
-                self.set.insert_all(ords.map(|o| o as u32));
-            }
-        }
-    }
-
-    fn harvest(self) -> DocBits {
-        self.set
-    }
-}
-
-/// Per segment of `reader`, its first ordinal when its documents are ordinals `base..`
-/// in order (checked once, when the index is opened).
-fn contiguous_bases(reader: &IndexReader) -> tantivy::Result<Vec<Option<u32>>> {
-    reader
-        .searcher()
-        .segment_readers()
-        .iter()
-        .map(|segment| {
-            let ord = segment.fast_fields().u64("ord")?;
-            let base = ord.first(0);
-            let in_order = (0..segment.max_doc())
-                .all(|doc| base.is_some_and(|b| ord.first(doc) == Some(b + u64::from(doc))));
-            Ok(base
-                .filter(|_| in_order && segment.alive_bitset().is_none())
-                .map(|b| b as u32))
-        })
-        .collect()
-}
-
-/// The searchable fields of a stored record, borrowed from its JSON (no other field is
-/// decoded).
-#[derive(serde::Deserialize)]
-pub struct RecordText<'a> {
-    #[serde(borrow)]
-    name: Cow<'a, str>,
-    #[serde(borrow)]
-    name_kana: Cow<'a, str>,
-    #[serde(borrow)]
-    address: Cow<'a, str>,
-    #[serde(borrow)]
-    departments: Vec<Cow<'a, str>>,
-    #[serde(borrow)]
-    notes: Cow<'a, str>,
-    kinds: Vec<Kind>,
-    capabilities: Vec<Capability>,
-    ward_code: Option<WardCode>,
-}
-
-/// Which searchable groups a query's words occur in, for explaining each hit. The words
-/// are prepared once per query; tags are compared label by label (each kind, capability
-/// and ward word on its own) from forms prepared once per process; the other groups are
-/// normalised per hit.
-pub struct FieldMatcher {
-    terms: Vec<String>,
-}
-
-impl FieldMatcher {
-    pub fn new(text: &str) -> Self {
-        Self {
-            terms: crate::text::normalize(text)
-                .split_whitespace()
-                .map(joined_unigrams)
-                .filter(|t| !t.is_empty())
-                .collect(),
-        }
-    }
-
-    /// The groups matched by the record stored as `json`.
-    pub fn fields_in(&self, json: &str) -> Vec<&'static str> {
-        serde_json::from_str::<RecordText>(json)
-            .map(|r| self.fields_of(&r))
-            .unwrap_or_default()
-    }
-
-    fn fields_of(&self, r: &RecordText) -> Vec<&'static str> {
-        let any = |hay: &str| self.terms.iter().any(|t| hay.contains(t.as_str()));
-        TextField::ALL
-            .iter()
-            .filter(|tf| match tf {
-                TextField::Name => any(&joined_unigrams(&r.name)),
-                TextField::Kana => any(&joined_unigrams(&r.name_kana)),
-                TextField::Address => any(&joined_unigrams(&r.address)),
-                TextField::Notes => {
-                    r.departments.iter().any(|d| any(&joined_unigrams(d)))
-                        || any(&joined_unigrams(&r.notes))
-                }
-                TextField::Tags => tag_words(&r.kinds, &r.capabilities, r.ward_code).any(any),
-            })
-            .map(|tf| tf.label())
-            .collect()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn word_cache_keeps_the_recently_used_within_its_budget() {
-        // 2 Mi documents: 256 KiB per set, so 64 sets fill the budget.
-        let n = 1 << 21;
-        let set = |i: u32| Arc::new(DocBits::from_ords([i], n));
-        let mut cache = WordCache::default();
-        for i in 0..64 {
-            cache.put(&format!("w{i}"), set(i));
-        }
-        assert_eq!(cache.sets.len(), 64);
-        assert!(
-            cache.get("w0").is_some(),
-            "w0 is now the most recently used"
-        );
-        cache.put("new", set(99));
-        assert!(cache.bytes <= CACHE_BYTES);
-        assert!(cache.get("w1").is_none(), "the least recently used went");
-        assert!(cache.get("w0").is_some() && cache.get("new").is_some());
-        assert_eq!(
-            cache.get("new").unwrap().ords().collect::<Vec<_>>(),
-            vec![99]
-        );
-    }
 }
