@@ -8,5 +8,5 @@ mod wards;
 
 pub use boundaries::{Boundaries, WardShape};
 pub use points::PointIndex;
-pub use sphere::{chord_squared_for_m, haversine_m, unit_vector, EARTH_RADIUS_M};
+pub use sphere::{chord_squared_for_m, haversine_m, unit_vector, Haversine, EARTH_RADIUS_M};
 pub use wards::WardLocator;

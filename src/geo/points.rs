@@ -13,7 +13,7 @@ use std::collections::BinaryHeap;
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::RTree;
 
-use super::sphere::{chord_squared_for_m, haversine_m, unit_vector, EARTH_RADIUS_M};
+use super::sphere::{chord_squared_for_m, unit_vector, Haversine, EARTH_RADIUS_M};
 use crate::model::LatLon;
 
 /// Points per bucket.
@@ -76,11 +76,11 @@ impl PointIndex {
     /// [`within`](Self::within) with each point's distance in metres.
     pub fn within_m(&self, center: LatLon, radius_m: f64) -> impl Iterator<Item = (u32, f64)> + '_ {
         let bound = chord_squared_for_m(radius_m) * (1.0 + 1e-9) + 1e-18;
+        let from = Haversine::from(center);
         self.tree
             .locate_within_distance(unit_vector(center), bound)
             .flat_map(move |b| self.members(b))
-            .map(move |i| (self.ords[i], haversine_m(center, self.points[i])))
-            .filter(move |(_, d)| *d <= radius_m)
+            .filter_map(move |i| Some((self.ords[i], from.within(self.points[i], radius_m)?)))
     }
 
     /// `(ordinal, metres)` nearest first, exactly by great-circle distance; equal distances
@@ -93,7 +93,7 @@ impl PointIndex {
         let next = buckets.next().map(bucket_bound);
         Nearest {
             index: self,
-            center,
+            from: Haversine::from(center),
             buckets,
             next,
             heap: BinaryHeap::new(),
@@ -150,7 +150,7 @@ impl Ord for Metres {
 /// point once no unopened bucket can hold a nearer one.
 pub struct Nearest<'a> {
     index: &'a PointIndex,
-    center: LatLon,
+    from: Haversine,
     /// rstar 0.12 does not export its iterator's type.
     buckets: Box<dyn Iterator<Item = (&'a Bucket, f64)> + 'a>,
     next: Option<(&'a Bucket, f64)>,
@@ -167,7 +167,7 @@ impl Iterator for Nearest<'_> {
                 Some((bucket, bound)) if nearest_open.is_none_or(|d| bound <= d + SLACK_M) => {
                     let ix = self.index;
                     for i in ix.members(bucket) {
-                        let d = haversine_m(self.center, ix.points[i]);
+                        let d = self.from.to_m(ix.points[i]);
                         self.heap.push(Reverse((Metres(d), ix.ords[i])));
                     }
                     self.next = self.buckets.next().map(bucket_bound);
@@ -181,6 +181,7 @@ impl Iterator for Nearest<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::geo::haversine_m;
 
     fn grid(n: usize) -> Vec<(u32, LatLon)> {
         // A ragged grid with repeated points (ties) over ~40 km.

@@ -8,8 +8,8 @@ use std::sync::Arc;
 use super::explain::{explain, ExplainContext};
 use super::query::{SearchQuery, Sort};
 use super::result::{FacetCount, Facets, Hit, SearchResult};
-use crate::geo::haversine_m;
 use crate::geo::PointIndex;
+use crate::geo::{haversine_m, Haversine};
 use crate::index::{DocBits, FieldMatcher, Scored, SearchIndex};
 use crate::model::{Capability, Kind, LatLon, Ward, WardCode, CAPABILITIES, KINDS, WARDS};
 
@@ -69,6 +69,8 @@ struct Filter<'a> {
     cap_masks: Vec<u32>,
     text: Option<TextHits>,
     covers_ward: Option<&'static Ward>,
+    /// Distances from the query's point.
+    origin: Option<Haversine>,
 }
 
 impl Filter<'_> {
@@ -101,7 +103,7 @@ impl Filter<'_> {
                 return None;
             }
         }
-        let distance = known.or_else(|| self.q.origin().map(|o| haversine_m(o, location)));
+        let distance = known.or_else(|| self.origin.map(|o| o.to_m(location)));
         if let (Some(r), Some(d)) = (self.q.radius_m, distance) {
             if d > r {
                 return None;
@@ -374,6 +376,7 @@ pub fn search(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResult, Sear
             .collect(),
         text,
         covers_ward: q.covers.and_then(|p| index.wards.locate(p)),
+        origin: q.origin().map(Haversine::from),
     };
     let check = |(ord, known): (u32, Option<f64>)| {
         let score = match &filter.text {
