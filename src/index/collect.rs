@@ -3,41 +3,35 @@
 //! the writer makes, and what merges of neighbouring segments keep), a document's ordinal
 //! is its number plus the segment's first ordinal, so the `ord` column is not read.
 
-use std::sync::Arc;
-
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::{DocId, IndexReader, Score, SegmentOrdinal, SegmentReader};
 
 use super::DocBits;
 
-/// Collects the ordinal and score of every match that is in `set` (the words' set, so a
-/// word's scores are kept only where every word matched).
-pub(super) struct AddScores<'a> {
+/// Collects the ordinal and score of every match.
+pub(super) struct AllScored<'a> {
     pub bases: &'a [Option<u32>],
-    pub set: Arc<DocBits>,
 }
 
-pub(super) struct AddScoresSegment {
+pub(super) struct AllScoredSegment {
     base: Option<u32>,
     ord: Column<u64>,
-    set: Arc<DocBits>,
     hits: Vec<(u32, Score)>,
 }
 
-impl Collector for AddScores<'_> {
+impl Collector for AllScored<'_> {
     type Fruit = Vec<(u32, Score)>;
-    type Child = AddScoresSegment;
+    type Child = AllScoredSegment;
 
     fn for_segment(
         &self,
         segment_ord: SegmentOrdinal,
         segment: &SegmentReader,
-    ) -> tantivy::Result<AddScoresSegment> {
-        Ok(AddScoresSegment {
+    ) -> tantivy::Result<AllScoredSegment> {
+        Ok(AllScoredSegment {
             base: self.bases.get(segment_ord as usize).copied().flatten(),
             ord: segment.fast_fields().u64("ord")?,
-            set: self.set.clone(),
             hits: Vec::new(),
         })
     }
@@ -51,7 +45,7 @@ impl Collector for AddScores<'_> {
     }
 }
 
-impl SegmentCollector for AddScoresSegment {
+impl SegmentCollector for AllScoredSegment {
     type Fruit = Vec<(u32, Score)>;
 
     fn collect(&mut self, doc: DocId, score: Score) {
@@ -59,7 +53,7 @@ impl SegmentCollector for AddScoresSegment {
             Some(base) => Some(base + doc),
             None => self.ord.first(doc).map(|o| o as u32),
         };
-        if let Some(ord) = ord.filter(|o| self.set.contains(*o)) {
+        if let Some(ord) = ord {
             self.hits.push((ord, score));
         }
     }
@@ -193,21 +187,12 @@ mod tests {
                 )
                 .unwrap();
             assert_eq!(set.ords().collect::<Vec<_>>(), vec![5, 6, 7, 8]);
-            let only = Arc::new(DocBits::from_ords([6, 8, 9], 10));
             let mut scored = searcher
-                .search(
-                    &AllQuery,
-                    &AddScores {
-                        bases: &bases,
-                        set: only,
-                    },
-                )
+                .search(&AllQuery, &AllScored { bases: &bases })
                 .unwrap();
             scored.sort_by_key(|(o, _)| *o);
-            assert_eq!(
-                scored.iter().map(|(o, _)| *o).collect::<Vec<_>>(),
-                vec![6, 8]
-            );
+            let ords: Vec<u32> = scored.iter().map(|(o, _)| *o).collect();
+            assert_eq!(ords, vec![5, 6, 7, 8]);
         }
     }
 }

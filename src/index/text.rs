@@ -15,7 +15,7 @@ use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextO
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexReader, ReloadPolicy, Score, TantivyDocument, Term};
 
-use super::collect::{contiguous_bases, AddScores, OrdSet};
+use super::collect::{contiguous_bases, AllScored, OrdSet};
 use super::tags::TagSets;
 use super::word_cache::{WordCache, CACHE_MIN_MATCHES};
 use super::DocBits;
@@ -334,22 +334,28 @@ impl TextIndex {
         )?;
         let mut set = tags.matches(word);
         set.union_with(&hits);
+        Ok(Some(self.remember(word, set)))
+    }
+
+    /// Keeps a word's set in the cache when the cache is on and the word is worth it.
+    fn remember(&self, word: &str, set: DocBits) -> Arc<DocBits> {
         let set = Arc::new(set);
         let phrase = word.chars().count() > 2;
-        if cache_on && (phrase || set.len() >= CACHE_MIN_MATCHES) {
-            cache().put(word, set.clone());
+        if self.cache_on.load(Ordering::Relaxed) && (phrase || set.len() >= CACHE_MIN_MATCHES) {
+            let mut cache = self.words.lock().unwrap_or_else(|e| e.into_inner());
+            cache.put(word, set.clone());
         }
-        Ok(Some(set))
+        set
     }
 
     /// Every facility matching all words of `text`, with its relevance (relevance order):
     /// per word, tantivy's BM25 over the text fields (with their boosts) plus, for a
     /// tag-word match, the tags' boost times the word's idf among the tags. `None` when the
     /// text has no searchable characters.
+    /// Each word is looked up once: its scored hits and tag matches give both its scores
+    /// and its set (which fills the word cache like [`matches`](Self::matches) does).
     pub fn search(&self, text: &str, tags: &TagSets) -> tantivy::Result<Option<Scored>> {
-        let Some(set) = self.matches(text, tags)? else {
-            return Ok(None);
-        };
+        let mut all: Option<Arc<DocBits>> = None;
         let mut scores = vec![0.0; self.docs];
         let searcher = self.reader.searcher();
         let normalized = crate::text::normalize(text);
@@ -357,24 +363,27 @@ impl TextIndex {
             let Some(query) = term_query(&self.fields, word) else {
                 continue;
             };
-            let collector = AddScores {
-                bases: &self.bases,
-                set: set.clone(),
-            };
-            for (ord, score) in searcher.search(query.as_ref(), &collector)? {
-                scores[ord as usize] += score;
-            }
-            let tagged = tags.matches(word);
-            if !tagged.is_empty() {
-                let (n, df) = (self.docs as f32, tagged.len() as f32);
+            let mut set = tags.matches(word);
+            if !set.is_empty() {
+                let (n, df) = (self.docs as f32, set.len() as f32);
                 let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
                 let weight = TextField::Tags.boost() * idf;
-                for ord in tagged.and(&set).ords() {
+                for ord in set.ords() {
                     scores[ord as usize] += weight;
                 }
             }
+            let hits = searcher.search(query.as_ref(), &AllScored { bases: &self.bases })?;
+            set.insert_all(hits.iter().map(|(ord, _)| *ord));
+            for (ord, score) in hits {
+                scores[ord as usize] += score;
+            }
+            let set = self.remember(word, set);
+            all = Some(match all {
+                None => set,
+                Some(prev) => Arc::new(prev.and(&set)),
+            });
         }
-        Ok(Some(Scored { set, scores }))
+        Ok(all.map(|set| Scored { set, scores }))
     }
 
     pub fn num_docs(&self) -> u64 {
@@ -385,6 +394,6 @@ impl TextIndex {
 /// What a text query matched, with each facility's relevance.
 pub struct Scored {
     pub set: Arc<DocBits>,
-    /// By ordinal; 0 outside the set.
+    /// By ordinal (only those in the set count).
     pub scores: Vec<Score>,
 }
