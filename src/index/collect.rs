@@ -9,14 +9,40 @@ use tantivy::{DocId, IndexReader, Score, SegmentOrdinal, SegmentReader};
 
 use super::DocBits;
 
+/// A segment's document → ordinal mapping: its first ordinal when it is contiguous (see
+/// [`contiguous_bases`]), else its `ord` column.
+struct SegmentOrds {
+    base: Option<u32>,
+    ord: Column<u64>,
+}
+
+impl SegmentOrds {
+    fn new(
+        bases: &[Option<u32>],
+        n: SegmentOrdinal,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<Self> {
+        Ok(Self {
+            base: bases.get(n as usize).copied().flatten(),
+            ord: segment.fast_fields().u64("ord")?,
+        })
+    }
+
+    fn of(&self, doc: DocId) -> Option<u32> {
+        match self.base {
+            Some(base) => Some(base + doc),
+            None => self.ord.first(doc).map(|o| o as u32),
+        }
+    }
+}
+
 /// Collects the ordinal and score of every match.
 pub(super) struct AllScored<'a> {
     pub bases: &'a [Option<u32>],
 }
 
 pub(super) struct AllScoredSegment {
-    base: Option<u32>,
-    ord: Column<u64>,
+    ords: SegmentOrds,
     hits: Vec<(u32, Score)>,
 }
 
@@ -30,8 +56,7 @@ impl Collector for AllScored<'_> {
         segment: &SegmentReader,
     ) -> tantivy::Result<AllScoredSegment> {
         Ok(AllScoredSegment {
-            base: self.bases.get(segment_ord as usize).copied().flatten(),
-            ord: segment.fast_fields().u64("ord")?,
+            ords: SegmentOrds::new(self.bases, segment_ord, segment)?,
             hits: Vec::new(),
         })
     }
@@ -49,11 +74,7 @@ impl SegmentCollector for AllScoredSegment {
     type Fruit = Vec<(u32, Score)>;
 
     fn collect(&mut self, doc: DocId, score: Score) {
-        let ord = match self.base {
-            Some(base) => Some(base + doc),
-            None => self.ord.first(doc).map(|o| o as u32),
-        };
-        if let Some(ord) = ord {
+        if let Some(ord) = self.ords.of(doc) {
             self.hits.push((ord, score));
         }
     }
@@ -71,8 +92,7 @@ pub(super) struct OrdSet<'a> {
 }
 
 pub(super) struct OrdSetSegment {
-    base: Option<u32>,
-    ord: Column<u64>,
+    ords: SegmentOrds,
     set: DocBits,
 }
 
@@ -86,8 +106,7 @@ impl Collector for OrdSet<'_> {
         segment: &SegmentReader,
     ) -> tantivy::Result<OrdSetSegment> {
         Ok(OrdSetSegment {
-            base: self.bases.get(segment_ord as usize).copied().flatten(),
-            ord: segment.fast_fields().u64("ord")?,
+            ords: SegmentOrds::new(self.bases, segment_ord, segment)?,
             set: DocBits::from_ords([], self.docs),
         })
     }
@@ -113,14 +132,8 @@ impl SegmentCollector for OrdSetSegment {
     }
 
     fn collect_block(&mut self, docs: &[DocId]) {
-        match self.base {
-            Some(base) => self.set.insert_all(docs.iter().map(|d| base + d)),
-            None => {
-                let ord = &self.ord;
-                let ords = docs.iter().filter_map(|d| ord.first(*d));
-                self.set.insert_all(ords.map(|o| o as u32));
-            }
-        }
+        let ords = &self.ords;
+        self.set.insert_all(docs.iter().filter_map(|d| ords.of(*d)));
     }
 
     fn harvest(self) -> DocBits {
