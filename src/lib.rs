@@ -8,7 +8,9 @@
 //! - [`text`]: Japanese normalisation and the bigram tokenizer.
 //! - [`geo`]: great-circle maths, the R-tree, locating a point's ward.
 //! - [`geocode`]: the offline address geocoder (町丁目 / 町 / ward).
-//! - [`import`]: reading datasets, with file:line:column errors.
+//! - [`table`]: reading CSV (any encoding) and Excel sheets, columns by header name, cell
+//!   positions in every error; below `import`, `geocode` and `fetch`.
+//! - [`import`]: reading datasets: one reader per official format, merge, overlay.
 //! - [`fetch`]: downloading a manifest's official files, resumable, checked and filtered.
 //! - [`index`]: building (atomically) and opening indexes.
 //! - [`search`]: validated queries and the one search function.
@@ -25,6 +27,7 @@ pub mod import;
 pub mod index;
 pub mod model;
 pub mod search;
+pub mod table;
 pub mod text;
 
 pub use index::SearchIndex;

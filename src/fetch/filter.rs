@@ -6,10 +6,9 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::import::decode::decode;
 use crate::import::manifest::{FileKind, Manifest, ReferenceFormat, SourceFormat};
-use crate::import::table::{cell, Col, Table};
-use crate::import::ImportError;
+use crate::table::decode::decode;
+use crate::table::{Col, ImportError, Row, Table};
 
 /// The file to write, and how many rows (features) were kept and dropped; counts are `None`
 /// when the file is kept whole.
@@ -158,13 +157,13 @@ fn csv_rows(
         }
     }
     let (mut kept, mut dropped) = (0, 0);
-    for (_, record) in &table.rows {
+    for record in &table.rows {
         let keep = match row_code(&codes, record) {
             Some(code) => manifest.keeps_municipality(&code),
             None => fallback.keeps(record),
         };
         if keep {
-            out.write_record(record).map_err(write_err)?;
+            out.write_record(record.cells()).map_err(write_err)?;
             kept += 1;
         } else {
             dropped += 1;
@@ -192,22 +191,22 @@ fn raw_header(text: &str) -> Option<csv::StringRecord> {
 }
 
 /// The row's municipality code (5 or 6 digits), or `None` when the row has none usable.
-fn row_code(codes: &CodeColumns, record: &csv::StringRecord) -> Option<String> {
+fn row_code(codes: &CodeColumns, record: &Row) -> Option<String> {
     let digits = |s: &str, max: usize| {
         (!s.is_empty() && s.len() <= max && s.bytes().all(|b| b.is_ascii_digit()))
             .then(|| s.to_string())
     };
     match codes {
         CodeColumns::Single(col) => {
-            let code = cell(record, &Some(col.clone()));
+            let code = record.get(col);
             digits(code, 6).filter(|c| c.len() >= 5)
         }
         CodeColumns::PrefectureCity(pref, city) => {
-            let city = cell(record, &Some(city.clone()));
+            let city = record.get(city);
             if city.len() >= 5 {
                 return digits(city, 6);
             }
-            let pref = digits(cell(record, &Some(pref.clone())), 2)?;
+            let pref = digits(record.get(pref), 2)?;
             let city = digits(city, 3)?;
             Some(format!("{pref:0>2}{city:0>3}"))
         }
@@ -248,12 +247,13 @@ impl<'m> PrefectureFallback<'m> {
         }
     }
 
-    fn keeps(&self, record: &csv::StringRecord) -> bool {
-        let by_code = cell(record, &self.pref_code)
+    fn keeps(&self, record: &Row) -> bool {
+        let by_code = record
+            .opt(&self.pref_code)
             .parse::<u32>()
             .is_ok_and(|c| self.codes.contains(&c));
-        let name = cell(record, &self.pref_name);
-        let address = cell(record, &self.address);
+        let name = record.opt(&self.pref_name);
+        let address = record.opt(&self.address);
         by_code
             || self.names.iter().any(|n| {
                 (!name.is_empty() && name == *n) || (!address.is_empty() && address.starts_with(n))

@@ -9,9 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use super::address::fold;
 use super::numerals::leading_number;
-use crate::import::table::{cell, Table};
-use crate::import::{ImportError, ImportErrors};
 use crate::model::LatLon;
+use crate::table::{ImportError, ImportErrors, Table};
 
 /// One 町丁目 of the reference table.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -42,23 +41,22 @@ pub fn read_towns(path: &Path) -> Result<Vec<TownRow>, ImportErrors> {
     let name = table.require(&["大字町丁目名"])?;
     let lat = table.require(&["緯度"])?;
     let lon = table.require(&["経度"])?;
-    let (code, muni, name) = (Some(code), Some(muni), Some(name));
     let mut rows = Vec::with_capacity(table.rows.len());
     let mut errors = Vec::new();
-    for (line, r) in &table.rows {
-        let c = match cell(r, &code).parse::<u32>() {
+    for r in &table.rows {
+        let c = match r.get(&code).parse::<u32>() {
             Ok(c) if (1000..100_000).contains(&c) => c,
             _ => {
                 errors.push(table.cell_error(
-                    *line,
-                    code.as_ref().expect("required"),
-                    format!("'{}' is not a 5-digit municipality code", cell(r, &code)),
+                    r.line,
+                    &code,
+                    format!("'{}' is not a 5-digit municipality code", r.get(&code)),
                 ));
                 continue;
             }
         };
-        let la = cell(r, &Some(lat.clone()));
-        let lo = cell(r, &Some(lon.clone()));
+        let la = r.get(&lat);
+        let lo = r.get(&lon);
         if la.is_empty() && lo.is_empty() {
             // geolonia lists some 町丁目 without a point; they cannot be geocoded to.
             continue;
@@ -68,14 +66,14 @@ pub fn read_towns(path: &Path) -> Result<Vec<TownRow>, ImportErrors> {
         let point = match point {
             Ok(p) => p,
             Err(e) => {
-                errors.push(table.cell_error(*line, &lat, format!("'{la},{lo}': {e}")));
+                errors.push(table.cell_error(r.line, &lat, format!("'{la},{lo}': {e}")));
                 continue;
             }
         };
         rows.push(TownRow {
             code: c,
-            municipality: cell(r, &muni).to_string(),
-            name: cell(r, &name).to_string(),
+            municipality: r.get(&muni).to_string(),
+            name: r.get(&name).to_string(),
             lat: point.lat,
             lon: point.lon,
         });
@@ -92,7 +90,7 @@ pub fn read_towns(path: &Path) -> Result<Vec<TownRow>, ImportErrors> {
 pub fn read_postal_codes(path: &Path) -> Result<Vec<PostalRow>, ImportErrors> {
     let bytes =
         std::fs::read(path).map_err(|e| ImportError::file(path, format!("cannot open: {e}")))?;
-    let text = crate::import::decode::decode(path, &bytes)?;
+    let text = crate::table::decode::decode(path, &bytes)?;
     let headered = text.trim_start().starts_with("postal_code");
     let table = if headered {
         Table::parse(path, &text)?
@@ -110,12 +108,14 @@ pub fn read_postal_codes(path: &Path) -> Result<Vec<PostalRow>, ImportErrors> {
     };
     let mut rows = Vec::new();
     let mut errors = Vec::new();
-    for (line, r) in &table.rows {
-        let get = |i: usize| r.get(i).unwrap_or("").trim();
+    for r in &table.rows {
+        let line = &r.line;
+        let get = |i: usize| r.cells().get(i).map_or("", |s| s.trim());
         let p = get(postal);
         let c = get(code);
         if p.len() != 7 || !p.bytes().all(|b| b.is_ascii_digit()) {
             errors.push(ImportError {
+                sheet: None,
                 file: path.to_path_buf(),
                 line: Some(*line),
                 column: Some((postal + 1, "postal_code".into())),
@@ -125,6 +125,7 @@ pub fn read_postal_codes(path: &Path) -> Result<Vec<PostalRow>, ImportErrors> {
         }
         let Ok(c) = c.get(..5).unwrap_or("").parse::<u32>() else {
             errors.push(ImportError {
+                sheet: None,
                 file: path.to_path_buf(),
                 line: Some(*line),
                 column: Some((code + 1, "municipality_code".into())),

@@ -6,12 +6,12 @@ use std::fs::File;
 use std::io::Write;
 use std::path::Path;
 
-use super::table::LineIndex;
 use super::{ImportError, ImportErrors};
 use crate::geo::WardLocator;
 use crate::model::{
     Accepting, Capability, Facility, FacilityId, Kind, LatLon, ValueSource, Ward, WardCode,
 };
+use crate::table::LineIndex;
 
 /// `(name, required, meaning)` of every column, in the order the writer uses.
 pub const COLUMNS: &[(&str, bool, &str)] = &[
@@ -132,6 +132,7 @@ impl<'a> Row<'a> {
     fn error(&mut self, name: &str, reason: impl Into<String>) {
         let column = self.columns.get(name).map(|&i| (i + 1, name.to_string()));
         self.errors.push(ImportError {
+            sheet: None,
             file: self.file.to_path_buf(),
             line: Some(self.line),
             column,
@@ -351,7 +352,7 @@ impl<'a> Row<'a> {
 pub fn read_facilities(path: &Path) -> Result<Vec<Facility>, ImportErrors> {
     let bytes =
         std::fs::read(path).map_err(|e| ImportError::file(path, format!("cannot open: {e}")))?;
-    let text = super::decode::utf8(path, &bytes)?;
+    let text = crate::table::decode::utf8(path, &bytes)?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -374,6 +375,7 @@ pub fn read_facilities(path: &Path) -> Result<Vec<Facility>, ImportErrors> {
             Err(e) => {
                 let line = e.position().map(|p| lines.line_at(p.byte()));
                 errors.push(ImportError {
+                    sheet: None,
                     file: path.into(),
                     line,
                     column: None,
@@ -392,6 +394,7 @@ pub fn read_facilities(path: &Path) -> Result<Vec<Facility>, ImportErrors> {
                     Some((c, ..)) => {
                         if columns.insert(c, i).is_some() {
                             errors.push(ImportError {
+                                sheet: None,
                                 file: path.into(),
                                 line: Some(line),
                                 column: Some((i + 1, h.clone())),
@@ -400,6 +403,7 @@ pub fn read_facilities(path: &Path) -> Result<Vec<Facility>, ImportErrors> {
                         }
                     }
                     None => errors.push(ImportError {
+                        sheet: None,
                         file: path.into(),
                         line: Some(line),
                         column: Some((i + 1, h.clone())),
@@ -413,6 +417,7 @@ pub fn read_facilities(path: &Path) -> Result<Vec<Facility>, ImportErrors> {
             for (c, required, _) in COLUMNS {
                 if *required && !columns.contains_key(c) {
                     errors.push(ImportError {
+                        sheet: None,
                         file: path.into(),
                         line: Some(line),
                         column: None,
@@ -427,6 +432,7 @@ pub fn read_facilities(path: &Path) -> Result<Vec<Facility>, ImportErrors> {
         }
         if fields.len() != header.len() {
             errors.push(ImportError {
+                sheet: None,
                 file: path.into(),
                 line: Some(line),
                 column: None,
@@ -449,6 +455,7 @@ pub fn read_facilities(path: &Path) -> Result<Vec<Facility>, ImportErrors> {
             Ok(f) => {
                 if let Some(prev) = seen.insert(f.id.0.clone(), line) {
                     errors.push(ImportError {
+                        sheet: None,
                         file: path.into(),
                         line: Some(line),
                         column: columns.get("id").map(|&i| (i + 1, "id".into())),

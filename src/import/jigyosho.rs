@@ -4,10 +4,10 @@
 
 use std::path::Path;
 
-use super::record::{non_empty, read_point, FileRead, RecordKey, RowOrigin, SourceRecord};
-use super::table::{cell, Table};
+use super::record::{non_empty, read_point, FileRead, RecordKey, SourceRecord};
 use super::ImportError;
 use crate::model::Kind;
+use crate::table::Table;
 
 /// 介護サービス (code in the file name, name in `サービスの種類`) → our kind. Services
 /// that are not home-care resources of a kind we list are rejected with this table named.
@@ -40,13 +40,9 @@ pub fn read_jigyosho(path: &Path, source: &str) -> Result<FileRead, ImportError>
         rows: t.rows.len(),
         ..FileRead::default()
     };
-    for (line, r) in &t.rows {
-        let origin = RowOrigin {
-            file: path.to_path_buf(),
-            line: *line,
-            source: source.to_string(),
-        };
-        let no = cell(r, &Some(number.clone()));
+    for r in &t.rows {
+        let line = &r.line;
+        let no = r.get(&number);
         if no.len() != 10 || !no.bytes().all(|b| b.is_ascii_digit()) {
             out.rejected.push(t.cell_error(
                 *line,
@@ -55,7 +51,7 @@ pub fn read_jigyosho(path: &Path, source: &str) -> Result<FileRead, ImportError>
             ));
             continue;
         }
-        let svc = cell(r, &service);
+        let svc = r.opt(&service);
         let kind = SERVICES
             .iter()
             .find(|(code, label, _)| {
@@ -78,46 +74,40 @@ pub fn read_jigyosho(path: &Path, source: &str) -> Result<FileRead, ImportError>
             ));
             continue;
         };
-        let n = cell(r, &Some(name.clone()));
+        let n = r.get(&name);
         if n.is_empty() {
             out.rejected
                 .push(t.cell_error(*line, &name, "事業所名 is empty"));
             continue;
         }
-        let addr = cell(r, &Some(address.clone()));
+        let addr = r.get(&address);
         if addr.is_empty() {
             out.rejected
                 .push(t.cell_error(*line, &address, "住所 is empty"));
             continue;
         }
-        let point = read_point(&t, *line, &lat, cell(r, &lat), cell(r, &lon), "緯度/経度")
+        let point = read_point(&t, *line, &lat, r.opt(&lat), r.opt(&lon), "緯度/経度")
             .unwrap_or_else(|e| {
                 out.rejected.push(e);
                 None
             });
-        let municipality_code = Some(cell(r, &muni))
+        let municipality_code = Some(r.opt(&muni))
             .filter(|c| c.len() >= 5 && c.bytes().all(|b| b.is_ascii_digit()))
             .map(|c| c[..5].to_string());
         let mut notes = Vec::new();
-        if let Some(c) = non_empty(cell(r, &corp)) {
+        if let Some(c) = non_empty(r.opt(&corp)) {
             notes.push(format!("運営法人: {c}"));
         }
-        out.records.push(SourceRecord {
-            origin,
-            key: RecordKey::Jigyosho(no.to_string()),
-            kinds: vec![kind],
-            name: n.to_string(),
-            name_kana: cell(r, &kana).to_string(),
-            postal_code: None,
-            address: addr.to_string(),
-            address_column: (address.index + 1, address.name.clone()),
-            municipality_code,
-            point,
-            phone: non_empty(cell(r, &phone)),
-            fax: non_empty(cell(r, &fax)),
-            url: non_empty(cell(r, &url)),
-            notes,
-        });
+        let key = RecordKey::Jigyosho(no.to_string());
+        let mut record = SourceRecord::new(&t, r, source, key, kind, n, (addr, &address));
+        record.name_kana = r.opt(&kana).to_string();
+        record.municipality_code = municipality_code;
+        record.point = point;
+        record.phone = non_empty(r.opt(&phone));
+        record.fax = non_empty(r.opt(&fax));
+        record.url = non_empty(r.opt(&url));
+        record.notes = notes;
+        out.records.push(record);
     }
     Ok(out)
 }

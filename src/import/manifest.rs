@@ -127,6 +127,7 @@ impl Manifest {
                 .map(|s| line_column(text, s.start))
                 .unwrap_or((1, 1));
             ImportError {
+                sheet: None,
                 file: path.to_path_buf(),
                 line: Some(line as u64),
                 column: Some((column, "toml".into())),

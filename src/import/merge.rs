@@ -113,6 +113,7 @@ pub fn merge(
                 report.overlay_applied += 1;
             }
             None => report.rejected.push(ImportError {
+                sheet: None,
                 file: row.origin.file.clone(),
                 line: Some(row.origin.line),
                 column: Some(row.key_column.clone()),
@@ -165,6 +166,7 @@ fn place(
         (None, Ok(g)) => (g.point(), Some(g.level)),
         (None, Err(e)) => {
             report.rejected.push(ImportError {
+                sheet: None,
                 file: record.origin.file.clone(),
                 line: Some(record.origin.line),
                 column: Some(record.address_column.clone()),

@@ -3,8 +3,6 @@
 //! that lists official open-data files (one reader per format in this folder), the
 //! reference files for wards and addresses, and the curated overlay.
 
-pub mod decode;
-mod error;
 mod facilities_csv;
 mod jigyosho;
 mod kouseikyoku;
@@ -15,9 +13,8 @@ mod navii;
 pub mod overlay;
 pub mod record;
 pub mod report;
-pub mod table;
 
-pub use error::{ImportError, ImportErrors};
+pub use crate::table::{ImportError, ImportErrors};
 pub use facilities_csv::{read_facilities, write_facilities, COLUMNS};
 pub use jigyosho::{read_jigyosho, SERVICES};
 pub use kouseikyoku::read_kouseikyoku_ika;

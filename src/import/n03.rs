@@ -14,7 +14,7 @@ use crate::model::WardCode;
 pub fn read_n03(path: &Path, manifest: &Manifest) -> Result<Vec<WardShape>, ImportError> {
     let bytes =
         std::fs::read(path).map_err(|e| ImportError::file(path, format!("cannot open: {e}")))?;
-    let text = super::decode::decode(path, &bytes)?;
+    let text = crate::table::decode::decode(path, &bytes)?;
     let doc = parse_geojson(path, &text)?;
     let features = doc
         .get("features")
@@ -81,6 +81,7 @@ pub fn read_n03(path: &Path, manifest: &Manifest) -> Result<Vec<WardShape>, Impo
 /// Parses GeoJSON text; a syntax error names its line and column.
 pub(crate) fn parse_geojson(path: &Path, text: &str) -> Result<Value, ImportError> {
     serde_json::from_str(text).map_err(|e| ImportError {
+        sheet: None,
         file: path.to_path_buf(),
         line: Some(e.line() as u64),
         column: Some((e.column(), "json".into())),

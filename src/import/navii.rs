@@ -4,10 +4,10 @@
 
 use std::path::Path;
 
-use super::record::{non_empty, read_point, FileRead, RecordKey, RowOrigin, SourceRecord};
-use super::table::{cell, Table};
+use super::record::{non_empty, read_point, FileRead, RecordKey, SourceRecord};
 use super::ImportError;
 use crate::model::Kind;
+use crate::table::Table;
 
 /// 機関区分: 1 病院, 2 診療所, 3 歯科診療所.
 fn kind_of(code: &str) -> Option<Kind> {
@@ -36,8 +36,9 @@ pub fn read_navii(path: &Path, source: &str) -> Result<FileRead, ImportError> {
         rows: t.rows.len(),
         ..FileRead::default()
     };
-    for (line, r) in &t.rows {
-        let get = |c: &super::table::Col| cell(r, &Some(c.clone()));
+    for r in &t.rows {
+        let line = &r.line;
+        let get = |c: &crate::table::Col| r.get(c);
         let the_id = get(&id);
         if the_id.is_empty() {
             out.rejected.push(t.cell_error(*line, &id, "ID is empty"));
@@ -61,39 +62,28 @@ pub fn read_navii(path: &Path, source: &str) -> Result<FileRead, ImportError> {
                 .push(t.cell_error(*line, col, format!("{} is empty", col.name)));
             continue;
         }
-        let point = read_point(&t, *line, &lat, cell(r, &lat), cell(r, &lon), "所在地座標")
+        let point = read_point(&t, *line, &lat, r.opt(&lat), r.opt(&lon), "所在地座標")
             .unwrap_or_else(|e| {
                 out.rejected.push(e);
                 None
             });
-        let municipality_code = match (cell(r, &pref), cell(r, &city)) {
+        let municipality_code = match (r.opt(&pref), r.opt(&city)) {
             (p, c) if p.len() == 2 && !c.is_empty() && c.len() <= 3 => Some(format!("{p}{c:0>3}")),
             _ => None,
         };
         let mut notes = Vec::new();
-        if let Some(b) = non_empty(cell(r, &beds)) {
+        if let Some(b) = non_empty(r.opt(&beds)) {
             notes.push(format!("病床数 {b}"));
         }
-        out.records.push(SourceRecord {
-            origin: RowOrigin {
-                file: path.to_path_buf(),
-                line: *line,
-                source: source.to_string(),
-            },
-            key: RecordKey::Navii(the_id.to_string()),
-            kinds: vec![kind],
-            name: n.to_string(),
-            name_kana: cell(r, &kana).to_string(),
-            postal_code: None,
-            address: addr.to_string(),
-            address_column: (address.index + 1, address.name.clone()),
-            municipality_code,
-            point,
-            phone: non_empty(cell(r, &phone)),
-            fax: None,
-            url: non_empty(cell(r, &url)),
-            notes,
-        });
+        let key = RecordKey::Navii(the_id.to_string());
+        let mut record = SourceRecord::new(&t, r, source, key, kind, n, (addr, &address));
+        record.name_kana = r.opt(&kana).to_string();
+        record.municipality_code = municipality_code;
+        record.point = point;
+        record.phone = non_empty(r.opt(&phone));
+        record.url = non_empty(r.opt(&url));
+        record.notes = notes;
+        out.records.push(record);
     }
     Ok(out)
 }

@@ -11,9 +11,9 @@ use std::path::Path;
 
 use super::facilities_csv::{parse_bool, valid_date};
 use super::record::RowOrigin;
-use super::table::{cell, Col, Table};
 use super::{ImportError, Manifest};
 use crate::model::{Accepting, Capability, Facility, Ward, WardCode, LEGAL_HOME_VISIT_RADIUS_KM};
+use crate::table::{Col, Table};
 
 /// Columns other than capability columns (Japanese header, English alias, meaning).
 pub const OVERLAY_COLUMNS: &[(&str, &str, &str)] = &[
@@ -132,6 +132,7 @@ pub fn read_overlay(
             )),
             Err(e) => {
                 return Err(ImportError {
+                    sheet: None,
                     file: path.to_path_buf(),
                     line: Some(1),
                     column: Some((i + 1, h.clone())),
@@ -148,11 +149,12 @@ pub fn read_overlay(
         .map_or("overlay".into(), |n| n.to_string_lossy().into_owned());
     let mut rows = Vec::new();
     let mut errors = Vec::new();
-    for (line, r) in &t.rows {
+    for r in &t.rows {
+        let line = &r.line;
         let mut errs = Vec::new();
         let mut err = |c: &Col, reason: String| errs.push(t.cell_error(*line, c, reason));
         let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-        let (m, j) = (cell(r, &medical), cell(r, &jigyosho));
+        let (m, j) = (r.opt(&medical), r.opt(&jigyosho));
         let key = if !m.is_empty() {
             let c = medical.as_ref().expect("value read");
             match m.len() {
@@ -183,7 +185,7 @@ pub fn read_overlay(
         let mut add = BTreeSet::new();
         let mut remove = BTreeSet::new();
         if let Some(c) = &caps {
-            for v in split_list(cell(r, &caps)) {
+            for v in split_list(r.opt(&caps)) {
                 match Capability::parse(v) {
                     Ok(cap) => {
                         add.insert(cap);
@@ -193,7 +195,7 @@ pub fn read_overlay(
             }
         }
         for (c, cap) in &cap_columns {
-            match mark(cell(r, &Some(c.clone()))) {
+            match mark(r.get(&c)) {
                 Ok(Some(true)) => {
                     add.insert(*cap);
                 }
@@ -205,7 +207,7 @@ pub fn read_overlay(
             }
         }
         let mut flag = |c: &Option<Col>| match c {
-            Some(col) => mark(cell(r, c)).unwrap_or_else(|e| {
+            Some(col) => mark(r.opt(c)).unwrap_or_else(|e| {
                 err(col, e);
                 None
             }),
@@ -213,7 +215,7 @@ pub fn read_overlay(
         };
         let wheelchair = flag(&wheel);
         let pediatric = flag(&ped);
-        let radius_km = match (cell(r, &radius), &radius) {
+        let radius_km = match (r.opt(&radius), &radius) {
             ("", _) | (_, None) => None,
             (v, Some(c)) => match v.parse::<f64>() {
                 Ok(x) if x > 0.0 && x <= 50.0 => Some(x),
@@ -223,7 +225,7 @@ pub fn read_overlay(
                 }
             },
         };
-        let service_wards = match (&wards, cell(r, &wards)) {
+        let service_wards = match (&wards, r.opt(&wards)) {
             (Some(c), v) if !v.is_empty() => {
                 let mut out = BTreeSet::new();
                 for w in split_list(v) {
@@ -238,7 +240,7 @@ pub fn read_overlay(
             }
             _ => None,
         };
-        let accepting_new = match (&accepting, cell(r, &accepting)) {
+        let accepting_new = match (&accepting, r.opt(&accepting)) {
             (Some(c), v) if !v.is_empty() => match Accepting::parse(v) {
                 Some(a) => Some(a),
                 None => {
@@ -248,7 +250,7 @@ pub fn read_overlay(
             },
             _ => None,
         };
-        let updated_at = match (&date, cell(r, &date)) {
+        let updated_at = match (&date, r.opt(&date)) {
             (Some(c), v) if !v.is_empty() => {
                 let iso = v.replace('/', "-");
                 let iso = match iso.split('-').collect::<Vec<_>>().as_slice() {
@@ -284,9 +286,9 @@ pub fn read_overlay(
             radius_km,
             wards: service_wards,
             accepting_new,
-            notes: Some(cell(r, &notes).to_string()).filter(|s| !s.is_empty()),
+            notes: Some(r.opt(&notes).to_string()).filter(|s| !s.is_empty()),
             updated_at,
-            source: Some(cell(r, &source).to_string())
+            source: Some(r.opt(&source).to_string())
                 .filter(|s| !s.is_empty())
                 .unwrap_or_else(|| default_source.clone()),
         });

@@ -3,8 +3,8 @@
 
 use std::path::PathBuf;
 
-use super::table::{Col, Table};
 use crate::model::{Kind, LatLon};
+use crate::table::{Col, Row, Table};
 
 /// The official identifier a row carries.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -62,6 +62,41 @@ pub struct SourceRecord {
     pub fax: Option<String>,
     pub url: Option<String>,
     pub notes: Vec<String>,
+}
+
+impl SourceRecord {
+    /// The one way importers start a record: where the row is, its key and kind, and the
+    /// two values every row must have. The rest is set field by field.
+    pub fn new(
+        t: &Table,
+        row: &Row,
+        source: &str,
+        key: RecordKey,
+        kind: Kind,
+        name: &str,
+        (address, address_col): (&str, &Col),
+    ) -> Self {
+        Self {
+            origin: RowOrigin {
+                file: t.path.clone(),
+                line: row.line,
+                source: source.to_string(),
+            },
+            key,
+            kinds: vec![kind],
+            name: name.to_string(),
+            name_kana: String::new(),
+            postal_code: None,
+            address: address.to_string(),
+            address_column: (address_col.index + 1, address_col.name.clone()),
+            municipality_code: None,
+            point: None,
+            phone: None,
+            fax: None,
+            url: None,
+            notes: Vec::new(),
+        }
+    }
 }
 
 /// What reading one file produced: its records and the rows it had to reject.

@@ -84,6 +84,7 @@ fn error_at(path: &Path, bytes: &[u8], at: usize, what: &str, advice: &str) -> I
         .map_or(0, |i| i + 1);
     let column = before[line_start..].iter().filter(|b| **b == b',').count() + 1;
     ImportError {
+        sheet: None,
         file: path.to_path_buf(),
         line: Some(before.iter().filter(|b| **b == b'\n').count() as u64 + 1),
         column: Some((column, String::new())),

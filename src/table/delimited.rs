@@ -1,0 +1,72 @@
+//! CSV text → rows, with the line each record starts on (records may span lines).
+
+use std::path::Path;
+
+use super::{Header, ImportError, Origin, Row, Table};
+
+pub(super) fn parse(
+    path: &Path,
+    text: &str,
+    header: Header<'_>,
+    has_header: bool,
+) -> Result<Table, ImportError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let lines = LineIndex::new(text);
+    let mut rows = Vec::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                return Err(ImportError {
+                    line: e.position().map(|p| lines.line_at(p.byte())),
+                    ..ImportError::file(path, format!("malformed CSV: {e}"))
+                })
+            }
+        }
+        let line = lines.line_at(record.position().map_or(0, |p| p.byte()));
+        rows.push(Row::new(line, record.iter().map(str::to_string).collect()));
+    }
+    // The csv reader takes an unterminated quote as running to the end of the file.
+    if text.bytes().filter(|b| *b == b'"').count() % 2 == 1 {
+        return Err(ImportError {
+            line: rows.last().map(|r| r.line),
+            ..ImportError::file(
+                path,
+                "malformed CSV: a quoted field is never closed (odd number of '\"')",
+            )
+        });
+    }
+    Table::from_rows(path, Origin::Csv, rows, header, has_header)
+}
+
+/// Byte offset → 1-based line number.
+pub(crate) struct LineIndex<'a> {
+    text: &'a [u8],
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub(crate) fn new(text: &'a str) -> Self {
+        Self {
+            text: text.as_bytes(),
+            starts: std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect(),
+        }
+    }
+
+    pub(crate) fn line_at(&self, byte: u64) -> u64 {
+        // The csv reader reports a record as starting at the line break before it (after a
+        // CRLF or a skipped blank line); the record's own line is after those breaks.
+        let mut at = byte as usize;
+        while matches!(self.text.get(at), Some(b'\r' | b'\n')) {
+            at += 1;
+        }
+        self.starts.partition_point(|&start| start <= at) as u64
+    }
+}

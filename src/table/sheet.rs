@@ -1,0 +1,131 @@
+//! Excel workbooks (`.xlsx`, read with calamine) and zip archives around a table. Cells
+//! become text as Excel shows them: whole numbers without `.0`, dates as ISO dates.
+
+use std::io::{Cursor, Read};
+use std::path::Path;
+
+use calamine::{Data, Reader, Xlsx};
+
+use super::{Header, ImportError, Origin, Row, Table};
+
+/// What the bytes hold, recognised from the content rather than the file name.
+pub(super) enum Container {
+    /// A zip that is an Office Open XML workbook.
+    Xlsx,
+    /// Any other zip: it must hold one table file.
+    Zip,
+    /// Text: CSV in some encoding.
+    Text,
+}
+
+pub(super) fn detect(bytes: &[u8]) -> Container {
+    if !bytes.starts_with(b"PK\x03\x04") {
+        return Container::Text;
+    }
+    match zip::ZipArchive::new(Cursor::new(bytes)) {
+        Ok(archive) => {
+            let is_workbook = archive
+                .file_names()
+                .flatten()
+                .any(|n| n == "xl/workbook.xml" || n == "[Content_Types].xml");
+            if is_workbook {
+                Container::Xlsx
+            } else {
+                Container::Zip
+            }
+        }
+        // A broken zip: let the CSV reader reject it with a byte position.
+        Err(_) => Container::Text,
+    }
+}
+
+/// The one table file (`.xlsx` or `.csv`) inside a zip, by name and content.
+pub(super) fn unzip_table(path: &Path, bytes: &[u8]) -> Result<(String, Vec<u8>), ImportError> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| ImportError::file(path, format!("not a readable zip archive: {e}")))?;
+    let names: Vec<String> = archive
+        .file_names()
+        .flatten()
+        .filter(|n| {
+            let lower = n.to_ascii_lowercase();
+            !n.ends_with('/')
+                && !lower.starts_with("__macosx/")
+                && (lower.ends_with(".xlsx") || lower.ends_with(".csv"))
+        })
+        .map(|n| n.into_owned())
+        .collect();
+    let [member] = names.as_slice() else {
+        return Err(ImportError::file(
+            path,
+            format!(
+                "the zip archive should hold exactly one .xlsx or .csv file; it holds {}",
+                if names.is_empty() {
+                    "none".to_string()
+                } else {
+                    names.join(", ")
+                }
+            ),
+        ));
+    };
+    let mut file = archive.by_name(member).map_err(|e| {
+        ImportError::file(path, format!("cannot read {member} in the archive: {e}"))
+    })?;
+    let mut out = Vec::new();
+    file.read_to_end(&mut out)
+        .map_err(|e| ImportError::file(path, format!("cannot unpack {member}: {e}")))?;
+    Ok((member.clone(), out))
+}
+
+/// Reads the first worksheet whose header is found (the first sheet for `FirstRow`).
+pub(super) fn read_xlsx(
+    path: &Path,
+    bytes: &[u8],
+    header: Header<'_>,
+) -> Result<Table, ImportError> {
+    let mut book = Xlsx::new(Cursor::new(bytes))
+        .map_err(|e| ImportError::file(path, format!("not a readable Excel workbook: {e}")))?;
+    let names = book.sheet_names();
+    let mut first_error = None;
+    for name in &names {
+        let range = book.worksheet_range(name).map_err(|e| ImportError {
+            sheet: Some(name.clone()),
+            ..ImportError::file(path, format!("cannot read the sheet: {e}"))
+        })?;
+        let (row0, col0) = range.start().unwrap_or((0, 0));
+        let rows: Vec<Row> = range
+            .rows()
+            .enumerate()
+            .map(|(i, cells)| {
+                let mut text = vec![String::new(); col0 as usize];
+                text.extend(cells.iter().map(cell_text));
+                Row::new(u64::from(row0) + i as u64 + 1, text)
+            })
+            .collect();
+        match Table::from_rows(path, Origin::Sheet(name.clone()), rows, header, true) {
+            Ok(t) => return Ok(t),
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+        if matches!(header, Header::FirstRow) {
+            break;
+        }
+    }
+    Err(first_error.unwrap_or_else(|| ImportError::file(path, "the workbook has no sheets")))
+}
+
+fn cell_text(d: &Data) -> String {
+    match d {
+        Data::Empty => String::new(),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::Float(f) => f.to_string(),
+        Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+        Data::DateTime(dt) => {
+            let (y, m, d, ..) = dt.to_ymd_hms_milli();
+            format!("{y:04}-{m:02}-{d:02}")
+        }
+        Data::Error(e) => format!("#{e:?}"),
+    }
+}
