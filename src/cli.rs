@@ -77,6 +77,16 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Show what an official file holds: its format (recognised from the header), data
+    /// date, rows, institutions, counts per 受理記号 and the capabilities they map to, and
+    /// the rows that cannot be used. Reads CSV, xlsx, or a zip of either.
+    Inspect {
+        /// The file, as downloaded (e.g. 2025.10_sisetukijun_osaka_ika.xlsx).
+        file: PathBuf,
+        /// Print one JSON document.
+        #[arg(long)]
+        json: bool,
+    },
     /// Turn an address or postal code into a point (町丁目 / 町 / ward level), offline.
     Geocode {
         /// The address (大阪市東淀川区豊新2丁目5-1) or postal code (533-0001).

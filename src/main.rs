@@ -114,6 +114,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             )?;
             print!("{summary}");
         }
+        Command::Inspect { file, json } => {
+            let inspection = zaitaku::import::inspect::inspect(&file)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&inspection)?);
+            } else {
+                print!("{inspection}");
+            }
+        }
         Command::Geocode {
             address,
             index,

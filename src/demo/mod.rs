@@ -237,6 +237,7 @@ impl Generator {
             fax: None,
             url: None,
             capabilities: caps,
+            capability_claims: Vec::new(),
             wheelchair,
             pediatric: None,
             service_radius_km: radius,

@@ -11,7 +11,7 @@ pub(super) fn member_basename(name: &str) -> &str {
 
 /// Returns the member's file name (without folders) and its bytes. `member` is matched
 /// against the full member path or its file name; without it the archive must hold exactly
-/// one `.csv`/`.geojson`.
+/// one `.csv`/`.geojson`/`.xlsx`.
 pub(super) fn extract(
     url: &str,
     bytes: &[u8],
@@ -46,7 +46,7 @@ pub(super) fn extract(
             .iter()
             .filter(|n| {
                 let lower = member_basename(n).to_ascii_lowercase();
-                lower.ends_with(".csv") || lower.ends_with(".geojson")
+                lower.ends_with(".csv") || lower.ends_with(".geojson") || lower.ends_with(".xlsx")
             })
             .collect(),
     };
@@ -60,7 +60,7 @@ pub(super) fn extract(
         }
         ([], None) => {
             return Err(err(format!(
-                "no .csv or .geojson member; the archive holds: {}; set archive_member in the \
+                "no .csv, .geojson or .xlsx member; the archive holds: {}; set archive_member in the \
                  manifest",
                 listing()
             )))

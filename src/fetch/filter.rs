@@ -78,7 +78,9 @@ pub(super) fn filter(
     match kind {
         // A prefecture-wide list compiled by the operator: nothing to cut, and the bytes
         // stay as published.
-        FileKind::Source(SourceFormat::KouseikyokuIka) => Ok(Filtered {
+        FileKind::Source(
+            SourceFormat::KouseikyokuIka | SourceFormat::ShisetsuKijun | SourceFormat::HoumonKango,
+        ) => Ok(Filtered {
             bytes: content,
             kept: None,
             dropped: None,
@@ -141,7 +143,10 @@ fn csv_rows(
         Layout::Reference(ReferenceFormat::JapanPost) => {
             CodeColumns::Single(table.require(&["municipality_code"])?)
         }
-        Layout::Source(SourceFormat::KouseikyokuIka) | Layout::Reference(ReferenceFormat::N03) => {
+        Layout::Source(
+            SourceFormat::KouseikyokuIka | SourceFormat::ShisetsuKijun | SourceFormat::HoumonKango,
+        )
+        | Layout::Reference(ReferenceFormat::N03) => {
             unreachable!("not filtered by rows")
         }
     };

@@ -181,19 +181,28 @@ fn fetch_one(
             "no url in the manifest: place it by hand",
         ));
     };
-    let url = dl.url;
-    let basename = url_basename(url);
-    if !opts.force {
-        if let Some(done) = existing_file(raw_dir, entry.file, dl.archive_member, &basename) {
-            return Ok(skipped(done, "already complete"));
+    // A dated url (`…/{YYYY.MM}_sisetukijun_osaka_ika.xlsx`) is tried for this month, then
+    // for each month before it: the bureaus publish monthly, a few days into the month.
+    let candidates = expand_dated(dl.url, current_year_month());
+    let mut at = 0;
+    let (url, basename, partial, got) = loop {
+        let url = candidates[at].as_str();
+        let basename = url_basename(url);
+        if !opts.force {
+            if let Some(done) = existing_file(raw_dir, entry.file, dl.archive_member, &basename) {
+                return Ok(skipped(done, "already complete"));
+            }
         }
-    }
-
-    let partial = raw_dir.join(PARTIAL_DIR).join(&basename);
-    if opts.force {
-        download::discard(&partial);
-    }
-    let got = download::fetch(agent, url, &partial, &basename, progress)?;
+        let partial = raw_dir.join(PARTIAL_DIR).join(&basename);
+        if opts.force {
+            download::discard(&partial);
+        }
+        match download::fetch(agent, url, &partial, &basename, progress) {
+            Ok(got) => break (url, basename, partial, got),
+            Err(FetchError::Http { status: 404, .. }) if at + 1 < candidates.len() => at += 1,
+            Err(e) => return Err(e),
+        }
+    };
 
     let bytes = std::fs::read(&partial).map_err(|e| FetchError::io(&partial, e))?;
     if let Err(e) = verify(url, &bytes, dl.size, dl.sha256) {
@@ -202,8 +211,9 @@ fn fetch_one(
         return Err(e);
     }
 
-    let is_zip =
-        basename.to_ascii_lowercase().ends_with(".zip") || bytes.starts_with(b"PK\x03\x04");
+    // An Excel workbook is a zip too, but one to keep whole.
+    let is_zip = !crate::table::is_workbook(&bytes)
+        && (basename.to_ascii_lowercase().ends_with(".zip") || bytes.starts_with(b"PK\x03\x04"));
     let (name, content) = if is_zip {
         archive::extract(url, &bytes, dl.archive_member)?
     } else {
@@ -332,6 +342,42 @@ fn write_atomically(target: &Path, bytes: &[u8]) -> Result<(), FetchError> {
     })
 }
 
+/// The placeholder for a monthly file's date in a manifest url.
+pub const DATED: &str = "{YYYY.MM}";
+/// Months tried back from the current one for a dated url.
+const DATED_MONTHS: i32 = 6;
+
+/// The urls to try for a manifest url: itself, or with [`DATED`] replaced by this month and
+/// each of the [`DATED_MONTHS`] before it, newest first.
+fn expand_dated(url: &str, (year, month): (i32, i32)) -> Vec<String> {
+    if !url.contains(DATED) {
+        return vec![url.to_string()];
+    }
+    (0..DATED_MONTHS)
+        .map(|back| {
+            let m = year * 12 + (month - 1) - back;
+            url.replace(DATED, &format!("{}.{:02}", m / 12, m % 12 + 1))
+        })
+        .collect()
+}
+
+/// (year, month) now, in UTC.
+fn current_year_month() -> (i32, i32) {
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400) as i64;
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year as i32, month as i32)
+}
+
 /// The last path segment of a url, without query or fragment; never empty, `.` or `..`, so
 /// it is safe as a file name.
 fn url_basename(url: &str) -> String {
@@ -389,6 +435,18 @@ mod tests {
         assert_eq!(url_basename("https://h"), "download");
         assert_eq!(url_basename("https://h/a/.."), "download");
         assert_eq!(url_basename("https://h/a\\b"), "a_b");
+    }
+
+    #[test]
+    fn dated_urls_go_back_month_by_month() {
+        let urls = expand_dated("https://h/{YYYY.MM}_sisetukijun_osaka_ika.xlsx", (2026, 2));
+        assert_eq!(urls.len(), 6);
+        assert_eq!(urls[0], "https://h/2026.02_sisetukijun_osaka_ika.xlsx");
+        assert_eq!(urls[1], "https://h/2026.01_sisetukijun_osaka_ika.xlsx");
+        assert_eq!(urls[2], "https://h/2025.12_sisetukijun_osaka_ika.xlsx");
+        assert_eq!(expand_dated("https://h/a.csv", (2026, 2)), vec!["https://h/a.csv"]);
+        let (y, m) = current_year_month();
+        assert!(y >= 2025 && (1..=12).contains(&m));
     }
 
     #[test]

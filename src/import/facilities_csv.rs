@@ -334,6 +334,7 @@ impl<'a> Row<'a> {
             fax: opt(self.get("fax")),
             url,
             capabilities: caps.into_iter().collect(),
+            capability_claims: Vec::new(),
             wheelchair,
             pediatric,
             service_radius_km,

@@ -22,8 +22,41 @@ pub enum SourceFormat {
     Jigyosho,
     /// MHLW 医療情報ネット（ナビイ）施設票 `0N-1_*_facility_info_*.csv`.
     Navii,
-    /// 地方厚生局 コード内容別医療機関一覧 (医科), compiled with a header row.
+    /// 地方厚生局 コード内容別医療機関一覧 (医科), as published (Excel) or saved as CSV.
     KouseikyokuIka,
+    /// 地方厚生局 施設基準の届出受理医療機関名簿 (医科 / 歯科 / 薬局): capabilities.
+    ShisetsuKijun,
+    /// 地方厚生局 届出受理指定訪問看護事業所名簿: 訪問看護 stations' capabilities.
+    HoumonKango,
+}
+
+impl SourceFormat {
+    /// The format's name in the manifest and reports.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Jigyosho => "jigyosho",
+            Self::Navii => "navii",
+            Self::KouseikyokuIka => "kouseikyoku_ika",
+            Self::ShisetsuKijun => "shisetsu_kijun",
+            Self::HoumonKango => "houmon_kango",
+        }
+    }
+
+    /// The publisher's name of the list, shown as the source of its values.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Jigyosho => "介護サービス情報公表",
+            Self::Navii => "医療情報ネット（ナビイ）",
+            Self::KouseikyokuIka => "近畿厚生局 医療機関一覧",
+            Self::ShisetsuKijun => "厚生局 施設基準の届出",
+            Self::HoumonKango => "厚生局 訪問看護の届出",
+        }
+    }
+
+    /// Lists of 届出 (capabilities of facilities other lists give), not of facilities.
+    pub fn is_filing_list(self) -> bool {
+        matches!(self, Self::ShisetsuKijun | Self::HoumonKango)
+    }
 }
 
 /// Formats of the reference files.
@@ -73,6 +106,10 @@ pub struct SourceFile<F> {
     /// Free-text description shown in reports.
     #[serde(default)]
     pub title: Option<String>,
+    /// A missing file is reported and skipped instead of failing the build (lists a ward
+    /// office may not have downloaded, such as the 歯科 and 薬局 届出).
+    #[serde(default)]
+    pub optional: bool,
 }
 
 impl<F> SourceFile<F> {

@@ -10,6 +10,7 @@
 use std::collections::HashMap;
 
 use super::overlay::OverlayRow;
+use super::todokede::{self, FilingList};
 use super::record::{RecordKey, SourceRecord};
 use super::report::{ImportReport, Joined, Placement};
 use super::ImportError;
@@ -28,9 +29,18 @@ struct Placed {
     address_key: String,
 }
 
+/// What is merged onto the facilities after they are built: 届出 lists first, then the
+/// ward's overlay (which cannot overrule an official 届出).
+pub struct Extra<'a> {
+    pub filings: &'a [FilingList],
+    /// The dataset's municipality names (大阪市北区 …), to tell rows outside it.
+    pub municipalities: &'a [String],
+    pub overlay: Vec<OverlayRow>,
+}
+
 pub fn merge(
     records: Vec<SourceRecord>,
-    overlay: Vec<OverlayRow>,
+    extra: Extra<'_>,
     geocoder: &Geocoder,
     boundaries: &Boundaries,
     report: &mut ImportReport,
@@ -106,14 +116,18 @@ pub fn merge(
             },
         }
     }
-    for row in overlay {
+    let (mut built, placed): (Vec<Facility>, Vec<Placed>) = facilities.into_iter().unzip();
+    for list in extra.filings {
+        let joined = todokede::join::join(list, &mut built, &by_id, extra.municipalities);
+        report.filings.push(joined);
+    }
+    for row in extra.overlay {
         match by_id.get(&row.key) {
             Some(&i) => {
-                row.apply(&mut facilities[i].0);
+                report.capability_conflicts.extend(row.apply(&mut built[i]));
                 report.overlay_applied += 1;
             }
             None => report.rejected.push(ImportError {
-                sheet: None,
                 file: row.origin.file.clone(),
                 line: Some(row.origin.line),
                 column: Some(row.key_column.clone()),
@@ -121,9 +135,11 @@ pub fn merge(
                     "no facility has the code {}; the row was not applied",
                     row.key
                 ),
+                ..ImportError::default()
             }),
         }
     }
+    let facilities: Vec<(Facility, Placed)> = built.into_iter().zip(placed).collect();
     let mut out: Vec<Facility> = facilities
         .into_iter()
         .map(|(mut f, p)| {
@@ -276,6 +292,7 @@ fn facility(p: &Placed) -> Facility {
         fax: r.fax.clone(),
         url: r.url.clone(),
         capabilities: vec![],
+        capability_claims: Vec::new(),
         wheelchair: None,
         pediatric: None,
         service_radius_km: None,

@@ -4,12 +4,14 @@
 //! reference files for wards and addresses, and the curated overlay.
 
 mod facilities_csv;
+pub mod inspect;
 mod jigyosho;
 mod kouseikyoku;
 pub mod manifest;
 mod merge;
 pub(crate) mod n03;
 mod navii;
+pub mod todokede;
 pub mod overlay;
 pub mod record;
 pub mod report;
@@ -105,23 +107,25 @@ pub fn load_official(dir: &Path, raw: &Path) -> Result<Dataset, ImportErrors> {
     let towns = towns.map_err(|e| errors.extend(e.0)).ok();
     let postal = postal.map_err(|e| errors.extend(e.0)).ok();
 
+    let pref = manifest.municipalities[0][..2].to_string();
     let mut records = Vec::new();
+    let mut filings = Vec::new();
     let mut rows_read = Vec::new();
     for source in &manifest.sources {
-        let path = match find(raw, &manifest_path, &source.file) {
-            Ok(p) => p,
-            Err(e) => {
-                errors.push(e);
+        let path = match (resolve_file(raw, &source.file), source.optional) {
+            (Some(p), _) => p,
+            (None, true) => {
+                report.missing_optional.push(source.file.clone());
+                continue;
+            }
+            (None, false) => {
+                errors.extend(find(raw, &manifest_path, &source.file).err());
                 continue;
             }
         };
         let label = format!(
             "{} {}",
-            match source.format {
-                SourceFormat::Jigyosho => "介護サービス情報公表",
-                SourceFormat::Navii => "医療情報ネット（ナビイ）",
-                SourceFormat::KouseikyokuIka => "近畿厚生局 医療機関一覧",
-            },
+            source.format.label(),
             path.file_name()
                 .map_or(String::new(), |n| n.to_string_lossy().into_owned())
         );
@@ -129,16 +133,29 @@ pub fn load_official(dir: &Path, raw: &Path) -> Result<Dataset, ImportErrors> {
             SourceFormat::Jigyosho => read_jigyosho(&path, &label),
             SourceFormat::Navii => read_navii(&path, &label),
             SourceFormat::KouseikyokuIka => read_kouseikyoku_ika(&path, &label),
+            SourceFormat::ShisetsuKijun | SourceFormat::HoumonKango => {
+                match todokede::read_filing_file(&path, Some(&pref)) {
+                    Ok(list) => {
+                        report.files.push(report::FileSummary {
+                            path: path.clone(),
+                            format: source.format.code(),
+                            rows: list.rows,
+                            records: list.filings.len(),
+                        });
+                        rows_read.push((path, list.rows));
+                        report.rejected.extend(list.rejected.iter().cloned());
+                        filings.push(list);
+                    }
+                    Err(e) => errors.push(e),
+                }
+                continue;
+            }
         };
         match read {
             Ok(read) => {
                 report.files.push(report::FileSummary {
                     path: path.clone(),
-                    format: match source.format {
-                        SourceFormat::Jigyosho => "jigyosho",
-                        SourceFormat::Navii => "navii",
-                        SourceFormat::KouseikyokuIka => "kouseikyoku_ika",
-                    },
+                    format: source.format.code(),
                     rows: read.rows,
                     records: read.records.len(),
                 });
@@ -189,7 +206,24 @@ pub fn load_official(dir: &Path, raw: &Path) -> Result<Dataset, ImportErrors> {
     };
     let geocoder = Geocoder::new(geocoder_data.clone());
     let polygons = Boundaries::new(boundaries.clone());
-    let facilities = merge::merge(records, overlay, &geocoder, &polygons, &mut report);
+    let mut municipalities: Vec<String> = geocoder_data
+        .towns
+        .iter()
+        .map(|t| t.municipality.clone())
+        .collect();
+    municipalities.sort();
+    municipalities.dedup();
+    let facilities = merge::merge(
+        records,
+        merge::Extra {
+            filings: &filings,
+            municipalities: &municipalities,
+            overlay,
+        },
+        &geocoder,
+        &polygons,
+        &mut report,
+    );
     report.facilities = facilities.len();
     Ok(Dataset {
         dir: dir.to_path_buf(),

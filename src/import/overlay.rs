@@ -12,7 +12,10 @@ use std::path::Path;
 use super::facilities_csv::{parse_bool, valid_date};
 use super::record::RowOrigin;
 use super::{ImportError, Manifest};
-use crate::model::{Accepting, Capability, Facility, Ward, WardCode, LEGAL_HOME_VISIT_RADIUS_KM};
+use super::report::CapabilityConflict;
+use crate::model::{
+    Accepting, Capability, CapabilityClaim, Facility, Ward, WardCode, LEGAL_HOME_VISIT_RADIUS_KM,
+};
 use crate::table::{Col, Table};
 
 /// Columns other than capability columns (Japanese header, English alias, meaning).
@@ -297,14 +300,53 @@ pub fn read_overlay(
 }
 
 impl OverlayRow {
-    /// Applies the row to its facility and records which values it set.
-    pub fn apply(&self, f: &mut Facility) {
+    /// Applies the row to its facility and records which values it set. A "no" for a
+    /// capability an official 届出 gives is kept as a claim but does not remove it: the
+    /// conflict is returned for the report.
+    pub fn apply(&self, f: &mut Facility) -> Vec<CapabilityConflict> {
         let mut fields = Vec::new();
+        let mut conflicts = Vec::new();
         if !self.add.is_empty() || !self.remove.is_empty() {
+            let official = |f: &Facility, c: Capability| {
+                f.claims_for(c)
+                    .find(|claim| claim.official && claim.value)
+                    .map(CapabilityClaim::describe)
+            };
             let mut caps: BTreeSet<Capability> = f.capabilities.iter().copied().collect();
             caps.extend(&self.add);
-            caps.retain(|c| !self.remove.contains(c));
+            for c in &self.remove {
+                match official(f, *c) {
+                    Some(described) => conflicts.push(CapabilityConflict {
+                        facility: f.id.0.clone(),
+                        name: f.name.clone(),
+                        capability: *c,
+                        official: described,
+                        overlay: self.origin.clone(),
+                        overlay_source: self.source.clone(),
+                    }),
+                    None => {
+                        caps.remove(c);
+                    }
+                }
+            }
             f.capabilities = caps.into_iter().collect();
+            let claim = |capability: Capability, value: bool| CapabilityClaim {
+                capability,
+                value,
+                source: self.source.clone(),
+                official: false,
+                filing: None,
+                receipt: None,
+                since: None,
+                as_of: self.updated_at.clone(),
+                implied: false,
+            };
+            for c in &self.add {
+                f.capability_claims.push(claim(*c, true));
+            }
+            for c in &self.remove {
+                f.capability_claims.push(claim(*c, false));
+            }
             fields.push("capabilities");
         }
         if let Some(w) = self.wheelchair {
@@ -351,5 +393,6 @@ impl OverlayRow {
                 fields: fields.into_iter().map(String::from).collect(),
             });
         }
+        conflicts
     }
 }

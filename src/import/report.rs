@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use super::record::RowOrigin;
 use super::ImportError;
+use super::todokede::join::JoinReport;
 use crate::geocode::Level;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,6 +57,26 @@ pub struct ImportReport {
     /// Every row with a publisher's point was also geocoded from its address: the level
     /// reached and the distance to the publisher's point (`None` = not found).
     pub geocoder_checks: Vec<Option<(Level, f64)>>,
+    /// What each 届出 list gave, and what did not join.
+    pub filings: Vec<JoinReport>,
+    /// A survey (overlay) says "no" where an official 届出 says "yes": both are kept, the
+    /// official value wins.
+    pub capability_conflicts: Vec<CapabilityConflict>,
+    /// Optional files of the manifest that are not in the raw directory.
+    pub missing_optional: Vec<String>,
+}
+
+/// An overlay value that disagrees with an official 届出.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CapabilityConflict {
+    pub facility: String,
+    pub name: String,
+    pub capability: crate::model::Capability,
+    /// The official claim, described.
+    pub official: String,
+    /// The overlay row that says otherwise.
+    pub overlay: RowOrigin,
+    pub overlay_source: String,
 }
 
 impl ImportReport {
@@ -71,6 +92,52 @@ impl ImportReport {
     pub fn geocoded_at(&self, level: Level) -> usize {
         self.geocoded.iter().filter(|g| g.0 == level).count()
     }
+}
+
+fn write_filing(f: &mut fmt::Formatter<'_>, j: &JoinReport) -> fmt::Result {
+    let Some(s) = &j.summary else { return Ok(()) };
+    writeln!(
+        f,
+        "届出: {} {} ({} 現在): {} rows, {} institutions, {} 届出",
+        s.source,
+        s.path.display(),
+        s.data_date.as_deref().unwrap_or("date unknown"),
+        s.rows,
+        s.institutions,
+        s.filings
+    )?;
+    writeln!(
+        f,
+        "  {:>5} institutions joined to facilities ({} by phone, {} by name + 市区町村); {} capability values given",
+        j.matched, j.matched_by_phone, j.matched_by_name, j.claims
+    )?;
+    writeln!(f, "  {:>5} institutions outside the dataset's municipalities (skipped)", j.outside)?;
+    writeln!(f, "  {:>5} facilities of this list's kind have no row in it", j.facilities_without_row)?;
+    writeln!(f, "  {:>5} institutions in the area match no facility", j.unmatched.len())?;
+    for (line, name, code) in j.unmatched.iter().take(20) {
+        writeln!(f, "        {}:{line}: {name} ({code})", s.path.display())?;
+    }
+    if j.unmatched.len() > 20 {
+        writeln!(f, "        … and {} more", j.unmatched.len() - 20)?;
+    }
+    let caps: Vec<String> = s
+        .capabilities
+        .iter()
+        .map(|(c, n)| format!("{c} {n}"))
+        .collect();
+    writeln!(f, "  capabilities (institutions): {}", caps.join(", "))?;
+    let unknown: usize = s.unknown_symbols.len();
+    writeln!(
+        f,
+        "  {unknown} 受理記号 not in data/todokede/ (not home-care 届出, or new: see `zaitaku inspect`)"
+    )?;
+    for (sym, title) in &s.unknown_home_care {
+        writeln!(f, "        home-care 届出 not mapped: {sym} 「{title}」")?;
+    }
+    for e in &s.name_mismatches {
+        writeln!(f, "        {e}")?;
+    }
+    Ok(())
 }
 
 impl fmt::Display for ImportReport {
@@ -127,12 +194,36 @@ impl fmt::Display for ImportReport {
                 writeln!(f, "  {line}")?;
             }
         }
+        for j in &self.filings {
+            write_filing(f, j)?;
+        }
+        for m in &self.missing_optional {
+            writeln!(f, "optional file '{m}' not in the raw directory: skipped")?;
+        }
         if self.overlay_rows > 0 {
             writeln!(
                 f,
                 "overlay: {} of {} rows applied",
                 self.overlay_applied, self.overlay_rows
             )?;
+        }
+        if !self.capability_conflicts.is_empty() {
+            writeln!(
+                f,
+                "overlay values that disagree with a 届出 ({}; both kept, the 届出 wins):",
+                self.capability_conflicts.len()
+            )?;
+            for c in &self.capability_conflicts {
+                writeln!(
+                    f,
+                    "  {}: {} {}: {} says no; {}",
+                    c.overlay,
+                    c.facility,
+                    c.name,
+                    c.overlay_source,
+                    c.official
+                )?;
+            }
         }
         let section = |f: &mut fmt::Formatter<'_>, title: &str, n: usize| {
             if n > 0 {

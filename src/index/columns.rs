@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use crate::model::{Accepting, Capability, Facility, Kind, WardCode};
+use crate::model::{Accepting, CapSet, Capability, Facility, Kind, WardCode};
 use crate::text::kana_sort_key;
 
 #[derive(Default)]
@@ -12,7 +12,7 @@ pub struct Columns {
     /// Bit `k` set when the facility has `Kind` number `k`.
     pub kind_bits: Vec<u8>,
     /// Bit `c` set when the facility has `Capability` number `c`.
-    pub cap_bits: Vec<u32>,
+    pub cap_bits: Vec<CapSet>,
     pub wheelchair: Vec<Option<bool>>,
     pub pediatric: Vec<Option<bool>>,
     pub accepting: Vec<Accepting>,
@@ -83,9 +83,9 @@ impl ColumnsBuilder {
             kb |= 1 << (*k as u8);
             c.by_kind[*k as usize].push(ord);
         }
-        let mut cb = 0u32;
+        let mut cb = CapSet::empty();
         for cap in &f.capabilities {
-            cb |= cap.bit();
+            cb = cb.with(*cap);
             c.by_cap[*cap as usize].push(ord);
         }
         c.kind_bits.push(kb);

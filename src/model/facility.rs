@@ -62,6 +62,72 @@ pub struct ValueSource {
     pub fields: Vec<String>,
 }
 
+/// One source's statement about one capability: the official 届出 lists say "yes" with a
+/// 受理番号 and a date; a ward's survey may say yes or no. A capability no source mentions is
+/// unknown, never "no".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CapabilityClaim {
+    pub capability: Capability,
+    /// `true`: the source says the facility has it; `false`: the source says it has not.
+    pub value: bool,
+    /// Human name of the source, e.g. 「近畿厚生局 施設基準の届出」 or the survey's name.
+    pub source: String,
+    /// From an official 届出 list: wins over surveys for the capabilities it gives.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub official: bool,
+    /// The 届出 that gives it: 受理記号 (支援診２) or the 届出 name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filing: Option<String>,
+    /// 受理番号, e.g. 第59号.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receipt: Option<String>,
+    /// 算定開始年月日 (ISO date).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<String>,
+    /// The source's data date (ISO date): the list's 「現在」 date or the survey's date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<String>,
+    /// The capability follows by definition from the filing (支援診 → 往診, 24時間対応).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub implied: bool,
+}
+
+impl CapabilityClaim {
+    /// 「在宅療養支援診療所 — 近畿厚生局 施設基準の届出 支援診２ 2024-06-01 算定開始（2025-10-01 現在）」
+    pub fn describe(&self) -> String {
+        let mut out = format!(
+            "{}{} — {}",
+            self.capability.label(),
+            if self.value { "" } else { " なし" },
+            self.source
+        );
+        if let Some(f) = &self.filing {
+            out.push_str(&format!(" {f}"));
+        }
+        if self.implied {
+            out.push_str("（届出の要件）");
+        }
+        if let Some(d) = &self.since {
+            out.push_str(&format!(" {d} 算定開始"));
+        }
+        if let Some(d) = &self.as_of {
+            out.push_str(&format!("（{d} 現在）"));
+        }
+        out
+    }
+}
+
+/// What is known of one capability of a facility.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CapabilityStatus {
+    Yes,
+    /// A source says the facility does not offer it.
+    No,
+    /// No source says either way ("not in the list" is not a no).
+    Unknown,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Facility {
     pub id: FacilityId,
@@ -76,8 +142,11 @@ pub struct Facility {
     pub phone: Option<String>,
     pub fax: Option<String>,
     pub url: Option<String>,
-    /// Sorted, no duplicates.
+    /// What the facility offers ("yes"), sorted, no duplicates.
     pub capabilities: Vec<Capability>,
+    /// Where each capability value came from, including sources that say "no".
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub capability_claims: Vec<CapabilityClaim>,
     pub wheelchair: Option<bool>,
     pub pediatric: Option<bool>,
     pub service_radius_km: Option<f64>,
@@ -108,6 +177,32 @@ impl Facility {
 
     pub fn has_capability(&self, cap: Capability) -> bool {
         self.capabilities.contains(&cap)
+    }
+
+    /// Yes when the facility offers it, no only when a source says so, otherwise unknown.
+    pub fn capability_status(&self, cap: Capability) -> CapabilityStatus {
+        if self.has_capability(cap) {
+            CapabilityStatus::Yes
+        } else if self
+            .capability_claims
+            .iter()
+            .any(|c| c.capability == cap && !c.value)
+        {
+            CapabilityStatus::No
+        } else {
+            CapabilityStatus::Unknown
+        }
+    }
+
+    /// The claims behind one capability, official ones first.
+    pub fn claims_for(&self, cap: Capability) -> impl Iterator<Item = &CapabilityClaim> {
+        let mut claims: Vec<&CapabilityClaim> = self
+            .capability_claims
+            .iter()
+            .filter(|c| c.capability == cap)
+            .collect();
+        claims.sort_by_key(|c| (!c.official, c.implied));
+        claims.into_iter()
     }
 
     /// Medical home visits (訪問診療/往診) fall under the 16 km rule.
@@ -185,6 +280,7 @@ pub(crate) mod tests {
             fax: None,
             url: None,
             capabilities: caps.to_vec(),
+            capability_claims: vec![],
             wheelchair: None,
             pediatric: None,
             service_radius_km: None,

@@ -3,6 +3,7 @@
 //! Everything here is plain data with validating constructors; the other modules trust these
 //! types once built.
 
+mod capset;
 mod facility;
 mod latlon;
 mod region;
@@ -12,7 +13,10 @@ mod vocabulary;
 pub(crate) use facility::tests::sample as facility_sample;
 #[cfg(test)]
 pub(crate) use facility::tests::sample as sample_facility;
-pub use facility::{Accepting, Facility, FacilityId, Reach, ValueSource};
+pub use capset::CapSet;
+pub use facility::{
+    Accepting, CapabilityClaim, CapabilityStatus, Facility, FacilityId, Reach, ValueSource,
+};
 pub use latlon::{LatLon, LatLonError};
 pub use region::{KihonArea, NijiArea, Ward, WardCode, NIJI_AREAS, OSAKA_CITY_CODE, WARDS};
 pub use vocabulary::{

@@ -182,8 +182,10 @@ impl fmt::Display for Kind {
     }
 }
 
-/// What a facility can do for a patient at home. Stored as a bit in a `u32` in the search
-/// index, so there are at most 32 of them.
+/// What a facility can do for a patient at home. Stored as one bit of a [`CapSet`]
+/// (128 bits) in the search index.
+///
+/// [`CapSet`]: super::CapSet
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Capability {
@@ -213,6 +215,14 @@ pub enum Capability {
     HomeDental,
     HomePharmacy,
     ForeignLanguage,
+    PalliativeEnhanced,
+    HomeCareEnhanced,
+    SupportDental,
+    HomeCancer,
+    SpecialManagement,
+    EnhancedNursing,
+    RegionalSupportHospital,
+    MedicalCareChildren,
 }
 
 #[derive(Debug)]
@@ -238,7 +248,7 @@ macro_rules! cap {
 }
 
 /// Order matches the enum (checked by a test).
-pub static CAPABILITIES: [CapabilityInfo; 25] = [
+pub static CAPABILITIES: [CapabilityInfo; 33] = [
     cap!(
         HomeVisit,
         "home_visit",
@@ -408,6 +418,62 @@ pub static CAPABILITIES: [CapabilityInfo; 25] = [
         "外国語",
         ["外国語", "多言語", "英語対応", "英語"]
     ),
+    cap!(
+        PalliativeEnhanced,
+        "palliative_enhanced",
+        "在宅緩和ケア充実",
+        "緩和ケア充実",
+        ["緩和ケア充実", "在宅緩和ケア充実診療所", "在宅緩和ケア充実病院"]
+    ),
+    cap!(
+        HomeCareEnhanced,
+        "home_care_enhanced",
+        "在宅医療充実体制",
+        "在宅医療充実",
+        ["在宅医療充実", "在宅医療充実体制加算"]
+    ),
+    cap!(
+        SupportDental,
+        "support_dental",
+        "在宅療養支援歯科診療所",
+        "歯援診",
+        ["歯援診", "在宅療養支援歯科", "在支歯診"]
+    ),
+    cap!(
+        HomeCancer,
+        "home_cancer",
+        "在宅がん医療",
+        "在宅がん",
+        ["在宅がん医療総合診療料", "在宅がん"]
+    ),
+    cap!(
+        SpecialManagement,
+        "special_management",
+        "特別管理",
+        "特別管理",
+        ["特別管理加算", "特管"]
+    ),
+    cap!(
+        EnhancedNursing,
+        "enhanced_nursing",
+        "機能強化型訪問看護",
+        "強化型訪看",
+        ["機能強化型訪問看護ステーション", "機能強化型訪問看護管理療養費", "強化型訪看"]
+    ),
+    cap!(
+        RegionalSupportHospital,
+        "regional_support_hospital",
+        "地域医療支援病院",
+        "地域支援病院",
+        ["地域医療支援"]
+    ),
+    cap!(
+        MedicalCareChildren,
+        "medical_care_children",
+        "医療的ケア児",
+        "医ケア児",
+        ["医療的ケア", "医ケア児", "医療的ケア児対応"]
+    ),
 ];
 
 impl Capability {
@@ -427,8 +493,8 @@ impl Capability {
         self.info().label
     }
 
-    pub fn bit(self) -> u32 {
-        1 << (self as u32)
+    pub fn set(self) -> super::CapSet {
+        super::CapSet::empty().with(self)
     }
 
     fn valid_list() -> String {
@@ -500,8 +566,8 @@ mod tests {
         codes.dedup();
         assert_eq!(codes.len(), CAPABILITIES.len());
         assert!(
-            CAPABILITIES.len() <= 32,
-            "capabilities are stored as u32 bits"
+            CAPABILITIES.len() <= crate::model::CapSet::CAPACITY,
+            "capabilities are stored as CapSet bits"
         );
     }
 

@@ -11,7 +11,7 @@ use super::result::{FacetCount, Facets, Hit, SearchResult};
 use crate::geo::PointIndex;
 use crate::geo::{haversine_m, Haversine};
 use crate::index::{DocBits, FieldMatcher, Scored, SearchIndex};
-use crate::model::{Capability, Kind, LatLon, Ward, WardCode, CAPABILITIES, KINDS, WARDS};
+use crate::model::{CapSet, Kind, LatLon, Ward, WardCode, CAPABILITIES, KINDS, WARDS};
 
 #[derive(Debug, thiserror::Error)]
 #[error("text search failed: {0}")]
@@ -66,7 +66,7 @@ struct Filter<'a> {
     index: &'a SearchIndex,
     q: &'a SearchQuery,
     kind_mask: u8,
-    cap_masks: Vec<u32>,
+    cap_masks: Vec<CapSet>,
     text: Option<TextHits>,
     covers_ward: Option<&'static Ward>,
     /// Distances from the query's point.
@@ -82,7 +82,7 @@ impl Filter<'_> {
         if self.kind_mask != 0 && c.kind_bits[i] & self.kind_mask == 0 {
             return None;
         }
-        if self.cap_masks.iter().any(|m| c.cap_bits[i] & m == 0) {
+        if self.cap_masks.iter().any(|m| !c.cap_bits[i].intersects(*m)) {
             return None;
         }
         if self.q.wheelchair.is_some() && c.wheelchair[i] != self.q.wheelchair {
@@ -308,7 +308,7 @@ fn geo_candidates(index: &SearchIndex, q: &SearchQuery) -> Option<Vec<(u32, Opti
 fn facets(index: &SearchIndex, matched: &[Matched]) -> Facets {
     let c = &index.columns;
     let mut kinds = [0usize; 8];
-    let mut caps = [0usize; 32];
+    let mut caps = [0usize; CapSet::CAPACITY];
     // Osaka City's ward codes are 27102..=27128: counted by their last two digits.
     let mut by_ward = [0usize; 100];
     for m in matched {
@@ -318,10 +318,8 @@ fn facets(index: &SearchIndex, matched: &[Matched]) -> Facets {
             kinds[bits.trailing_zeros() as usize] += 1;
             bits &= bits - 1;
         }
-        let mut bits = c.cap_bits[i];
-        while bits != 0 {
-            caps[bits.trailing_zeros() as usize] += 1;
-            bits &= bits - 1;
+        for at in c.cap_bits[i].positions() {
+            caps[at] += 1;
         }
         if let Some(w) = c.ward[i] {
             if let Some(slot) = ward_slot(w) {
@@ -372,7 +370,7 @@ pub fn search(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResult, Sear
         cap_masks: q
             .capabilities
             .iter()
-            .map(|g| g.iter().fold(0u32, |m, c: &Capability| m | c.bit()))
+            .map(|g| CapSet::of(g.iter().copied()))
             .collect(),
         text,
         covers_ward: q.covers.and_then(|p| index.wards.locate(p)),

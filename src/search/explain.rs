@@ -88,7 +88,7 @@ pub fn explain(
         .filter_map(|group| {
             group
                 .iter()
-                .find(|cap: &&Capability| c.cap_bits[i] & cap.bit() != 0)
+                .find(|cap: &&Capability| c.cap_bits[i].contains(**cap))
                 .map(|cap| cap.label())
         })
         .collect();

@@ -250,13 +250,18 @@ impl Table {
     }
 }
 
-/// A header text as compared: NFKC, BOM and surrounding space removed.
+/// Whether the bytes are an Excel workbook (which is itself a zip: not to be unpacked).
+pub fn is_workbook(bytes: &[u8]) -> bool {
+    matches!(sheet::detect(bytes), sheet::Container::Xlsx)
+}
+
+/// A header text as compared: NFKC, without BOM and without any space or line break
+/// (the bureaus' headers break lines inside cells: `開設者名\n事業所名称`).
 pub fn header_key(h: &str) -> String {
     h.trim_start_matches('\u{feff}')
         .nfkc()
-        .collect::<String>()
-        .trim()
-        .to_string()
+        .filter(|c| !c.is_whitespace())
+        .collect()
 }
 
 /// Cell text folded for codes and numbers: NFKC (full-width digits → ASCII), with every

@@ -9,7 +9,7 @@ use calamine::{Data, Reader, Xlsx};
 use super::{Header, ImportError, Origin, Row, Table};
 
 /// What the bytes hold, recognised from the content rather than the file name.
-pub(super) enum Container {
+pub(crate) enum Container {
     /// A zip that is an Office Open XML workbook.
     Xlsx,
     /// Any other zip: it must hold one table file.
@@ -18,7 +18,7 @@ pub(super) enum Container {
     Text,
 }
 
-pub(super) fn detect(bytes: &[u8]) -> Container {
+pub(crate) fn detect(bytes: &[u8]) -> Container {
     if !bytes.starts_with(b"PK\x03\x04") {
         return Container::Text;
     }

@@ -60,6 +60,7 @@ fn random_facilities(seed: u64, n: usize) -> Vec<Facility> {
                 fax: None,
                 url: None,
                 capabilities: fcaps.into_iter().collect(),
+                capability_claims: Vec::new(),
                 wheelchair: [None, Some(true), Some(false)][rng.below(3)],
                 pediatric: if rng.chance(0.05) { Some(true) } else { None },
                 service_radius_km: rng
