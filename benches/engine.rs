@@ -16,7 +16,8 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use zaitaku::import::{write_facilities, FACILITIES_FILE};
-use zaitaku::index::{build_index, TextField};
+use zaitaku::import::load_dataset;
+use zaitaku::index::{build_index, IndexInput, TextField};
 use zaitaku::model::Facility;
 use zaitaku::text::normalize;
 use zaitaku::{search, SearchIndex, SearchParams, SearchQuery};
@@ -433,7 +434,14 @@ fn scale(max: usize) {
         drop(fs);
         let gen_s = t.elapsed().as_secs_f64();
         let t = Instant::now();
-        build_index(&data, None, &dir.path().join("index"), "national").unwrap();
+        let ds = load_dataset(&data, None).unwrap();
+        let input = IndexInput {
+            facilities: &ds.facilities,
+            boundaries: &ds.boundaries,
+            geocoder: &ds.geocoder,
+            origin: &data,
+        };
+        build_index(input, &dir.path().join("index"), "national").unwrap();
         let build_s = t.elapsed().as_secs_f64();
         let t = Instant::now();
         let index = SearchIndex::open(&dir.path().join("index/national")).unwrap();

@@ -215,6 +215,26 @@ function yesNo(v, yes, no) {
   return '不明';
 }
 
+/**
+ * Where each capability value comes from: the 届出 (symbol, 算定開始, the list's date) or
+ * the survey. A capability no source mentions is unknown, never shown as "no".
+ */
+export function claimItems(vocab, claims) {
+  return (claims || []).map((c) => {
+    const parts = [c.source || ''];
+    if (c.filing) parts.push(c.implied ? `${c.filing}の要件` : c.filing);
+    if (c.since) parts.push(`${formatDate(c.since)} 算定開始`);
+    if (c.as_of) parts.push(`（${formatDate(c.as_of)} 現在）`);
+    return h(
+      'li',
+      { class: c.value ? 'claim claim-yes' : 'claim claim-no' },
+      h('span', { class: 'claim-cap' }, vocab.capLabel(c.capability), c.value ? '' : ' なし'),
+      ' — ',
+      parts.join(' '),
+    );
+  });
+}
+
 /** The detail panel's body for a facility (a hit, with distance when it came from a search). */
 export function detailBody(vocab, hit, { onNearby } = {}) {
   const radius =
@@ -244,7 +264,13 @@ export function detailBody(vocab, hit, { onNearby } = {}) {
       ),
       row('距離', formatDistance(hit.distance_m)),
       row('訪問について', hit.explanation || ''),
-      row('機能', capBadges(vocab, hit, 'detail-badges') || '登録なし'),
+      row('機能', capBadges(vocab, hit, 'detail-badges') || '情報なし（届出・調査に記載がありません）'),
+      row(
+        '機能の根拠',
+        (hit.capability_claims || []).length
+          ? h('ul', { class: 'claims', 'data-testid': 'detail-claims' }, claimItems(vocab, hit.capability_claims))
+          : '',
+      ),
       row('車いす', yesNo(hit.wheelchair, '対応', '非対応')),
       row('小児', yesNo(hit.pediatric, '対応', '非対応')),
       row('新規受入', vocab.acceptingLabel(hit.accepting_new || 'unknown')),

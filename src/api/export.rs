@@ -7,10 +7,10 @@ use axum::response::{IntoResponse, Response};
 
 use super::handlers::run_search;
 use super::{ApiError, AppState};
-use crate::model::{Capability, Kind};
+use crate::model::{Capability, CapabilityClaim, CapabilityStatus, Kind};
 use crate::search::MAX_LIMIT;
 
-const CSV_HEADER: [&str; 17] = [
+const CSV_HEADER: [&str; 19] = [
     "ID",
     "名称",
     "種別",
@@ -22,6 +22,8 @@ const CSV_HEADER: [&str; 17] = [
     "距離(m)",
     "説明",
     "機能",
+    "機能なし（出典あり）",
+    "機能の出典",
     "車いす",
     "小児",
     "新規受入",
@@ -67,6 +69,18 @@ pub async fn search_csv(
                     .map(|c: &Capability| c.label())
                     .collect(),
             ),
+            // Only what a source says is "no"; a capability no source mentions stays blank.
+            &labels(
+                Capability::all()
+                    .filter(|c| f.capability_status(*c) == CapabilityStatus::No)
+                    .map(|c| c.label())
+                    .collect(),
+            ),
+            &f.capability_claims
+                .iter()
+                .map(CapabilityClaim::describe)
+                .collect::<Vec<_>>()
+                .join("／"),
             yes_no(f.wheelchair),
             yes_no(f.pediatric),
             f.accepting_new.label(),

@@ -86,7 +86,7 @@ pub(super) async fn run_search(
     // Most searches take tens of microseconds: cheaper to run here than to hand to the
     // blocking pool. Text with a word not in the word cache, or ranked by relevance, can
     // take milliseconds and goes to the pool.
-    let quick = loaded.index.is_quick(&q);
+    let quick = q.is_quick(&loaded.index);
     let run = move || {
         let result = crate::search(&loaded.index, &q).map_err(|e| ApiError::internal(&e))?;
         Ok(SearchResponse { result, point })

@@ -63,8 +63,8 @@ impl Columns {
 }
 
 pub fn read_kouseikyoku_ika(path: &Path, source: &str) -> Result<FileRead, ImportError> {
-    let wanted: &[&[&str]] = &[NAME, ADDRESS];
-    let t = Table::read_with(path, Header::Containing(wanted))?;
+    let wanted: &[&[&str]] = &[CODE9, CODE7, NAME, ADDRESS];
+    let t = Table::read_with(path, Header::MostOf(wanted))?;
     let cols = Columns::find(&t)?;
     let code_col = cols.code9.clone().or(cols.code7.clone()).expect("checked");
     let mut out = FileRead {

@@ -51,6 +51,20 @@ pub struct Dataset {
     pub geocoder: GeocoderData,
 }
 
+impl Dataset {
+    /// Prints what was read: the full report for official datasets, rows per file else.
+    pub fn describe(&self) -> String {
+        match &self.report {
+            Some(report) => report.to_string(),
+            None => self
+                .rows_read
+                .iter()
+                .map(|(path, rows)| format!("read {rows} rows from {}\n", path.display()))
+                .collect(),
+        }
+    }
+}
+
 /// Loads and validates every file of a dataset directory. All whole-file errors are
 /// returned together; row-level problems of official files go to the report instead.
 /// `raw` is where an official dataset's files are (default `<dir>/raw`).

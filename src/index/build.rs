@@ -11,13 +11,25 @@ use super::{
     records, IndexMeta, TextIndex, BOUNDARIES_FILE, FORMAT_VERSION, GEOCODER_FILE, META_FILE,
     RECORDS_FILE, TEXT_DIR,
 };
-use crate::import::{load_dataset, ImportErrors, ImportReport};
-use crate::model::Kind;
+use crate::geo::WardShape;
+use crate::geocode::GeocoderData;
+use crate::model::{Facility, Kind};
+
+/// What an index is built from: the parts of a loaded dataset (`import::load_dataset`).
+/// Building takes data, not a directory, so an index never reads source files itself.
+#[derive(Clone, Copy, Debug)]
+pub struct IndexInput<'a> {
+    pub facilities: &'a [Facility],
+    /// Ward polygons (may be empty).
+    pub boundaries: &'a [WardShape],
+    /// The address reference table (may be empty).
+    pub geocoder: &'a GeocoderData,
+    /// Where the data came from, recorded in the index's meta.
+    pub origin: &'a Path,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
-    #[error("{0}")]
-    Import(#[from] ImportErrors),
     #[error("cannot write {path}: {source}")]
     Io {
         path: PathBuf,
@@ -40,25 +52,14 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> BuildError + '_ {
 #[derive(Debug)]
 pub struct BuildSummary {
     pub index_dir: PathBuf,
-    pub rows_read: Vec<(PathBuf, usize)>,
     pub facilities: usize,
     pub by_kind: Vec<(Kind, usize)>,
     pub without_ward: usize,
     pub seconds: f64,
-    /// For official datasets: what the import did.
-    pub report: Option<ImportReport>,
 }
 
 impl std::fmt::Display for BuildSummary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.report {
-            Some(report) => write!(f, "{report}")?,
-            None => {
-                for (path, rows) in &self.rows_read {
-                    writeln!(f, "read {rows} rows from {}", path.display())?;
-                }
-            }
-        }
         writeln!(
             f,
             "indexed {} facilities into {} in {:.2}s",
@@ -86,16 +87,14 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<(), BuildError> {
     file.sync_all().map_err(io(path))
 }
 
-/// Builds `index_root/name` from the dataset in `dataset_dir` (official datasets read
-/// their files from `raw`, default `<dataset>/raw`).
+/// Builds `index_root/name` from a loaded dataset: a new generation directory, then one
+/// atomic switch of the `name` link.
 pub fn build_index(
-    dataset_dir: &Path,
-    raw: Option<&Path>,
+    dataset: IndexInput<'_>,
     index_root: &Path,
     name: &str,
 ) -> Result<BuildSummary, BuildError> {
     let started = Instant::now();
-    let dataset = load_dataset(dataset_dir, raw)?;
 
     fs::create_dir_all(index_root).map_err(io(index_root))?;
     let nanos = SystemTime::now()
@@ -108,25 +107,25 @@ pub fn build_index(
     let written = (|| {
         write_file(
             &gen_dir.join(RECORDS_FILE),
-            &records::encode(&dataset.facilities),
+            &records::encode(dataset.facilities),
         )?;
         if !dataset.boundaries.is_empty() {
-            let json = serde_json::to_vec(&dataset.boundaries).expect("boundaries serialize");
+            let json = serde_json::to_vec(dataset.boundaries).expect("boundaries serialize");
             write_file(&gen_dir.join(BOUNDARIES_FILE), &json)?;
         }
         if !dataset.geocoder.towns.is_empty() {
-            let json = serde_json::to_vec(&dataset.geocoder).expect("geocoder serializes");
+            let json = serde_json::to_vec(dataset.geocoder).expect("geocoder serializes");
             write_file(&gen_dir.join(GEOCODER_FILE), &json)?;
         }
         let text_dir = gen_dir.join(TEXT_DIR);
         fs::create_dir(&text_dir).map_err(io(&text_dir))?;
-        TextIndex::create(&text_dir, &dataset.facilities).map_err(|source| BuildError::Text {
+        TextIndex::create(&text_dir, dataset.facilities).map_err(|source| BuildError::Text {
             path: text_dir.clone(),
             source,
         })?;
         let meta = IndexMeta {
             format_version: FORMAT_VERSION,
-            dataset: dataset_dir.display().to_string(),
+            dataset: dataset.origin.display().to_string(),
             facility_count: dataset.facilities.len(),
             built_at: nanos.as_secs(),
         };
@@ -158,7 +157,6 @@ pub fn build_index(
     by_kind.sort_by_key(|(k, _)| *k);
     Ok(BuildSummary {
         index_dir: link,
-        rows_read: dataset.rows_read,
         facilities: dataset.facilities.len(),
         by_kind,
         without_ward: dataset
@@ -167,7 +165,6 @@ pub fn build_index(
             .filter(|f| f.ward_code.is_none())
             .count(),
         seconds: started.elapsed().as_secs_f64(),
-        report: dataset.report,
     })
 }
 

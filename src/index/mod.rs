@@ -13,7 +13,7 @@ mod text;
 mod trees;
 mod word_cache;
 
-pub use build::{build_index, BuildError, BuildSummary};
+pub use build::{build_index, BuildError, BuildSummary, IndexInput};
 pub use columns::{Columns, ColumnsBuilder, ReachNote};
 pub use docbits::DocBits;
 pub use field_matcher::FieldMatcher;
@@ -176,15 +176,6 @@ impl SearchIndex {
     /// Every record, decoded (exports and checks; searches never need this).
     pub fn facilities(&self) -> Vec<Facility> {
         self.records.iter().collect()
-    }
-
-    /// Whether `q` runs in tens of microseconds: no text, or text whose words are all in
-    /// the word cache and no relevance ranking (which asks tantivy for scores).
-    pub fn is_quick(&self, q: &crate::SearchQuery) -> bool {
-        match &q.text {
-            None => true,
-            Some(t) => q.sort != crate::search::Sort::Relevance && self.text.all_cached(t),
-        }
     }
 
     /// The ordinal of the facility with this id.

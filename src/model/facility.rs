@@ -93,6 +93,25 @@ pub struct CapabilityClaim {
 }
 
 impl CapabilityClaim {
+    /// Where the value comes from, for explanations: 「厚生局 施設基準の届出 支援診２ 2024-06-01
+    /// 算定開始・2025-10-01 現在」.
+    pub fn provenance(&self) -> String {
+        let mut out = self.source.clone();
+        if let Some(f) = &self.filing {
+            out.push_str(&format!(" {f}"));
+        }
+        if self.implied {
+            out.push_str("の要件");
+        }
+        if let Some(d) = &self.since {
+            out.push_str(&format!(" {d} 算定開始"));
+        }
+        if let Some(d) = &self.as_of {
+            out.push_str(&format!("・{d} 現在"));
+        }
+        out
+    }
+
     /// 「在宅療養支援診療所 — 近畿厚生局 施設基準の届出 支援診２ 2024-06-01 算定開始（2025-10-01 現在）」
     pub fn describe(&self) -> String {
         let mut out = format!(

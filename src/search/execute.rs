@@ -356,6 +356,18 @@ fn facets(index: &SearchIndex, matched: &[Matched]) -> Facets {
     }
 }
 
+impl SearchQuery {
+    /// Whether the query runs in tens of microseconds on `index`: no text, or text whose
+    /// words are all in the word cache and no relevance ranking (which asks tantivy for
+    /// scores). The server runs quick queries inline and the others on the blocking pool.
+    pub fn is_quick(&self, index: &SearchIndex) -> bool {
+        match &self.text {
+            None => true,
+            Some(t) => self.sort != Sort::Relevance && index.text.all_cached(t),
+        }
+    }
+}
+
 pub fn search(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResult, SearchError> {
     let scored = q.sort == Sort::Relevance;
     let text = match &q.text {

@@ -82,14 +82,29 @@ pub fn explain(
             parts.push(format!("「{text}」に一致"));
         }
     }
-    let caps: Vec<&str> = q
+    let matched: Vec<Capability> = q
         .capabilities
         .iter()
         .filter_map(|group| {
             group
                 .iter()
                 .find(|cap: &&Capability| c.cap_bits[i].contains(**cap))
-                .map(|cap| cap.label())
+                .copied()
+        })
+        .collect();
+    // Each capability says where it comes from (the 届出 and its dates, or the survey):
+    // the record is decoded only for the page's hits of a capability filter.
+    let record = (!matched.is_empty()).then(|| index.facility(ord));
+    let caps: Vec<String> = matched
+        .iter()
+        .map(|cap| {
+            let claim = record
+                .as_ref()
+                .and_then(|f| f.claims_for(*cap).find(|claim| claim.value));
+            match claim {
+                Some(claim) => format!("{}（{}）", cap.label(), claim.provenance()),
+                None => cap.label().to_string(),
+            }
         })
         .collect();
     if !caps.is_empty() {

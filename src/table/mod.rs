@@ -85,7 +85,11 @@ pub struct Table {
 #[derive(Clone, Copy, Debug)]
 pub enum Header<'a> {
     FirstRow,
+    /// Every column present: for telling formats apart.
     Containing(&'a [&'a [&'a str]]),
+    /// The row with the most of these columns (at least one): the reader then names
+    /// exactly which required column is missing.
+    MostOf(&'a [&'a [&'a str]]),
 }
 
 /// Rows scanned for a header before giving up.
@@ -152,19 +156,33 @@ impl Table {
             table.rows = all.into_iter().filter(|r| !empty(r)).collect();
             return Ok(table);
         }
+        let matched = |r: &Row, wanted: &[&[&str]]| {
+            let keys: Vec<String> = r.cells.iter().map(|c| header_key(c)).collect();
+            wanted
+                .iter()
+                .filter(|names| names.iter().any(|n| keys.contains(&header_key(n))))
+                .count()
+        };
         let at = match header {
             Header::FirstRow => all.iter().position(|r| !empty(r)),
-            Header::Containing(wanted) => all.iter().take(HEADER_SCAN_ROWS).position(|r| {
-                let keys: Vec<String> = r.cells.iter().map(|c| header_key(c)).collect();
-                wanted
+            Header::Containing(wanted) => all
+                .iter()
+                .take(HEADER_SCAN_ROWS)
+                .position(|r| matched(r, wanted) == wanted.len()),
+            Header::MostOf(wanted) => {
+                let scores: Vec<usize> = all
                     .iter()
-                    .all(|names| names.iter().any(|n| keys.contains(&header_key(n))))
-            }),
+                    .take(HEADER_SCAN_ROWS)
+                    .map(|r| matched(r, wanted))
+                    .collect();
+                let best = scores.iter().copied().max().unwrap_or(0);
+                (best > 0).then(|| scores.iter().position(|s| *s == best)).flatten()
+            }
         };
         let Some(at) = at else {
             let reason = match header {
                 Header::FirstRow => "the file is empty (no header row)".to_string(),
-                Header::Containing(wanted) => format!(
+                Header::Containing(wanted) | Header::MostOf(wanted) => format!(
                     "no header row with the columns {} in the first {HEADER_SCAN_ROWS} rows; is this the right file?",
                     wanted.iter().map(|n| n[0]).collect::<Vec<_>>().join(", ")
                 ),

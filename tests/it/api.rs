@@ -13,10 +13,9 @@ use serde_json::Value;
 use tower::ServiceExt;
 use zaitaku::api::{router, AppState, ServerConfig};
 use zaitaku::import::{write_facilities, FACILITIES_FILE};
-use zaitaku::index::build_index;
 use zaitaku::{SearchIndex, SearchParams};
 
-use crate::support::{ids, run};
+use crate::support::{build_dataset, ids, run};
 
 /// A demo index on disk (the server opens a directory), built once.
 fn demo_dir() -> &'static Path {
@@ -27,7 +26,7 @@ fn demo_dir() -> &'static Path {
         std::fs::create_dir_all(&data).unwrap();
         let f = zaitaku::demo::generate(zaitaku::demo::DEFAULT_SEED, 1.0);
         write_facilities(&data.join(FACILITIES_FILE), &f).unwrap();
-        build_index(&data, None, &dir.path().join("index"), "demo").unwrap();
+        build_dataset(&data, None, &dir.path().join("index"), "demo").unwrap();
         dir
     })
     .path()
@@ -616,7 +615,7 @@ fn small_index(dir: &Path, scale: f64) -> PathBuf {
     std::fs::create_dir_all(&data).unwrap();
     let f = zaitaku::demo::generate(7, scale);
     write_facilities(&data.join(FACILITIES_FILE), &f).unwrap();
-    build_index(&data, None, &dir.join("index"), "live").unwrap();
+    build_dataset(&data, None, &dir.join("index"), "live").unwrap();
     dir.join("index/live")
 }
 
@@ -732,7 +731,7 @@ fn reload_of_a_broken_index_keeps_serving() {
 fn boundaries_and_town_geocoding_on_an_official_index() {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/official");
     let dir = tempfile::tempdir().unwrap();
-    build_index(
+    build_dataset(
         &fixtures.join("dataset"),
         Some(&fixtures.join("raw")),
         dir.path(),

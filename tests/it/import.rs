@@ -69,7 +69,7 @@ fn wrong_encoding_names_the_byte_offset() {
     assert_eq!(errs.len(), 1, "{errs:?}");
     // The header is 29 bytes + CRLF, then "S1," → the first Shift_JIS byte is at offset 34.
     assert!(
-        errs[0].starts_with("shift_jis.csv:2:2 (): not valid UTF-8 at byte offset 34 (0x83);"),
+        errs[0].starts_with("shift_jis.csv:2:2: not valid UTF-8 at byte offset 34 (0x83);"),
         "{}",
         errs[0]
     );

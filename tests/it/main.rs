@@ -2,6 +2,7 @@
 //! import error reporting on fixtures, and the `zaitaku` binary end to end.
 
 mod api;
+mod architecture;
 mod browser;
 mod cli;
 mod demo;

@@ -12,7 +12,8 @@ use tempfile::TempDir;
 use zaitaku::geocode::Level;
 use zaitaku::import::report::Joined;
 use zaitaku::import::{load_dataset, ImportReport};
-use zaitaku::index::{build_index, BuildError};
+
+use crate::support::build_dataset;
 use zaitaku::model::{Capability, Kind, WardCode};
 use zaitaku::{SearchIndex, SearchParams};
 
@@ -46,12 +47,12 @@ impl Copy {
     fn raw(&self) -> PathBuf {
         self.dir.path().join("raw")
     }
-    fn build(&self) -> Result<(SearchIndex, ImportReport), BuildError> {
+    fn build(&self) -> Result<(SearchIndex, ImportReport), Box<dyn std::error::Error>> {
         let root = self.dir.path().join("index");
-        let summary = build_index(&self.dataset(), Some(&self.raw()), &root, "fixture")?;
+        let (report, _) = build_dataset(&self.dataset(), Some(&self.raw()), &root, "fixture")?;
         Ok((
             SearchIndex::open(&root.join("fixture")).unwrap(),
-            summary.report.expect("official datasets report"),
+            report.expect("official datasets report"),
         ))
     }
 }

@@ -9,11 +9,10 @@ use std::sync::OnceLock;
 use tempfile::TempDir;
 use zaitaku::import::report::Joined;
 use zaitaku::import::ImportReport;
-use zaitaku::index::build_index;
 use zaitaku::model::{Kind, WardCode};
 use zaitaku::{SearchIndex, SearchParams};
 
-use crate::support::run;
+use crate::support::{build_dataset, run};
 
 fn shared() -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
@@ -57,15 +56,16 @@ fn osaka() -> Option<&'static Osaka> {
             )
             .unwrap();
             let dataset = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/osaka");
-            let summary =
-                build_index(&dataset, Some(&raw), &dir.path().join("index"), "osaka").unwrap();
-            println!("{summary}");
+            let (report, summary) =
+                build_dataset(&dataset, Some(&raw), &dir.path().join("index"), "osaka").unwrap();
+            let report = report.unwrap();
+            println!("{report}{summary}");
             let index = SearchIndex::open(&dir.path().join("index/osaka")).unwrap();
             Some(Osaka {
                 _dir: dir,
                 shared,
                 index,
-                report: summary.report.unwrap(),
+                report,
             })
         })
         .as_ref()

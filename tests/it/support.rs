@@ -1,8 +1,10 @@
 //! Shared helpers: building an index from facilities in a fresh temp dir.
 
+use std::path::Path;
+
 use tempfile::TempDir;
-use zaitaku::import::{write_facilities, FACILITIES_FILE};
-use zaitaku::index::build_index;
+use zaitaku::import::{load_dataset, write_facilities, ImportReport, FACILITIES_FILE};
+use zaitaku::index::{build_index, BuildSummary, IndexInput};
 use zaitaku::model::Facility;
 use zaitaku::{SearchIndex, SearchParams, SearchQuery, SearchResult};
 
@@ -18,9 +20,28 @@ pub fn build(facilities: &[Facility]) -> Built {
     let data = dir.path().join("data");
     std::fs::create_dir(&data).unwrap();
     write_facilities(&data.join(FACILITIES_FILE), facilities).unwrap();
-    build_index(&data, None, &dir.path().join("index"), "t").unwrap();
+    build_dataset(&data, None, &dir.path().join("index"), "t").unwrap();
     let index = SearchIndex::open(&dir.path().join("index/t")).unwrap();
     Built { _dir: dir, index }
+}
+
+/// Loads a dataset directory and builds `root/name` from it, as `zaitaku index` does;
+/// returns the import report (official datasets only) and the build summary.
+pub fn build_dataset(
+    data: &Path,
+    raw: Option<&Path>,
+    root: &Path,
+    name: &str,
+) -> Result<(Option<ImportReport>, BuildSummary), Box<dyn std::error::Error>> {
+    let ds = load_dataset(data, raw)?;
+    let input = IndexInput {
+        facilities: &ds.facilities,
+        boundaries: &ds.boundaries,
+        geocoder: &ds.geocoder,
+        origin: data,
+    };
+    let summary = build_index(input, root, name)?;
+    Ok((ds.report, summary))
 }
 
 pub fn run(index: &SearchIndex, p: SearchParams) -> SearchResult {

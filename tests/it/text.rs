@@ -201,10 +201,10 @@ fn word_cache_gives_the_answers_tantivy_gives() {
         })
         .unwrap()
     };
-    assert!(!index.is_quick(&parse("訪問看護", "distance")), "cache off");
+    assert!(!parse("訪問看護", "distance").is_quick(index), "cache off");
     index.text.set_cache(true);
     assert!(
-        !index.is_quick(&parse("訪問看護", "distance")),
+        !parse("訪問看護", "distance").is_quick(index),
         "not cached yet"
     );
     for round in ["filling the cache", "from the cache"] {
@@ -215,12 +215,12 @@ fn word_cache_gives_the_answers_tantivy_gives() {
         assert_eq!(cached, uncached, "{round}");
     }
     // Cached words run on the server's worker; relevance ranking still needs tantivy.
-    assert!(index.is_quick(&parse("訪問看護 クリニック", "distance")));
+    assert!(parse("訪問看護 クリニック", "distance").is_quick(index));
     assert!(
-        !index.is_quick(&parse("訪問看護 まだ探していない語", "distance")),
+        !parse("訪問看護 まだ探していない語", "distance").is_quick(index),
         "one word not cached"
     );
-    assert!(!index.is_quick(&parse("訪問看護", "relevance")));
+    assert!(!parse("訪問看護", "relevance").is_quick(index));
 }
 
 /// Per facility, its searchable text as an oracle reads it: the name, reading, address and

@@ -304,7 +304,7 @@ pub fn read_filing_file(path: &Path, default_pref: Option<&str>) -> Result<Filin
         (shisetsu_kijun::SIGNATURE, FilingFormat::ShisetsuKijun),
         (houmon_kango::SIGNATURE, FilingFormat::HoumonKango),
     ];
-    let mut last = None;
+    let mut first_error = None;
     for (signature, format) in formats {
         match Table::read_with(path, Header::Containing(signature)) {
             Ok(t) => {
@@ -313,10 +313,23 @@ pub fn read_filing_file(path: &Path, default_pref: Option<&str>) -> Result<Filin
                     FilingFormat::HoumonKango => houmon_kango::read(path, t),
                 }
             }
-            Err(e) => last = Some(e),
+            // A file that cannot be read at all: no other format will do better.
+            Err(e) if !e.reason.starts_with("no header row") => return Err(e),
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
         }
     }
-    Err(last.expect("two formats tried"))
+    let e = first_error.expect("two formats tried");
+    let names = |sig: &[&[&str]]| sig.iter().map(|n| n[0]).collect::<Vec<_>>().join(", ");
+    Err(ImportError {
+        reason: format!(
+            "not a 届出 list: no header row with the columns of a 施設基準 list ({}) or of a 訪問看護 list ({})",
+            names(shisetsu_kijun::SIGNATURE),
+            names(houmon_kango::SIGNATURE)
+        ),
+        ..e
+    })
 }
 
 /// Capabilities a claim list grants, for tests and reports.
