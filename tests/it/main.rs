@@ -13,3 +13,4 @@ mod oracle;
 mod osaka;
 mod support;
 mod text;
+mod todokede;

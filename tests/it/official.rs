@@ -25,12 +25,12 @@ fn fixtures() -> PathBuf {
 }
 
 /// A writable copy of the fixture dataset and raw directory.
-struct Copy {
+pub(crate) struct Copy {
     dir: TempDir,
 }
 
 impl Copy {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
         for sub in ["dataset", "raw"] {
             fs::create_dir(dir.path().join(sub)).unwrap();
@@ -41,13 +41,13 @@ impl Copy {
         }
         Self { dir }
     }
-    fn dataset(&self) -> PathBuf {
+    pub(crate) fn dataset(&self) -> PathBuf {
         self.dir.path().join("dataset")
     }
-    fn raw(&self) -> PathBuf {
+    pub(crate) fn raw(&self) -> PathBuf {
         self.dir.path().join("raw")
     }
-    fn build(&self) -> Result<(SearchIndex, ImportReport), Box<dyn std::error::Error>> {
+    pub(crate) fn build(&self) -> Result<(SearchIndex, ImportReport), Box<dyn std::error::Error>> {
         let root = self.dir.path().join("index");
         let (report, _) = build_dataset(&self.dataset(), Some(&self.raw()), &root, "fixture")?;
         Ok((
@@ -57,7 +57,7 @@ impl Copy {
     }
 }
 
-fn facility(index: &SearchIndex, id: &str) -> zaitaku::model::Facility {
+pub(crate) fn facility(index: &SearchIndex, id: &str) -> zaitaku::model::Facility {
     let ord = index.find(id).unwrap_or_else(|| panic!("{id} not indexed"));
     index.facility(ord)
 }

@@ -394,12 +394,7 @@ fn early_stopping_gives_the_same_page() {
         let fast = run(&built.index, params(true));
         assert_eq!(ids(&fast), ids(&full), "round {round}");
         assert!(fast.total <= full.total, "round {round}");
-        assert!(
-            fast.total_is_lower_bound && !full.total_is_lower_bound,
-            "round {round}: cap {cap:?} kind {kind:?} full total {} hits {}",
-            full.total,
-            full.hits.len()
-        );
+        assert!(fast.total_is_lower_bound && !full.total_is_lower_bound);
         assert!(fast.facets.kind.is_empty());
     }
 }

@@ -12,22 +12,7 @@ use zaitaku::import::ImportReport;
 use zaitaku::model::{Kind, WardCode};
 use zaitaku::{SearchIndex, SearchParams};
 
-use crate::support::{build_dataset, run};
-
-fn shared() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
-    if dir.join("osaka/jigyosho_130.csv").exists() {
-        return Some(dir);
-    }
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!(
-            "{} is missing: CI must provide ../shared/data",
-            dir.display()
-        );
-    }
-    eprintln!("skipped: {} is missing (real Osaka data)", dir.display());
-    None
-}
+use crate::support::{build_dataset, run, shared_data};
 
 struct Osaka {
     _dir: TempDir,
@@ -42,7 +27,7 @@ fn osaka() -> Option<&'static Osaka> {
     static OSAKA: OnceLock<Option<Osaka>> = OnceLock::new();
     OSAKA
         .get_or_init(|| {
-            let shared = shared()?;
+            let shared = shared_data()?;
             let dir = tempfile::tempdir().unwrap();
             let raw = dir.path().join("raw");
             std::fs::create_dir(&raw).unwrap();

@@ -60,3 +60,21 @@ pub fn demo_index() -> &'static SearchIndex {
         .get_or_init(|| build(&zaitaku::demo::generate(zaitaku::demo::DEFAULT_SEED, 1.0)))
         .index
 }
+
+/// `../shared/data` beside the project (real public data, never copied into it). Under
+/// `CI=true` a missing directory fails the test; elsewhere the test is skipped with a
+/// printed reason.
+pub fn shared_data() -> Option<std::path::PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
+    if dir.join("osaka/jigyosho_130.csv").exists() {
+        return Some(dir);
+    }
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!(
+            "{} is missing: CI must provide ../shared/data",
+            dir.display()
+        );
+    }
+    eprintln!("skipped: {} is missing (real public data)", dir.display());
+    None
+}

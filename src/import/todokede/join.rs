@@ -161,7 +161,9 @@ fn phone_key(s: &str) -> Option<String> {
 struct StationIndex {
     by_phone: HashMap<String, Vec<usize>>,
     by_name: HashMap<String, Vec<usize>>,
+    /// Folded address, and the ward's name when the facility has one.
     address: Vec<String>,
+    ward: Vec<Option<&'static str>>,
 }
 
 impl StationIndex {
@@ -170,9 +172,12 @@ impl StationIndex {
             by_phone: HashMap::new(),
             by_name: HashMap::new(),
             address: Vec::with_capacity(facilities.len()),
+            ward: Vec::with_capacity(facilities.len()),
         };
         for (i, f) in facilities.iter().enumerate() {
             idx.address.push(fold_name(&f.address));
+            idx.ward
+                .push(f.ward_code.and_then(crate::model::Ward::by_code).map(|w| w.name));
             if !f.has_kind(Kind::VisitingNursing) {
                 continue;
             }
@@ -204,7 +209,10 @@ impl StationIndex {
             .get(&fold_name(&s.name))?
             .iter()
             .copied()
-            .filter(|&i| self.address[i].contains(&muni))
+            .filter(|&i| {
+                self.address[i].contains(&muni)
+                    || self.ward[i].is_some_and(|w| muni.ends_with(&fold_name(w)))
+            })
             .collect();
         match candidates.as_slice() {
             [one] => Some((*one, false)),
