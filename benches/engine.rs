@@ -15,8 +15,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use zaitaku::import::{write_facilities, FACILITIES_FILE};
 use zaitaku::import::load_dataset;
+use zaitaku::import::{write_facilities, FACILITIES_FILE};
 use zaitaku::index::{build_index, IndexInput, TextField};
 use zaitaku::model::Facility;
 use zaitaku::text::normalize;

@@ -24,8 +24,7 @@ fn main() -> ExitCode {
             let bad_input = e.downcast_ref::<QueryError>().is_some()
                 || e.downcast_ref::<zaitaku::geocode::GeocodeError>().is_some()
                 || e.downcast_ref::<zaitaku::import::ImportError>().is_some()
-                || e.downcast_ref::<ImportErrors>().is_some()
-;
+                || e.downcast_ref::<ImportErrors>().is_some();
             eprintln!("error: {e:#}");
             ExitCode::from(if bad_input { 2 } else { 1 })
         }

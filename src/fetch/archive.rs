@@ -58,13 +58,11 @@ pub(super) fn extract(
                 listing()
             )))
         }
-        ([], None) => {
-            return Err(err(format!(
-                "no .csv, .geojson or .xlsx member; the archive holds: {}; set archive_member in the \
+        ([], None) => return Err(err(format!(
+            "no .csv, .geojson or .xlsx member; the archive holds: {}; set archive_member in the \
                  manifest",
-                listing()
-            )))
-        }
+            listing()
+        ))),
         (several, _) => {
             let list: Vec<&str> = several.iter().map(|s| s.as_str()).collect();
             return Err(err(format!(

@@ -444,7 +444,10 @@ mod tests {
         assert_eq!(urls[0], "https://h/2026.02_sisetukijun_osaka_ika.xlsx");
         assert_eq!(urls[1], "https://h/2026.01_sisetukijun_osaka_ika.xlsx");
         assert_eq!(urls[2], "https://h/2025.12_sisetukijun_osaka_ika.xlsx");
-        assert_eq!(expand_dated("https://h/a.csv", (2026, 2)), vec!["https://h/a.csv"]);
+        assert_eq!(
+            expand_dated("https://h/a.csv", (2026, 2)),
+            vec!["https://h/a.csv"]
+        );
         let (y, m) = current_year_month();
         assert!(y >= 2025 && (1..=12).contains(&m));
     }

@@ -50,8 +50,14 @@ impl From<&ImportError> for Rejected {
 
 /// Header words that identify each facility-list format.
 const FACILITY_LISTS: [(SourceFormat, &[&[&str]]); 3] = [
-    (SourceFormat::Jigyosho, &[&["事業所番号"], &["事業所名"], &["住所"]]),
-    (SourceFormat::Navii, &[&["ID"], &["正式名称"], &["機関区分"]]),
+    (
+        SourceFormat::Jigyosho,
+        &[&["事業所番号"], &["事業所名"], &["住所"]],
+    ),
+    (
+        SourceFormat::Navii,
+        &[&["ID"], &["正式名称"], &["機関区分"]],
+    ),
     (
         SourceFormat::KouseikyokuIka,
         &[&["医療機関名称", "医療機関名"], &["住所", "医療機関所在地"]],
@@ -134,18 +140,32 @@ fn from_facilities(path: &Path, format: SourceFormat, read: &FileRead) -> Inspec
 
 impl fmt::Display for Inspection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "{}: {} [{}]", self.path.display(), self.title, self.format)?;
+        writeln!(
+            f,
+            "{}: {} [{}]",
+            self.path.display(),
+            self.title,
+            self.format
+        )?;
         writeln!(
             f,
             "data date: {}",
             self.data_date.as_deref().unwrap_or("not stated")
         )?;
-        writeln!(f, "rows: {}, institutions: {}", self.rows, self.institutions)?;
+        writeln!(
+            f,
+            "rows: {}, institutions: {}",
+            self.rows, self.institutions
+        )?;
         let mut by: Vec<(&String, &usize)> = self.institutions_by_symbol.iter().collect();
         by.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
         writeln!(f, "institutions per 受理記号 / kind ({}):", by.len())?;
         for (sym, n) in by {
-            let mark = if self.unknown_symbols.contains_key(sym) { "" } else { "  ✓" };
+            let mark = if self.unknown_symbols.contains_key(sym) {
+                ""
+            } else {
+                "  ✓"
+            };
             writeln!(f, "  {n:>6}  {sym}{mark}")?;
         }
         if !self.capabilities.is_empty() {

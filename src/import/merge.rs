@@ -10,9 +10,9 @@
 use std::collections::HashMap;
 
 use super::overlay::OverlayRow;
-use super::todokede::{self, FilingList};
 use super::record::{RecordKey, SourceRecord};
 use super::report::{ImportReport, Joined, Placement};
+use super::todokede::{self, FilingList};
 use super::ImportError;
 use crate::geo::Boundaries;
 use crate::geocode::{fold, Geocoder, Level};

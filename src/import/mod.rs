@@ -11,10 +11,10 @@ pub mod manifest;
 mod merge;
 pub(crate) mod n03;
 mod navii;
-pub mod todokede;
 pub mod overlay;
 pub mod record;
 pub mod report;
+pub mod todokede;
 
 pub use crate::table::{ImportError, ImportErrors};
 pub use facilities_csv::{read_facilities, write_facilities, COLUMNS};

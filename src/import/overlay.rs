@@ -11,8 +11,8 @@ use std::path::Path;
 
 use super::facilities_csv::{parse_bool, valid_date};
 use super::record::RowOrigin;
-use super::{ImportError, Manifest};
 use super::report::CapabilityConflict;
+use super::{ImportError, Manifest};
 use crate::model::{
     Accepting, Capability, CapabilityClaim, Facility, Ward, WardCode, LEGAL_HOME_VISIT_RADIUS_KM,
 };

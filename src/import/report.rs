@@ -6,8 +6,8 @@ use std::fmt;
 use std::path::PathBuf;
 
 use super::record::RowOrigin;
-use super::ImportError;
 use super::todokede::join::JoinReport;
+use super::ImportError;
 use crate::geocode::Level;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -111,9 +111,21 @@ fn write_filing(f: &mut fmt::Formatter<'_>, j: &JoinReport) -> fmt::Result {
         "  {:>5} institutions joined to facilities ({} by phone, {} by name + 市区町村); {} capability values given",
         j.matched, j.matched_by_phone, j.matched_by_name, j.claims
     )?;
-    writeln!(f, "  {:>5} institutions outside the dataset's municipalities (skipped)", j.outside)?;
-    writeln!(f, "  {:>5} facilities of this list's kind have no row in it", j.facilities_without_row)?;
-    writeln!(f, "  {:>5} institutions in the area match no facility", j.unmatched.len())?;
+    writeln!(
+        f,
+        "  {:>5} institutions outside the dataset's municipalities (skipped)",
+        j.outside
+    )?;
+    writeln!(
+        f,
+        "  {:>5} facilities of this list's kind have no row in it",
+        j.facilities_without_row
+    )?;
+    writeln!(
+        f,
+        "  {:>5} institutions in the area match no facility",
+        j.unmatched.len()
+    )?;
     for (line, name, code) in j.unmatched.iter().take(20) {
         writeln!(f, "        {}:{line}: {name} ({code})", s.path.display())?;
     }
@@ -217,11 +229,7 @@ impl fmt::Display for ImportReport {
                 writeln!(
                     f,
                     "  {}: {} {}: {} says no; {}",
-                    c.overlay,
-                    c.facility,
-                    c.name,
-                    c.overlay_source,
-                    c.official
+                    c.overlay, c.facility, c.name, c.overlay_source, c.official
                 )?;
             }
         }

@@ -59,7 +59,9 @@ impl CapSet {
 
 impl fmt::Debug for CapSet {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_set().entries(self.iter().map(Capability::code)).finish()
+        f.debug_set()
+            .entries(self.iter().map(Capability::code))
+            .finish()
     }
 }
 
@@ -70,7 +72,10 @@ mod tests {
     #[test]
     fn holds_every_capability_and_finds_them_again() {
         let all: Vec<Capability> = Capability::all().collect();
-        assert!(all.len() > 32, "the point of the type: more than a u32 holds");
+        assert!(
+            all.len() > 32,
+            "the point of the type: more than a u32 holds"
+        );
         assert!(all.len() <= CapSet::CAPACITY);
         let set = CapSet::of(all.iter().copied());
         assert_eq!(set.iter().collect::<Vec<_>>(), all);

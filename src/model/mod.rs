@@ -9,11 +9,11 @@ mod latlon;
 mod region;
 mod vocabulary;
 
+pub use capset::CapSet;
 #[cfg(test)]
 pub(crate) use facility::tests::sample as facility_sample;
 #[cfg(test)]
 pub(crate) use facility::tests::sample as sample_facility;
-pub use capset::CapSet;
 pub use facility::{
     Accepting, CapabilityClaim, CapabilityStatus, Facility, FacilityId, Reach, ValueSource,
 };

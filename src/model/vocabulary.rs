@@ -423,7 +423,11 @@ pub static CAPABILITIES: [CapabilityInfo; 33] = [
         "palliative_enhanced",
         "在宅緩和ケア充実",
         "緩和ケア充実",
-        ["緩和ケア充実", "在宅緩和ケア充実診療所", "在宅緩和ケア充実病院"]
+        [
+            "緩和ケア充実",
+            "在宅緩和ケア充実診療所",
+            "在宅緩和ケア充実病院"
+        ]
     ),
     cap!(
         HomeCareEnhanced,
@@ -458,7 +462,11 @@ pub static CAPABILITIES: [CapabilityInfo; 33] = [
         "enhanced_nursing",
         "機能強化型訪問看護",
         "強化型訪看",
-        ["機能強化型訪問看護ステーション", "機能強化型訪問看護管理療養費", "強化型訪看"]
+        [
+            "機能強化型訪問看護ステーション",
+            "機能強化型訪問看護管理療養費",
+            "強化型訪看"
+        ]
     ),
     cap!(
         RegionalSupportHospital,

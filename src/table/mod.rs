@@ -176,7 +176,9 @@ impl Table {
                     .map(|r| matched(r, wanted))
                     .collect();
                 let best = scores.iter().copied().max().unwrap_or(0);
-                (best > 0).then(|| scores.iter().position(|s| *s == best)).flatten()
+                (best > 0)
+                    .then(|| scores.iter().position(|s| *s == best))
+                    .flatten()
             }
         };
         let Some(at) = at else {

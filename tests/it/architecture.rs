@@ -18,8 +18,14 @@ fn graph() -> BTreeMap<String, BTreeSet<String>> {
                 continue;
             }
             let rel = path.strip_prefix(&src).unwrap();
-            let Some(top) = rel.components().next() else { continue };
-            let top = top.as_os_str().to_string_lossy().trim_end_matches(".rs").to_string();
+            let Some(top) = rel.components().next() else {
+                continue;
+            };
+            let top = top
+                .as_os_str()
+                .to_string_lossy()
+                .trim_end_matches(".rs")
+                .to_string();
             if path.extension().is_none_or(|x| x != "rs") || rel.components().count() < 2 {
                 // lib.rs, main.rs and the binary's files sit at the top: not a layer.
                 continue;
@@ -67,14 +73,18 @@ fn find_cycle(g: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
         None
     }
     let mut done = BTreeSet::new();
-    g.keys().find_map(|n| visit(n, g, &mut Vec::new(), &mut done))
+    g.keys()
+        .find_map(|n| visit(n, g, &mut Vec::new(), &mut done))
 }
 
 #[test]
 fn folders_form_no_cycle() {
     let g = graph();
     for (from, to) in &g {
-        println!("{from} → {}", to.iter().cloned().collect::<Vec<_>>().join(", "));
+        println!(
+            "{from} → {}",
+            to.iter().cloned().collect::<Vec<_>>().join(", ")
+        );
     }
     assert!(g.contains_key("import") && g.contains_key("table"), "{g:?}");
     if let Some(cycle) = find_cycle(&g) {
@@ -82,7 +92,11 @@ fn folders_form_no_cycle() {
     }
     // The layers the issue named: file reading is below import, geocode and fetch; index
     // never reads datasets; geocode does not reach up into import.
-    assert!(g["table"].iter().all(|d| d == "model"), "table uses only model: {:?}", g["table"]);
+    assert!(
+        g["table"].iter().all(|d| d == "model"),
+        "table uses only model: {:?}",
+        g["table"]
+    );
     assert!(!g["index"].contains("import"), "{:?}", g["index"]);
     assert!(!g["index"].contains("search"), "{:?}", g["index"]);
     assert!(!g["geocode"].contains("import"), "{:?}", g["geocode"]);

@@ -3,6 +3,8 @@
 //! the tests; elsewhere they are skipped with a printed reason.
 
 use std::collections::{BTreeSet, HashMap};
+
+use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -18,7 +20,45 @@ struct Osaka {
     _dir: TempDir,
     shared: PathBuf,
     index: SearchIndex,
+    index_dir: PathBuf,
     report: ImportReport,
+    /// Real 医療機関コード (10 digits) given 届出 by the test's own 施設基準 file: two
+    /// with 支援診 (the first also 在医総管), one with 在医総管 only.
+    support: [String; 2],
+    home_visit_only: String,
+}
+
+/// Writes a 施設基準 list in the bureau's layout that gives 支援診２ + 在医総管 to the first
+/// clinic of 北区 in the real 厚生局 list, 支援診３ to the second and 在医総管 alone to the
+/// third. Nothing derived from the shared files is committed: codes are read at run time.
+fn write_filings(shared: &Path, raw: &Path) -> ([String; 2], String) {
+    let path = shared.join("osaka/kouseikyoku_ika_27_202508.csv");
+    let codes = csv_column(&path, "医療機関コード(7)");
+    let names = csv_column(&path, "医療機関名称");
+    let addresses = csv_column(&path, "住所");
+    let clinics: Vec<usize> = (0..codes.len())
+        .filter(|&i| addresses[i].starts_with("大阪市北区") && !names[i].contains("病院"))
+        .take(3)
+        .collect();
+    use crate::todokede::{KijunRow, SHIEN_SHIN, ZAI_I_SOU_KAN};
+    let row = |i: usize, (symbol, title): (&str, &str), since: &str| {
+        KijunRow::new(&codes[i], &names[i], &addresses[i], symbol, title, since)
+    };
+    let rows = vec![
+        row(clinics[0], SHIEN_SHIN[1], "令和 6年 6月 1日"),
+        row(clinics[0], ZAI_I_SOU_KAN, "令和 2年 4月 1日"),
+        row(clinics[1], SHIEN_SHIN[2], "平成30年 4月 1日"),
+        row(clinics[2], ZAI_I_SOU_KAN, "令和 5年10月 1日"),
+    ];
+    crate::todokede::write_kijun(
+        &raw.join("2025.10_sisetukijun_osaka_ika.xlsx"),
+        "27",
+        4,
+        &rows,
+        false,
+    );
+    let code10 = |i: usize| format!("271{}", codes[i]);
+    ([code10(clinics[0]), code10(clinics[1])], code10(clinics[2]))
 }
 
 /// One build for all tests: a raw directory of links to the shared files (plus the
@@ -40,6 +80,7 @@ fn osaka() -> Option<&'static Osaka> {
                 raw.join("postal_codes.csv"),
             )
             .unwrap();
+            let (support, home_visit_only) = write_filings(&shared, &raw);
             let dataset = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/osaka");
             let (report, summary) =
                 build_dataset(&dataset, Some(&raw), &dir.path().join("index"), "osaka").unwrap();
@@ -47,10 +88,13 @@ fn osaka() -> Option<&'static Osaka> {
             println!("{report}{summary}");
             let index = SearchIndex::open(&dir.path().join("index/osaka")).unwrap();
             Some(Osaka {
+                index_dir: dir.path().join("index/osaka"),
                 _dir: dir,
                 shared,
                 index,
                 report,
+                support,
+                home_visit_only,
             })
         })
         .as_ref()
@@ -290,4 +334,74 @@ fn written_forms_of_one_address_resolve_alike() {
         g.geocode("大阪府北区梅田1丁目").unwrap().ward_code,
         Some(WardCode(27127))
     );
+}
+
+#[test]
+fn filings_make_real_clinics_answer_who_can_visit() {
+    let Some(o) = osaka() else { return };
+    let [a, b] = &o.support;
+    let c = &o.home_visit_only;
+    let at = |id: &str| o.index.facility(o.index.find(id).unwrap()).location;
+    let home = at(a);
+    let dir = tempfile::tempdir().unwrap();
+    let index = o.index_dir.to_str().unwrap();
+    let search = |args: &[&str]| -> Value {
+        let mut all = vec!["search", "--index", index, "--json", "--limit", "500"];
+        all.extend_from_slice(args);
+        serde_json::from_str(&crate::cli::ok(dir.path(), &all)).unwrap()
+    };
+    let ids = |v: &Value| -> BTreeSet<String> {
+        v["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // Who can visit a home at clinic A's door: A and B (both 在支診), not C.
+    let point = format!("{},{}", home.lat, home.lon);
+    let r = search(&["--covers", &point, "--cap", "在支診"]);
+    let found = ids(&r);
+    assert!(found.contains(a) && found.contains(b), "{found:?}");
+    assert!(!found.contains(c));
+    for h in r["hits"].as_array().unwrap() {
+        assert!(h["distance_m"].as_f64().unwrap() <= 16_000.0, "{h}");
+    }
+    // The explanation and the record say where 在支診 comes from, and as of when.
+    let hit = r["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["id"] == a.as_str())
+        .unwrap();
+    let explanation = hit["explanation"].as_str().unwrap();
+    assert!(
+        explanation.contains(
+            "在宅療養支援診療所（厚生局 施設基準の届出 支援診２ 2024-06-01 算定開始・2025-10-01 現在）に対応"
+        ),
+        "{explanation}"
+    );
+    let claims = hit["capability_claims"].as_array().unwrap();
+    assert!(claims.iter().any(|c| c["capability"] == "support_clinic"
+        && c["since"] == "2024-06-01"
+        && c["as_of"] == "2025-10-01"
+        && c["filing"] == "支援診２"));
+    // 20 km south of A: beyond the legal 16 km, so neither A nor B visits.
+    let far = format!("{},{}", home.lat - 0.18, home.lon);
+    let found = ids(&search(&["--covers", &far, "--cap", "在支診"]));
+    assert!(!found.contains(a) && !found.contains(b), "{found:?}");
+    // 在医総管 means 訪問診療: C is found by --cap 訪問診療, and so is A.
+    let found = ids(&search(&["--cap", "訪問診療", "--ward", "北区"]));
+    assert!(found.contains(c) && found.contains(a), "{found:?}");
+    // The import summary counts the list.
+    let j = &o.report.filings[0];
+    assert_eq!(j.matched, 3);
+    assert_eq!(
+        j.summary.as_ref().unwrap().data_date.as_deref(),
+        Some("2025-10-01")
+    );
+    assert!(o
+        .report
+        .to_string()
+        .contains("3 institutions joined to facilities"));
 }

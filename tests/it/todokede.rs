@@ -58,14 +58,25 @@ pub struct KijunRow {
 }
 
 impl KijunRow {
-    pub fn new(number: &str, name: &str, address: &str, symbol: &str, title: &str, since: &str) -> Self {
+    pub fn new(
+        number: &str,
+        name: &str,
+        address: &str,
+        symbol: &str,
+        title: &str,
+        since: &str,
+    ) -> Self {
         Self {
             number: number.into(),
             name: name.into(),
             address: address.into(),
             title: title.into(),
             symbol: symbol.into(),
-            receipt: if symbol.is_empty() { String::new() } else { "第101号".into() },
+            receipt: if symbol.is_empty() {
+                String::new()
+            } else {
+                "第101号".into()
+            },
             since: since.into(),
         }
     }
@@ -82,7 +93,11 @@ pub fn write_kijun(path: &Path, pref: &str, header_row: u32, rows: &[KijunRow], 
     let sheet = book.add_worksheet();
     sheet.set_name("Sheet1").unwrap();
     sheet
-        .write_string(1, 0, "[令和７年１０月１日 現在 ]令和７年１０月１日作成 全医療機関出力")
+        .write_string(
+            1,
+            0,
+            "[令和７年１０月１日 現在 ]令和７年１０月１日作成 全医療機関出力",
+        )
         .unwrap();
     for (c, h) in KIJUN_HEADER.iter().enumerate() {
         sheet.write_string(header_row - 1, c as u16, *h).unwrap();
@@ -121,7 +136,9 @@ pub fn write_kijun(path: &Path, pref: &str, header_row: u32, rows: &[KijunRow], 
             String::new(),
         ];
         for (c, v) in cells.iter().enumerate() {
-            sheet.write_string(header_row + i as u32, c as u16, v).unwrap();
+            sheet
+                .write_string(header_row + i as u32, c as u16, v)
+                .unwrap();
         }
     }
     book.save(path).unwrap();
@@ -129,11 +146,23 @@ pub fn write_kijun(path: &Path, pref: &str, header_row: u32, rows: &[KijunRow], 
 
 /// The real 支援診/在医総管 texts of the 2024 (令和6年度) lists.
 pub const SHIEN_SHIN: [(&str, &str); 3] = [
-    ("支援診１", "別添１の「第９」の１の(１)に規定する在宅療養支援診療所"),
-    ("支援診２", "別添１の「第９」の１の(２)に規定する在宅療養支援診療所"),
-    ("支援診３", "別添１の「第９」の１の(３)に規定する在宅療養支援診療所"),
+    (
+        "支援診１",
+        "別添１の「第９」の１の(１)に規定する在宅療養支援診療所",
+    ),
+    (
+        "支援診２",
+        "別添１の「第９」の１の(２)に規定する在宅療養支援診療所",
+    ),
+    (
+        "支援診３",
+        "別添１の「第９」の１の(３)に規定する在宅療養支援診療所",
+    ),
 ];
-pub const ZAI_I_SOU_KAN: (&str, &str) = ("在医総管１", "在宅時医学総合管理料及び施設入居時等医学総合管理料");
+pub const ZAI_I_SOU_KAN: (&str, &str) = (
+    "在医総管１",
+    "在宅時医学総合管理料及び施設入居時等医学総合管理料",
+);
 
 fn zip_file(path: &Path, member: &str, bytes: &[u8]) {
     let mut z = zip::ZipWriter::new(fs::File::create(path).unwrap());
@@ -153,7 +182,11 @@ fn the_real_nara_file_counts_as_openpyxl_counts_it() {
     assert_eq!(i.rows, 9555);
     assert_eq!(i.institutions, 1130);
     assert_eq!(i.institutions_by_symbol.len(), 652);
-    assert!(i.rejected.is_empty(), "{:?}", &i.rejected[..3.min(i.rejected.len())]);
+    assert!(
+        i.rejected.is_empty(),
+        "{:?}",
+        &i.rejected[..3.min(i.rejected.len())]
+    );
     // Distinct institutions per 受理記号, counted with openpyxl from the sheet's XML.
     let expected = [
         ("支援診１", 4),
@@ -186,9 +219,11 @@ fn the_real_nara_file_counts_as_openpyxl_counts_it() {
 
     // The command prints the same as JSON, with the keys ward offices' checks read.
     let dir = tempfile::tempdir().unwrap();
-    let json: Value =
-        serde_json::from_str(&ok(dir.path(), &["inspect", path.to_str().unwrap(), "--json"]))
-            .unwrap();
+    let json: Value = serde_json::from_str(&ok(
+        dir.path(),
+        &["inspect", path.to_str().unwrap(), "--json"],
+    ))
+    .unwrap();
     for key in [
         "format",
         "data_date",
@@ -209,19 +244,65 @@ fn the_real_nara_file_counts_as_openpyxl_counts_it() {
 fn fixture_rows() -> Vec<KijunRow> {
     let mut rows = Vec::new();
     let a = |symbol: &str, title: &str, since: &str| {
-        KijunRow::new("0110011", "医療法人架空会　架空在宅クリニック", "大阪市北区試験通１番", symbol, title, since)
+        KijunRow::new(
+            "0110011",
+            "医療法人架空会　架空在宅クリニック",
+            "大阪市北区試験通１番",
+            symbol,
+            title,
+            since,
+        )
     };
     rows.push(a(SHIEN_SHIN[1].0, SHIEN_SHIN[1].1, "令和 4年 5月 1日"));
     rows.push(a(ZAI_I_SOU_KAN.0, ZAI_I_SOU_KAN.1, "平成31年 4月 1日"));
     rows.push(a("在総", "在宅がん医療総合診療料", "令和元年 5月 1日"));
     for n in 0..17 {
-        rows.push(a(&format!("外来{n}"), &format!("外来の加算{n}"), "令和 6年 6月 1日"));
+        rows.push(a(
+            &format!("外来{n}"),
+            &format!("外来の加算{n}"),
+            "令和 6年 6月 1日",
+        ));
     }
-    rows.push(KijunRow::new("0110022", "見本医院", "大阪市北区試験通２番", "支援診１", SHIEN_SHIN[2].1, "令和 6年 6月 1日"));
-    rows.push(KijunRow::new("0110033", "新記号医院", "大阪市北区試験通３番", "在新連", "在宅医療新連携加算", "令和 7年 6月 1日"));
-    rows.push(KijunRow::new("01100X4", "番号誤り医院", "大阪市北区試験通４番", "支援診３", SHIEN_SHIN[2].1, "令和 6年 6月 1日"));
-    rows.push(KijunRow::new("０１１００５５", "全角番号医院", "大阪市北区試験通５番", "支援診３", SHIEN_SHIN[2].1, "令和 6年13月 1日"));
-    rows.push(KijunRow::new("0110066", "届出なし医院", "大阪市北区試験通６番", "", "", ""));
+    rows.push(KijunRow::new(
+        "0110022",
+        "見本医院",
+        "大阪市北区試験通２番",
+        "支援診１",
+        SHIEN_SHIN[2].1,
+        "令和 6年 6月 1日",
+    ));
+    rows.push(KijunRow::new(
+        "0110033",
+        "新記号医院",
+        "大阪市北区試験通３番",
+        "在新連",
+        "在宅医療新連携加算",
+        "令和 7年 6月 1日",
+    ));
+    rows.push(KijunRow::new(
+        "01100X4",
+        "番号誤り医院",
+        "大阪市北区試験通４番",
+        "支援診３",
+        SHIEN_SHIN[2].1,
+        "令和 6年 6月 1日",
+    ));
+    rows.push(KijunRow::new(
+        "０１１００５５",
+        "全角番号医院",
+        "大阪市北区試験通５番",
+        "支援診３",
+        SHIEN_SHIN[2].1,
+        "令和 6年13月 1日",
+    ));
+    rows.push(KijunRow::new(
+        "0110066",
+        "届出なし医院",
+        "大阪市北区試験通６番",
+        "",
+        "",
+        "",
+    ));
     rows
 }
 
@@ -236,7 +317,10 @@ fn check_fixture(i: &zaitaku::import::inspect::Inspection, sheet_row: impl Fn(us
     assert_eq!(i.institutions_by_symbol["支援診３"], 1);
     assert_eq!(i.unknown_symbols["在新連"], 1);
     assert_eq!(i.unknown_home_care["在新連"], "在宅医療新連携加算");
-    assert_eq!(i.capabilities["support_clinic"], 2, "支援診２ and the full-width 支援診３");
+    assert_eq!(
+        i.capabilities["support_clinic"], 2,
+        "支援診２ and the full-width 支援診３"
+    );
     assert_eq!(i.capabilities["home_visit"], 1);
     let positions: BTreeMap<&str, &str> = i
         .rejected
@@ -245,12 +329,21 @@ fn check_fixture(i: &zaitaku::import::inspect::Inspection, sheet_row: impl Fn(us
         .collect();
     // Row 24 (data row 23): the malformed code, at column E (医療機関番号).
     let code_cell = format!("Sheet1!E{}", sheet_row(23));
-    assert!(positions[code_cell.as_str()].contains("'01100X4' is not 7 digits"), "{positions:?}");
+    assert!(
+        positions[code_cell.as_str()].contains("'01100X4' is not 7 digits"),
+        "{positions:?}"
+    );
     let date_cell = format!("Sheet1!Q{}", sheet_row(24));
-    assert!(positions[date_cell.as_str()].contains("'令和 6年13月 1日' is not a date"), "{positions:?}");
+    assert!(
+        positions[date_cell.as_str()].contains("'令和 6年13月 1日' is not a date"),
+        "{positions:?}"
+    );
     // 支援診１ whose 名称 says (３): not applied, reported at its 受理記号 cell.
     let sym_cell = format!("Sheet1!O{}", sheet_row(21));
-    assert!(positions[sym_cell.as_str()].contains("not applied"), "{positions:?}");
+    assert!(
+        positions[sym_cell.as_str()].contains("not applied"),
+        "{positions:?}"
+    );
     assert_eq!(i.rejected.len(), 3, "{:?}", i.rejected);
 }
 
@@ -265,10 +358,16 @@ fn fixture_workbooks_in_the_bureaus_layout() {
 
     // Zipped, as ward offices sometimes download it.
     let zipped = dir.path().join("sisetukijun.zip");
-    zip_file(&zipped, "2025.10_sisetukijun_osaka_ika.xlsx", &fs::read(&xlsx).unwrap());
+    zip_file(
+        &zipped,
+        "2025.10_sisetukijun_osaka_ika.xlsx",
+        &fs::read(&xlsx).unwrap(),
+    );
     let i = inspect(&zipped).unwrap();
     check_fixture(&i, |n| 4 + n as u32);
-    assert!(i.rejected[0].position.contains("sisetukijun.zip/2025.10_sisetukijun_osaka_ika.xlsx:Sheet1!"));
+    assert!(i.rejected[0]
+        .position
+        .contains("sisetukijun.zip/2025.10_sisetukijun_osaka_ika.xlsx:Sheet1!"));
 
     // The header moved down three rows, behind a cover sheet: found by its names.
     let moved = dir.path().join("moved.xlsx");
@@ -277,21 +376,42 @@ fn fixture_workbooks_in_the_bureaus_layout() {
 
     // The claims keep the 届出, its 算定開始 as an ISO date and the list's date.
     let list = zaitaku::import::todokede::read_filing_file(&xlsx, None).unwrap();
-    let f = list.filings.iter().find(|f| f.symbol == "支援診２").unwrap();
+    let f = list
+        .filings
+        .iter()
+        .find(|f| f.symbol == "支援診２")
+        .unwrap();
     let claims = list.capabilities_of(f).unwrap();
-    let support = claims.iter().find(|c| c.capability == Capability::SupportClinic).unwrap();
+    let support = claims
+        .iter()
+        .find(|c| c.capability == Capability::SupportClinic)
+        .unwrap();
     assert_eq!(support.since.as_deref(), Some("2022-05-01"));
     assert_eq!(support.as_of.as_deref(), Some("2025-10-01"));
     assert_eq!(support.receipt.as_deref(), Some("第101号"));
     assert!(support.official && !support.implied);
-    let implied: Vec<Capability> = claims.iter().filter(|c| c.implied).map(|c| c.capability).collect();
-    assert_eq!(implied, vec![Capability::HouseCall, Capability::Around24h, Capability::EndOfLife]);
+    let implied: Vec<Capability> = claims
+        .iter()
+        .filter(|c| c.implied)
+        .map(|c| c.capability)
+        .collect();
+    assert_eq!(
+        implied,
+        vec![
+            Capability::HouseCall,
+            Capability::Around24h,
+            Capability::EndOfLife
+        ]
+    );
 
     // A file of another kind is named as such, with what its header holds.
     let other = dir.path().join("other.csv");
     fs::write(&other, "a,b\n1,2\n").unwrap();
     let e = inspect(&other).unwrap_err().to_string();
-    assert!(e.contains("not a format zaitaku reads: the header has a, b"), "{e}");
+    assert!(
+        e.contains("not a format zaitaku reads: the header has a, b"),
+        "{e}"
+    );
 }
 
 /// A 訪問看護 届出 list in the layout described by the bureau: multi-line cells, the 届出 in
@@ -299,9 +419,19 @@ fn fixture_workbooks_in_the_bureaus_layout() {
 pub fn write_nursing(path: &Path, rows: &[[&str; 5]]) {
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
-    sheet.write_string(0, 0, "届出受理指定訪問看護事業所名簿").unwrap();
-    sheet.write_string(1, 0, "[令和７年１０月１日 現在 ]").unwrap();
-    let header = ["項番", "開設者名\n事業所名称", "〒\n所在地", "電話番号\nFAX番号", "受理届出名称"];
+    sheet
+        .write_string(0, 0, "届出受理指定訪問看護事業所名簿")
+        .unwrap();
+    sheet
+        .write_string(1, 0, "[令和７年１０月１日 現在 ]")
+        .unwrap();
+    let header = [
+        "項番",
+        "開設者名\n事業所名称",
+        "〒\n所在地",
+        "電話番号\nFAX番号",
+        "受理届出名称",
+    ];
     for (c, h) in header.iter().enumerate() {
         sheet.write_string(3, c as u16, *h).unwrap();
     }
@@ -320,15 +450,30 @@ fn nursing_filings_are_read_by_name_not_number() {
     write_nursing(
         &path,
         &[
-            ["1", "株式会社あおば\n訪問看護ステーションあおば", "〒530-0001\n大阪市北区試験通１", "06-0000-1111\n06-0000-1112", "24時間対応体制加算(訪看12)\n特別管理加算(訪看15)"],
-            ["2", "合同会社みどり\nみどり訪問看護", "〒534-0001\n大阪市都島区見本町２", "06-0000-2222", "機能強化型訪問看護管理療養費１（訪看20）\n新しい加算(訪看99)"],
+            [
+                "1",
+                "株式会社あおば\n訪問看護ステーションあおば",
+                "〒530-0001\n大阪市北区試験通１",
+                "06-0000-1111\n06-0000-1112",
+                "24時間対応体制加算(訪看12)\n特別管理加算(訪看15)",
+            ],
+            [
+                "2",
+                "合同会社みどり\nみどり訪問看護",
+                "〒534-0001\n大阪市都島区見本町２",
+                "06-0000-2222",
+                "機能強化型訪問看護管理療養費１（訪看20）\n新しい加算(訪看99)",
+            ],
         ],
     );
     let i = inspect(&path).unwrap();
     assert_eq!(i.format, "houmon_kango");
     assert_eq!((i.rows, i.institutions), (2, 2));
     assert_eq!(i.data_date.as_deref(), Some("2025-10-01"));
-    assert_eq!(i.capabilities["24h"], 2, "24時間対応体制加算, and implied by 機能強化型");
+    assert_eq!(
+        i.capabilities["24h"], 2,
+        "24時間対応体制加算, and implied by 機能強化型"
+    );
     assert_eq!(i.capabilities["special_management"], 2);
     assert_eq!(i.capabilities["enhanced_nursing"], 1);
     assert_eq!(i.unknown_symbols["新しい加算"], 1);
@@ -349,42 +494,110 @@ fn filings_join_the_dataset_and_beat_a_conflicting_overlay() {
     // 見本クリニック (0000011, 都島区) files 支援診２; the hospital (0000010) 在医総管;
     // one code of the area matches nothing; one institution is in 堺市.
     let rows = vec![
-        KijunRow::new("0000011", "見本クリニック", "大阪市都島区見本町一丁目２番３号", SHIEN_SHIN[1].0, SHIEN_SHIN[1].1, "令和 6年 6月 1日"),
-        KijunRow::new("0000010", "医療法人架空会　架空第一病院", "大阪市北区試験通５番地", ZAI_I_SOU_KAN.0, ZAI_I_SOU_KAN.1, "令和 2年 4月 1日"),
-        KijunRow::new("0000099", "どこにもない医院", "大阪市北区架空町９", SHIEN_SHIN[2].0, SHIEN_SHIN[2].1, "令和 6年 6月 1日"),
-        KijunRow::new("0000098", "堺の医院", "堺市堺区試験町１", SHIEN_SHIN[2].0, SHIEN_SHIN[2].1, "令和 6年 6月 1日"),
+        KijunRow::new(
+            "0000011",
+            "見本クリニック",
+            "大阪市都島区見本町一丁目２番３号",
+            SHIEN_SHIN[1].0,
+            SHIEN_SHIN[1].1,
+            "令和 6年 6月 1日",
+        ),
+        KijunRow::new(
+            "0000010",
+            "医療法人架空会　架空第一病院",
+            "大阪市北区試験通５番地",
+            ZAI_I_SOU_KAN.0,
+            ZAI_I_SOU_KAN.1,
+            "令和 2年 4月 1日",
+        ),
+        KijunRow::new(
+            "0000099",
+            "どこにもない医院",
+            "大阪市北区架空町９",
+            SHIEN_SHIN[2].0,
+            SHIEN_SHIN[2].1,
+            "令和 6年 6月 1日",
+        ),
+        KijunRow::new(
+            "0000098",
+            "堺の医院",
+            "堺市堺区試験町１",
+            SHIEN_SHIN[2].0,
+            SHIEN_SHIN[2].1,
+            "令和 6年 6月 1日",
+        ),
     ];
-    write_kijun(&c.raw().join("2025.10_sisetukijun_osaka_ika.xlsx"), "27", 4, &rows, false);
+    write_kijun(
+        &c.raw().join("2025.10_sisetukijun_osaka_ika.xlsx"),
+        "27",
+        4,
+        &rows,
+        false,
+    );
     write_nursing(
         &c.raw().join("houmonkango.xlsx"),
         &[
             // By phone: 【試験】架空訪問看護ステーション has 06-0000-0001.
-            ["1", "株式会社架空\n架空ステーション（旧名）", "〒530-0001\n大阪市北区架空町1丁目2-3", "06-0000-0001", "24時間対応体制加算(訪看12)"],
+            [
+                "1",
+                "株式会社架空\n架空ステーション（旧名）",
+                "〒530-0001\n大阪市北区架空町1丁目2-3",
+                "06-0000-0001",
+                "24時間対応体制加算(訪看12)",
+            ],
             // By name + 市区町村: 【試験】見本訪問看護 has no phone.
-            ["2", "株式会社見本\n【試験】見本訪問看護", "〒534-0000\n大阪市都島区見本町1-5-1", "", "特別管理加算(訪看15)"],
-            ["3", "未登録\n未登録ステーション", "大阪市北区試験通９", "06-9999-9999", "24時間対応体制加算(訪看12)"],
+            [
+                "2",
+                "株式会社見本\n【試験】見本訪問看護",
+                "〒534-0000\n大阪市都島区見本町1-5-1",
+                "",
+                "特別管理加算(訪看15)",
+            ],
+            [
+                "3",
+                "未登録\n未登録ステーション",
+                "大阪市北区試験通９",
+                "06-9999-9999",
+                "24時間対応体制加算(訪看12)",
+            ],
         ],
     );
     // The ward's survey says 見本クリニック has no 24時間対応.
     let overlay = c.dataset().join("overlay.csv");
     let text = fs::read_to_string(&overlay).unwrap();
-    fs::write(&overlay, text.replace("0000011,,見本クリニック,往診,,", "0000011,,見本クリニック,往診,×,")).unwrap();
+    fs::write(
+        &overlay,
+        text.replace(
+            "0000011,,見本クリニック,往診,,",
+            "0000011,,見本クリニック,往診,×,",
+        ),
+    )
+    .unwrap();
 
     let (index, report) = c.build().unwrap();
     let clinic = crate::official::facility(&index, "2710000011");
     assert!(clinic.has_capability(Capability::SupportClinic));
     assert!(clinic.has_capability(Capability::EnhancedLinked));
     // The 届出 wins; both values are kept.
-    assert_eq!(clinic.capability_status(Capability::Around24h), CapabilityStatus::Yes);
+    assert_eq!(
+        clinic.capability_status(Capability::Around24h),
+        CapabilityStatus::Yes
+    );
     let sources: Vec<(bool, bool)> = clinic
         .claims_for(Capability::Around24h)
         .map(|c| (c.official, c.value))
         .collect();
     assert_eq!(sources, vec![(true, true), (false, false)]);
     assert_eq!(report.capability_conflicts.len(), 1);
-    assert_eq!(report.capability_conflicts[0].capability, Capability::Around24h);
+    assert_eq!(
+        report.capability_conflicts[0].capability,
+        Capability::Around24h
+    );
     // Not in any list is unknown, never "no".
-    assert_eq!(clinic.capability_status(Capability::Ventilator), CapabilityStatus::Unknown);
+    assert_eq!(
+        clinic.capability_status(Capability::Ventilator),
+        CapabilityStatus::Unknown
+    );
     let hospital = crate::official::facility(&index, "2710000010");
     assert!(hospital.has_capability(Capability::HomeVisit));
 
@@ -400,7 +613,10 @@ fn filings_join_the_dataset_and_beat_a_conflicting_overlay() {
     assert!(station.has_capability(Capability::Around24h));
     let other = crate::official::facility(&index, "2760000002");
     assert!(other.has_capability(Capability::SpecialManagement));
-    assert_eq!(report.missing_optional, vec!["*_sisetukijun_osaka_shika.xlsx".to_string()]);
+    assert_eq!(
+        report.missing_optional,
+        vec!["*_sisetukijun_osaka_shika.xlsx".to_string()]
+    );
 
     // The import summary says all of it.
     let shown = report.to_string();

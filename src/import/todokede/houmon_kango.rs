@@ -12,7 +12,13 @@ use super::{Filing, FilingFormat, FilingList, Holder, Listed};
 use crate::table::{wareki, Col, ImportError, Table};
 
 /// Header words of each column (compared without spaces and line breaks, NFKC).
-const NAME: &[&str] = &["開設者名事業所名称", "開設者名・事業所名称", "法人名事業所名", "事業所名称", "事業所名"];
+const NAME: &[&str] = &[
+    "開設者名事業所名称",
+    "開設者名・事業所名称",
+    "法人名事業所名",
+    "事業所名称",
+    "事業所名",
+];
 const ADDRESS: &[&str] = &["〒所在地", "事業所所在地", "所在地", "住所"];
 const PHONE: &[&str] = &["電話番号FAX番号", "電話番号・FAX番号", "電話番号"];
 const FILINGS: &[&str] = &["受理届出名称", "届出受理状況", "受理届出"];
@@ -115,10 +121,19 @@ mod tests {
 
     #[test]
     fn filing_cells() {
-        assert_eq!(strip_code("24時間対応体制加算(訪看12)"), "24時間対応体制加算");
+        assert_eq!(
+            strip_code("24時間対応体制加算(訪看12)"),
+            "24時間対応体制加算"
+        );
         assert_eq!(strip_code("特別管理加算（訪看15）"), "特別管理加算");
-        assert_eq!(strip_code("精神科訪問看護基本療養費"), "精神科訪問看護基本療養費");
+        assert_eq!(
+            strip_code("精神科訪問看護基本療養費"),
+            "精神科訪問看護基本療養費"
+        );
         assert_eq!(code_of("特別管理加算（訪看15）").as_deref(), Some("訪看15"));
-        assert_eq!(last_line("株式会社あおば\n訪問看護ステーションあおば"), "訪問看護ステーションあおば");
+        assert_eq!(
+            last_line("株式会社あおば\n訪問看護ステーションあおば"),
+            "訪問看護ステーションあおば"
+        );
     }
 }

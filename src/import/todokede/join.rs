@@ -110,7 +110,12 @@ pub fn grant(f: &mut Facility, claims: Vec<CapabilityClaim>) -> usize {
     }
     f.capabilities.sort();
     f.capabilities.dedup();
-    if n > 0 && !f.sources.iter().any(|s| s.fields.iter().any(|x| x == "capabilities")) {
+    if n > 0
+        && !f
+            .sources
+            .iter()
+            .any(|s| s.fields.iter().any(|x| x == "capabilities"))
+    {
         f.sources.push(crate::model::ValueSource {
             source: f
                 .capability_claims
@@ -146,7 +151,16 @@ fn in_area(address: &str, municipalities: &[String]) -> bool {
 /// Names compared NFKC-folded without spaces and without the corporate prefix.
 fn fold_name(s: &str) -> String {
     let mut t = super::mapping::fold(s);
-    for prefix in ["株式会社", "有限会社", "合同会社", "医療法人", "社会福祉法人", "一般社団法人", "(株)", "(有)"] {
+    for prefix in [
+        "株式会社",
+        "有限会社",
+        "合同会社",
+        "医療法人",
+        "社会福祉法人",
+        "一般社団法人",
+        "(株)",
+        "(有)",
+    ] {
         t = t.replace(prefix, "");
     }
     t
@@ -176,8 +190,11 @@ impl StationIndex {
         };
         for (i, f) in facilities.iter().enumerate() {
             idx.address.push(fold_name(&f.address));
-            idx.ward
-                .push(f.ward_code.and_then(crate::model::Ward::by_code).map(|w| w.name));
+            idx.ward.push(
+                f.ward_code
+                    .and_then(crate::model::Ward::by_code)
+                    .map(|w| w.name),
+            );
             if !f.has_kind(Kind::VisitingNursing) {
                 continue;
             }
@@ -201,7 +218,9 @@ impl StationIndex {
             .map(|m| fold_name(m))
             .filter(|m| {
                 let a = fold_name(&s.address);
-                a.strip_prefix("大阪府").unwrap_or(&a).starts_with(m.as_str())
+                a.strip_prefix("大阪府")
+                    .unwrap_or(&a)
+                    .starts_with(m.as_str())
             })
             .max_by_key(String::len)?;
         let candidates: Vec<usize> = self

@@ -72,7 +72,8 @@ pub fn symbols() -> &'static HashMap<String, Rule> {
 pub fn nursing_rules() -> &'static [Rule] {
     static TABLE: OnceLock<Vec<Rule>> = OnceLock::new();
     TABLE.get_or_init(|| {
-        parse(HOUMON_KANGO_TABLE, false).expect("data/todokede/houmon_kango.csv is checked by a test")
+        parse(HOUMON_KANGO_TABLE, false)
+            .expect("data/todokede/houmon_kango.csv is checked by a test")
     })
 }
 
@@ -96,7 +97,11 @@ pub fn parse(text: &str, by_symbol: bool) -> Result<Vec<Rule>, String> {
     let revision_col = col("改定")?;
     let reason_col = col("根拠")?;
     let (symbol_col, section_col, name_col) = if by_symbol {
-        (Some(col("受理記号")?), Some(col("区分")?), col("名称に含む")?)
+        (
+            Some(col("受理記号")?),
+            Some(col("区分")?),
+            col("名称に含む")?,
+        )
     } else {
         (None, None, col("届出名称に含む")?)
     };
@@ -155,23 +160,44 @@ mod tests {
         }
         let s = symbols();
         let get = |sym: &str| s.get(&fold(sym)).unwrap();
-        assert_eq!(get("支援診1").capabilities, vec![SupportClinic, EnhancedSingle]);
-        assert_eq!(get("支援診２").capabilities, vec![SupportClinic, EnhancedLinked]);
+        assert_eq!(
+            get("支援診1").capabilities,
+            vec![SupportClinic, EnhancedSingle]
+        );
+        assert_eq!(
+            get("支援診２").capabilities,
+            vec![SupportClinic, EnhancedLinked]
+        );
         assert_eq!(get("支援病３").capabilities, vec![SupportHospital]);
         // Every 支援診/支援病 implies 往診 and 24時間対応; the 機能強化型 tiers 看取り.
-        for sym in ["支援診１", "支援診２", "支援診３", "支援病１", "支援病２", "支援病３"] {
+        for sym in [
+            "支援診１",
+            "支援診２",
+            "支援診３",
+            "支援病１",
+            "支援病２",
+            "支援病３",
+        ] {
             let implied = &get(sym).implied;
-            assert!(implied.contains(&HouseCall) && implied.contains(&Around24h), "{sym}");
+            assert!(
+                implied.contains(&HouseCall) && implied.contains(&Around24h),
+                "{sym}"
+            );
             assert_eq!(implied.contains(&EndOfLife), !sym.ends_with('３'), "{sym}");
         }
         assert_eq!(get("在医総管１").capabilities, vec![HomeVisit]);
         assert_eq!(get("在総").capabilities, vec![HomeVisit, HomeCancer]);
         assert_eq!(get("在後病").capabilities, vec![BackupHospital]);
-        assert_eq!(get("歯援診１").capabilities, vec![SupportDental, HomeDental]);
+        assert_eq!(
+            get("歯援診１").capabilities,
+            vec![SupportDental, HomeDental]
+        );
         assert_eq!(get("在調").capabilities, vec![HomePharmacy]);
         assert!(get("在宅ＤＸ").capabilities.is_empty());
         assert!(get("訪看ＤⅩ").name_matches("在宅患者訪問看護・指導料の注17"));
-        assert!(nursing_rules().iter().any(|r| r.capabilities == vec![SpecialManagement]));
+        assert!(nursing_rules()
+            .iter()
+            .any(|r| r.capabilities == vec![SpecialManagement]));
     }
 
     #[test]
@@ -184,8 +210,14 @@ mod tests {
 
     #[test]
     fn bad_tables_name_line_and_column() {
-        let e = parse("受理記号,区分,改定,名称に含む,capabilities,implied,根拠\nX,医科,R6,x,空飛ぶ,,\n", true)
-            .unwrap_err();
-        assert!(e.starts_with("line 2, column capabilities: unknown capability '空飛ぶ'"), "{e}");
+        let e = parse(
+            "受理記号,区分,改定,名称に含む,capabilities,implied,根拠\nX,医科,R6,x,空飛ぶ,,\n",
+            true,
+        )
+        .unwrap_err();
+        assert!(
+            e.starts_with("line 2, column capabilities: unknown capability '空飛ぶ'"),
+            "{e}"
+        );
     }
 }

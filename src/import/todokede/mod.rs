@@ -201,7 +201,10 @@ impl FilingList {
                     }
                 }
                 Err(Unmapped::UnknownSymbol) => {
-                    unknown.entry(f.symbol.clone()).or_default().insert(&f.holder);
+                    unknown
+                        .entry(f.symbol.clone())
+                        .or_default()
+                        .insert(&f.holder);
                 }
                 Err(e @ Unmapped::NameMismatch { .. }) => {
                     mismatched.push(self.filing_error(f, e.describe(&f.symbol, &f.title)));
@@ -299,7 +302,10 @@ fn errors_as_text<S: serde::Serializer>(errors: &[ImportError], s: S) -> Result<
 
 /// Recognises a 届出 file by its header and reads it. `default_pref` is the prefecture
 /// code for lists without a 都道府県コード column.
-pub fn read_filing_file(path: &Path, default_pref: Option<&str>) -> Result<FilingList, ImportError> {
+pub fn read_filing_file(
+    path: &Path,
+    default_pref: Option<&str>,
+) -> Result<FilingList, ImportError> {
     let formats: [(&[&[&str]], FilingFormat); 2] = [
         (shisetsu_kijun::SIGNATURE, FilingFormat::ShisetsuKijun),
         (houmon_kango::SIGNATURE, FilingFormat::HoumonKango),
@@ -334,5 +340,9 @@ pub fn read_filing_file(path: &Path, default_pref: Option<&str>) -> Result<Filin
 
 /// Capabilities a claim list grants, for tests and reports.
 pub fn granted(claims: &[CapabilityClaim]) -> BTreeSet<Capability> {
-    claims.iter().filter(|c| c.value).map(|c| c.capability).collect()
+    claims
+        .iter()
+        .filter(|c| c.value)
+        .map(|c| c.capability)
+        .collect()
 }

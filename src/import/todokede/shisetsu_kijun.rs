@@ -104,12 +104,14 @@ pub fn read(path: &Path, t: Table, default_pref: Option<&str>) -> Result<FilingL
                 continue;
             }
         };
-        list.listed.entry(Holder::Code(code.clone())).or_insert_with(|| Listed {
-            line: r.line,
-            name: r.get(&cols.name).to_string(),
-            address: r.opt(&cols.address).to_string(),
-            phone: r.opt(&cols.phone).to_string(),
-        });
+        list.listed
+            .entry(Holder::Code(code.clone()))
+            .or_insert_with(|| Listed {
+                line: r.line,
+                name: r.get(&cols.name).to_string(),
+                address: r.opt(&cols.address).to_string(),
+                phone: r.opt(&cols.phone).to_string(),
+            });
         let symbol = r.get(&cols.symbol);
         if symbol.is_empty() {
             continue;
