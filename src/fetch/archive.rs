@@ -58,11 +58,13 @@ pub(super) fn extract(
                 listing()
             )))
         }
-        ([], None) => return Err(err(format!(
+        ([], None) => {
+            return Err(err(format!(
             "no .csv, .geojson or .xlsx member; the archive holds: {}; set archive_member in the \
                  manifest",
             listing()
-        ))),
+        )))
+        }
         (several, _) => {
             let list: Vec<&str> = several.iter().map(|s| s.as_str()).collect();
             return Err(err(format!(

@@ -11,72 +11,129 @@ use crate::geo::WardLocator;
 use crate::model::{
     Accepting, Capability, Facility, FacilityId, Kind, LatLon, ValueSource, Ward, WardCode,
 };
-use crate::table::LineIndex;
+use crate::table::{Col, Table};
 
-/// `(name, required, meaning)` of every column, in the order the writer uses.
-pub const COLUMNS: &[(&str, bool, &str)] = &[
-    (
-        "id",
-        true,
-        "stable id: 医療機関コード, 事業所番号 or a dataset-local code",
-    ),
-    ("name", true, "facility name"),
-    (
-        "name_kana",
-        false,
-        "reading of the name (katakana or hiragana)",
-    ),
-    (
-        "kinds",
-        true,
-        "one or more kinds, `;`-separated (code, label or synonym)",
-    ),
-    ("postal_code", false, "7 digits, with or without hyphen"),
-    ("address", true, "address as written"),
-    ("lat", true, "latitude, WGS84 decimal degrees"),
-    ("lon", true, "longitude, WGS84 decimal degrees"),
-    (
-        "ward_code",
-        false,
-        "JIS code 27102–27128; empty = located from lat/lon",
-    ),
-    ("phone", false, "phone number"),
-    ("fax", false, "fax number"),
-    ("url", false, "web site (http/https)"),
-    (
-        "capabilities",
-        false,
-        "`;`-separated capability codes or labels",
-    ),
-    (
-        "wheelchair",
-        false,
-        "車いすでの利用可: true/false (yes/no, 1/0, ○/×); empty = unknown",
-    ),
-    (
-        "pediatric",
-        false,
-        "小児の受け入れ可: true/false; empty = unknown",
-    ),
-    (
-        "service_radius_km",
-        false,
-        "declared home-visit radius in km (0–50)",
-    ),
-    (
-        "service_wards",
-        false,
-        "declared service area: `;`-separated ward codes or names",
-    ),
-    ("departments", false, "`;`-separated 診療科"),
-    ("notes", false, "free text"),
-    ("accepting_new", false, "yes / no / unknown"),
-    ("updated_at", false, "date of the information, YYYY-MM-DD"),
-    (
-        "sources",
-        false,
-        "`;`-separated sources; `name:field,field` limits one to fields",
-    ),
+/// One column of the project's format.
+#[derive(Clone, Copy, Debug)]
+pub struct ColumnSpec {
+    pub name: &'static str,
+    pub required: bool,
+    /// What the column holds (documented in `data/README.md`).
+    pub meaning: &'static str,
+}
+
+/// Every column, in the order the writer uses.
+pub const COLUMNS: &[ColumnSpec] = &[
+    ColumnSpec {
+        name: "id",
+        required: true,
+        meaning: "stable id: 医療機関コード, 事業所番号 or a dataset-local code",
+    },
+    ColumnSpec {
+        name: "name",
+        required: true,
+        meaning: "facility name",
+    },
+    ColumnSpec {
+        name: "name_kana",
+        required: false,
+        meaning: "reading of the name (katakana or hiragana)",
+    },
+    ColumnSpec {
+        name: "kinds",
+        required: true,
+        meaning: "one or more kinds, `;`-separated (code, label or synonym)",
+    },
+    ColumnSpec {
+        name: "postal_code",
+        required: false,
+        meaning: "7 digits, with or without hyphen",
+    },
+    ColumnSpec {
+        name: "address",
+        required: true,
+        meaning: "address as written",
+    },
+    ColumnSpec {
+        name: "lat",
+        required: true,
+        meaning: "latitude, WGS84 decimal degrees",
+    },
+    ColumnSpec {
+        name: "lon",
+        required: true,
+        meaning: "longitude, WGS84 decimal degrees",
+    },
+    ColumnSpec {
+        name: "ward_code",
+        required: false,
+        meaning: "JIS code 27102–27128; empty = located from lat/lon",
+    },
+    ColumnSpec {
+        name: "phone",
+        required: false,
+        meaning: "phone number",
+    },
+    ColumnSpec {
+        name: "fax",
+        required: false,
+        meaning: "fax number",
+    },
+    ColumnSpec {
+        name: "url",
+        required: false,
+        meaning: "web site (http/https)",
+    },
+    ColumnSpec {
+        name: "capabilities",
+        required: false,
+        meaning: "`;`-separated capability codes or labels",
+    },
+    ColumnSpec {
+        name: "wheelchair",
+        required: false,
+        meaning: "車いすでの利用可: true/false (yes/no, 1/0, ○/×); empty = unknown",
+    },
+    ColumnSpec {
+        name: "pediatric",
+        required: false,
+        meaning: "小児の受け入れ可: true/false; empty = unknown",
+    },
+    ColumnSpec {
+        name: "service_radius_km",
+        required: false,
+        meaning: "declared home-visit radius in km (0–50)",
+    },
+    ColumnSpec {
+        name: "service_wards",
+        required: false,
+        meaning: "declared service area: `;`-separated ward codes or names",
+    },
+    ColumnSpec {
+        name: "departments",
+        required: false,
+        meaning: "`;`-separated 診療科",
+    },
+    ColumnSpec {
+        name: "notes",
+        required: false,
+        meaning: "free text",
+    },
+    ColumnSpec {
+        name: "accepting_new",
+        required: false,
+        meaning: "yes / no / unknown",
+    },
+    ColumnSpec {
+        name: "updated_at",
+        required: false,
+        meaning: "date of the information, YYYY-MM-DD",
+    },
+    ColumnSpec {
+        name: "sources",
+        required: false,
+        meaning: "`;`-separated sources; `name:field,field` limits one to fields",
+    },
 ];
 
 const MAX_RADIUS_KM: f64 = 50.0;
@@ -310,7 +367,7 @@ impl<'a> Row<'a> {
             })
             .collect::<Vec<_>>();
         for f in sources.iter().flat_map(|s| &s.fields) {
-            if !COLUMNS.iter().any(|(c, ..)| c == f) {
+            if !COLUMNS.iter().any(|c| c.name == f) {
                 self.error("sources", format!("source names unknown field '{f}'"));
             }
         }
@@ -354,99 +411,61 @@ pub fn read_facilities(path: &Path) -> Result<Vec<Facility>, ImportErrors> {
     let bytes =
         std::fs::read(path).map_err(|e| ImportError::file(path, format!("cannot open: {e}")))?;
     let text = crate::table::decode::utf8(path, &bytes)?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let locator = WardLocator::default();
+    let t = Table::parse(path, text.strip_prefix('\u{feff}').unwrap_or(text))?;
     let mut errors = Vec::new();
+    let mut columns: HashMap<&'static str, usize> = HashMap::new();
+    for (i, h) in t.header.iter().enumerate() {
+        let col = Col {
+            index: i,
+            name: h.clone(),
+        };
+        match COLUMNS.iter().find(|c| c.name == h) {
+            Some(c) if columns.insert(c.name, i).is_some() => errors.push(t.cell_error(
+                t.header_line,
+                &col,
+                format!("column '{h}' appears twice"),
+            )),
+            Some(_) => {}
+            None => errors.push(t.cell_error(
+                t.header_line,
+                &col,
+                format!(
+                    "unknown column '{h}'; valid columns: {}",
+                    COLUMNS.iter().map(|c| c.name).collect::<Vec<_>>().join(", ")
+                ),
+            )),
+        }
+    }
+    for c in COLUMNS
+        .iter()
+        .filter(|c| c.required && !columns.contains_key(c.name))
+    {
+        errors.push(t.row_error(
+            t.header_line,
+            format!("required column '{}' is missing", c.name),
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(ImportErrors(errors));
+    }
+    let locator = WardLocator::default();
     let mut facilities: Vec<Facility> = Vec::new();
     let mut seen: HashMap<String, u64> = HashMap::new();
-    let mut columns: HashMap<&'static str, usize> = HashMap::new();
-    let mut header: Vec<String> = Vec::new();
-    let lines = LineIndex::new(text);
-
-    let mut record = csv::StringRecord::new();
-    let mut first = true;
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let line = e.position().map(|p| lines.line_at(p.byte()));
-                errors.push(ImportError {
-                    sheet: None,
-                    file: path.into(),
-                    line,
-                    column: None,
-                    reason: format!("malformed CSV: {e}"),
-                });
-                break;
-            }
-        }
-        let line = lines.line_at(record.position().map_or(0, |p| p.byte()));
-        let fields: Vec<&str> = record.iter().collect();
-        if first {
-            first = false;
-            header = fields.iter().map(|h| h.trim().to_string()).collect();
-            for (i, h) in header.iter().enumerate() {
-                match COLUMNS.iter().find(|(c, ..)| c == h) {
-                    Some((c, ..)) => {
-                        if columns.insert(c, i).is_some() {
-                            errors.push(ImportError {
-                                sheet: None,
-                                file: path.into(),
-                                line: Some(line),
-                                column: Some((i + 1, h.clone())),
-                                reason: format!("column '{h}' appears twice"),
-                            });
-                        }
-                    }
-                    None => errors.push(ImportError {
-                        sheet: None,
-                        file: path.into(),
-                        line: Some(line),
-                        column: Some((i + 1, h.clone())),
-                        reason: format!(
-                            "unknown column '{h}'; valid columns: {}",
-                            COLUMNS.iter().map(|c| c.0).collect::<Vec<_>>().join(", ")
-                        ),
-                    }),
-                }
-            }
-            for (c, required, _) in COLUMNS {
-                if *required && !columns.contains_key(c) {
-                    errors.push(ImportError {
-                        sheet: None,
-                        file: path.into(),
-                        line: Some(line),
-                        column: None,
-                        reason: format!("required column '{c}' is missing"),
-                    });
-                }
-            }
-            if !errors.is_empty() {
-                break;
-            }
-            continue;
-        }
-        if fields.len() != header.len() {
-            errors.push(ImportError {
-                sheet: None,
-                file: path.into(),
-                line: Some(line),
-                column: None,
-                reason: format!(
+    for r in &t.rows {
+        let line = r.line;
+        if r.cells().len() != t.header.len() {
+            errors.push(t.row_error(
+                line,
+                format!(
                     "row has {} fields, the header has {}",
-                    fields.len(),
-                    header.len()
+                    r.cells().len(),
+                    t.header.len()
                 ),
-            });
+            ));
             continue;
         }
         let row = Row {
-            fields,
+            fields: r.cells().iter().map(String::as_str).collect(),
             columns: &columns,
             file: path,
             line,
@@ -456,11 +475,10 @@ pub fn read_facilities(path: &Path) -> Result<Vec<Facility>, ImportErrors> {
             Ok(f) => {
                 if let Some(prev) = seen.insert(f.id.0.clone(), line) {
                     errors.push(ImportError {
-                        sheet: None,
-                        file: path.into(),
                         line: Some(line),
                         column: columns.get("id").map(|&i| (i + 1, "id".into())),
                         reason: format!("duplicate id '{}' (first on line {prev})", f.id),
+                        ..ImportError::file(path, "")
                     });
                 } else {
                     facilities.push(f);
@@ -468,9 +486,6 @@ pub fn read_facilities(path: &Path) -> Result<Vec<Facility>, ImportErrors> {
             }
             Err(mut e) => errors.append(&mut e),
         }
-    }
-    if first && errors.is_empty() {
-        errors.push(ImportError::file(path, "the file is empty (no header row)"));
     }
     if errors.is_empty() {
         Ok(facilities)
@@ -490,7 +505,7 @@ fn bool_cell(b: Option<bool>) -> &'static str {
 /// Writes facilities in the project format (the inverse of [`read_facilities`]).
 pub fn write_facilities(path: &Path, facilities: &[Facility]) -> std::io::Result<()> {
     let mut out = csv::Writer::from_writer(Vec::new());
-    out.write_record(COLUMNS.iter().map(|c| c.0))?;
+    out.write_record(COLUMNS.iter().map(|c| c.name))?;
     for f in facilities {
         let join = |items: Vec<String>| items.join(";");
         out.write_record([

@@ -45,13 +45,13 @@ pub(super) fn parse(
 }
 
 /// Byte offset → 1-based line number.
-pub(crate) struct LineIndex<'a> {
+struct LineIndex<'a> {
     text: &'a [u8],
     starts: Vec<usize>,
 }
 
 impl<'a> LineIndex<'a> {
-    pub(crate) fn new(text: &'a str) -> Self {
+    fn new(text: &'a str) -> Self {
         Self {
             text: text.as_bytes(),
             starts: std::iter::once(0)
@@ -60,7 +60,7 @@ impl<'a> LineIndex<'a> {
         }
     }
 
-    pub(crate) fn line_at(&self, byte: u64) -> u64 {
+    fn line_at(&self, byte: u64) -> u64 {
         // The csv reader reports a record as starting at the line break before it (after a
         // CRLF or a skipped blank line); the record's own line is after those breaks.
         let mut at = byte as usize;

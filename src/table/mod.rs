@@ -17,7 +17,6 @@ use std::path::{Path, PathBuf};
 
 use unicode_normalization::UnicodeNormalization;
 
-pub(crate) use delimited::LineIndex;
 pub use error::{column_letters, ImportError, ImportErrors};
 
 /// A column located in the header: 0-based index and its header text.
