@@ -9,7 +9,8 @@ pub use rng::Rng;
 
 use crate::geo::WardLocator;
 use crate::model::{
-    Accepting, Capability as C, Facility, FacilityId, Kind, LatLon, ValueSource, Ward, WARDS,
+    Accepting, Capability as C, CapabilityClaim, Facility, FacilityId, Kind, LatLon, ValueSource,
+    Ward, WARDS,
 };
 
 pub const DEFAULT_SEED: u64 = 20_261_125;
@@ -353,6 +354,7 @@ impl Generator {
         let f = self.push("C", vec![Kind::Clinic], ward, name, kana, caps, radius);
         f.pediatric = Some(pediatric);
         f.departments = departments;
+        f.capability_claims = filing_claims(f);
         if home {
             self.maybe_service_wards(0.1);
         }
@@ -666,4 +668,40 @@ pub fn generate_national(seed: u64, total: usize) -> Vec<Facility> {
         }
     }
     g.out
+}
+/// The demo's stand-in for the official 届出 lists: a 在支診 of the demo files 支援診１, ２ or
+/// ３ by its tier (fictional 受理番号), mapped through the same table as real lists
+/// (`data/todokede/`), so the page shows where each capability comes from.
+fn filing_claims(f: &Facility) -> Vec<CapabilityClaim> {
+    if !f.has_capability(C::SupportClinic) {
+        return Vec::new();
+    }
+    let symbol = if f.has_capability(C::EnhancedSingle) {
+        "支援診１"
+    } else if f.has_capability(C::EnhancedLinked) {
+        "支援診２"
+    } else {
+        "支援診３"
+    };
+    use crate::import::todokede::mapping;
+    let Some(rule) = mapping::symbols().get(&mapping::fold(symbol)) else {
+        return Vec::new();
+    };
+    rule.all_capabilities()
+        .filter(|(c, _)| f.has_capability(*c))
+        .map(|(capability, implied)| CapabilityClaim {
+            capability,
+            value: true,
+            source: "【デモ】厚生局 施設基準の届出".into(),
+            official: true,
+            filing: Some(symbol.into()),
+            receipt: Some(format!(
+                "第{}号",
+                f.id.0.trim_start_matches("DEMO-C").trim_start_matches('0')
+            )),
+            since: Some("2024-06-01".into()),
+            as_of: Some("2026-10-01".into()),
+            implied,
+        })
+        .collect()
 }

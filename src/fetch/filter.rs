@@ -7,6 +7,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::import::manifest::{FileKind, Manifest, ReferenceFormat, SourceFormat};
+use crate::model::PREFECTURE_NAMES;
 use crate::table::decode::decode;
 use crate::table::{Col, ImportError, Row, Table};
 
@@ -17,57 +18,6 @@ pub(super) struct Filtered {
     pub kept: Option<usize>,
     pub dropped: Option<usize>,
 }
-
-/// JIS prefecture names by code (`01` 北海道 … `47` 沖縄県).
-const PREFECTURES: [&str; 47] = [
-    "北海道",
-    "青森県",
-    "岩手県",
-    "宮城県",
-    "秋田県",
-    "山形県",
-    "福島県",
-    "茨城県",
-    "栃木県",
-    "群馬県",
-    "埼玉県",
-    "千葉県",
-    "東京都",
-    "神奈川県",
-    "新潟県",
-    "富山県",
-    "石川県",
-    "福井県",
-    "山梨県",
-    "長野県",
-    "岐阜県",
-    "静岡県",
-    "愛知県",
-    "三重県",
-    "滋賀県",
-    "京都府",
-    "大阪府",
-    "兵庫県",
-    "奈良県",
-    "和歌山県",
-    "鳥取県",
-    "島根県",
-    "岡山県",
-    "広島県",
-    "山口県",
-    "徳島県",
-    "香川県",
-    "愛媛県",
-    "高知県",
-    "福岡県",
-    "佐賀県",
-    "長崎県",
-    "熊本県",
-    "大分県",
-    "宮崎県",
-    "鹿児島県",
-    "沖縄県",
-];
 
 pub(super) fn filter(
     kind: FileKind,
@@ -240,7 +190,7 @@ impl<'m> PrefectureFallback<'m> {
         codes.dedup();
         let names = codes
             .iter()
-            .filter_map(|c| PREFECTURES.get((*c as usize).checked_sub(1)?).copied())
+            .filter_map(|c| PREFECTURE_NAMES.get((*c as usize).checked_sub(1)?).copied())
             .collect();
         let headered = !table.header.is_empty();
         Self {

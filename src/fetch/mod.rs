@@ -183,7 +183,7 @@ fn fetch_one(
     };
     // A dated url (`…/{YYYY.MM}_sisetukijun_osaka_ika.xlsx`) is tried for this month, then
     // for each month before it: the bureaus publish monthly, a few days into the month.
-    let candidates = expand_dated(dl.url, current_year_month());
+    let candidates = candidate_urls(dl.url);
     let mut at = 0;
     let (url, basename, partial, got) = loop {
         let url = candidates[at].as_str();
@@ -359,6 +359,11 @@ fn expand_dated(url: &str, (year, month): (i32, i32)) -> Vec<String> {
             url.replace(DATED, &format!("{}.{:02}", m / 12, m % 12 + 1))
         })
         .collect()
+}
+
+/// The urls `fetch` tries for a manifest url, in order (the dated ones from this month).
+pub fn candidate_urls(url: &str) -> Vec<String> {
+    expand_dated(url, current_year_month())
 }
 
 /// (year, month) now, in UTC.

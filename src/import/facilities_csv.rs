@@ -9,7 +9,8 @@ use std::path::Path;
 use super::{ImportError, ImportErrors};
 use crate::geo::WardLocator;
 use crate::model::{
-    Accepting, Capability, Facility, FacilityId, Kind, LatLon, ValueSource, Ward, WardCode,
+    Accepting, Capability, CapabilityClaim, Facility, FacilityId, Kind, LatLon, ValueSource, Ward,
+    WardCode,
 };
 use crate::table::{Col, Table};
 
@@ -88,6 +89,11 @@ pub const COLUMNS: &[ColumnSpec] = &[
         name: "capabilities",
         required: false,
         meaning: "`;`-separated capability codes or labels",
+    },
+    ColumnSpec {
+        name: "capability_claims",
+        required: false,
+        meaning: "where capability values come from: a JSON list of claims (capability, value, source, official, filing, receipt, since, as_of, implied); empty = none",
     },
     ColumnSpec {
         name: "wheelchair",
@@ -265,6 +271,37 @@ impl<'a> Row<'a> {
             }
         }
 
+        let claims_raw = self.get("capability_claims");
+        let capability_claims: Vec<CapabilityClaim> = if claims_raw.is_empty() {
+            Vec::new()
+        } else {
+            match serde_json::from_str::<Vec<CapabilityClaim>>(claims_raw) {
+                Ok(claims) => {
+                    // A "yes" claim for a capability the row does not list would contradict it.
+                    if let Some(c) = claims
+                        .iter()
+                        .find(|c| c.value && !caps.contains(&c.capability))
+                    {
+                        self.error(
+                            "capability_claims",
+                            format!(
+                                "a claim says yes to {} but capabilities does not list it",
+                                c.capability.code()
+                            ),
+                        );
+                    }
+                    claims
+                }
+                Err(e) => {
+                    self.error(
+                        "capability_claims",
+                        format!("not a JSON list of claims: {e}"),
+                    );
+                    Vec::new()
+                }
+            }
+        };
+
         let (lat, lon) = (self.coordinate("lat"), self.coordinate("lon"));
         let location = match (lat, lon) {
             (Some(lat), Some(lon)) => match LatLon::new(lat, lon) {
@@ -391,7 +428,7 @@ impl<'a> Row<'a> {
             fax: opt(self.get("fax")),
             url,
             capabilities: caps.into_iter().collect(),
-            capability_claims: Vec::new(),
+            capability_claims,
             wheelchair,
             pediatric,
             service_radius_km,
@@ -527,6 +564,11 @@ pub fn write_facilities(path: &Path, facilities: &[Facility]) -> std::io::Result
                     .map(|c| c.code().to_string())
                     .collect(),
             ),
+            if f.capability_claims.is_empty() {
+                String::new()
+            } else {
+                serde_json::to_string(&f.capability_claims).map_err(std::io::Error::other)?
+            },
             bool_cell(f.wheelchair).into(),
             bool_cell(f.pediatric).into(),
             f.service_radius_km

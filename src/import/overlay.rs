@@ -103,22 +103,23 @@ pub fn read_overlay(
     manifest: &Manifest,
 ) -> Result<(Vec<OverlayRow>, Vec<ImportError>), ImportError> {
     let t = Table::read(path)?;
-    let col = |i: usize| t.column(&[OVERLAY_COLUMNS[i].0, OVERLAY_COLUMNS[i].1]);
-    let (medical, jigyosho) = (col(0), col(1));
+    let col = |en: &str| {
+        let (ja, en, _) = OVERLAY_COLUMNS
+            .iter()
+            .find(|c| c.1 == en)
+            .expect("a column of OVERLAY_COLUMNS");
+        t.column(&[ja, en])
+    };
+    let (medical, jigyosho) = (col("medical_code"), col("jigyosho_number"));
     if medical.is_none() && jigyosho.is_none() {
         return Err(t.require(&["医療機関コード", "事業所番号"]).unwrap_err());
     }
-    let (caps, wheel, ped, radius, wards, accepting, notes, date, source) = (
-        col(3),
-        col(4),
-        col(5),
-        col(6),
-        col(7),
-        col(8),
-        col(9),
-        col(10),
-        col(11),
-    );
+    // The optional columns, each by its English alias in OVERLAY_COLUMNS.
+    let caps = col("capabilities");
+    let (wheel, ped) = (col("wheelchair"), col("pediatric"));
+    let (radius, wards) = (col("service_radius_km"), col("service_wards"));
+    let accepting = col("accepting_new");
+    let (notes, date, source) = (col("notes"), col("updated_at"), col("source"));
     // Every other header must be a capability, so a typo'd column is not silently ignored.
     let mut cap_columns: Vec<(Col, Capability)> = Vec::new();
     for (i, h) in t.header.iter().enumerate() {

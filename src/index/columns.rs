@@ -33,6 +33,9 @@ pub struct Columns {
     pub by_ward: HashMap<WardCode, Vec<u32>>,
     pub pediatric_list: Vec<u32>,
     pub wheelchair_list: Vec<u32>,
+    /// Where each "yes" capability comes from, for explanations: only facilities with
+    /// claims have an entry (official claims first), so records need not be decoded.
+    pub provenance: HashMap<u32, Vec<(Capability, Box<str>)>>,
 }
 
 /// Why a facility's reach is what it is (for explanations).
@@ -46,6 +49,15 @@ pub enum ReachNote {
 }
 
 impl Columns {
+    /// Where the facility's capability comes from, when a source says so.
+    pub fn provenance(&self, ord: u32, cap: Capability) -> Option<&str> {
+        self.provenance
+            .get(&ord)?
+            .iter()
+            .find(|(c, _)| *c == cap)
+            .map(|(_, p)| &**p)
+    }
+
     /// Declared service wards; empty means "no declared wards".
     pub fn service_wards(&self, ord: u32) -> &[WardCode] {
         let i = ord as usize;
@@ -90,6 +102,17 @@ impl ColumnsBuilder {
         }
         c.kind_bits.push(kb);
         c.cap_bits.push(cb);
+        let provenance: Vec<(Capability, Box<str>)> = f
+            .capabilities
+            .iter()
+            .filter_map(|cap| {
+                let claim = f.claims_for(*cap).find(|claim| claim.value)?;
+                Some((*cap, claim.provenance().into_boxed_str()))
+            })
+            .collect();
+        if !provenance.is_empty() {
+            c.provenance.insert(ord, provenance);
+        }
         c.wheelchair.push(f.wheelchair);
         c.pediatric.push(f.pediatric);
         if f.pediatric == Some(true) {

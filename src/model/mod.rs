@@ -18,7 +18,10 @@ pub use facility::{
     Accepting, CapabilityClaim, CapabilityStatus, Facility, FacilityId, Reach, ValueSource,
 };
 pub use latlon::{LatLon, LatLonError};
-pub use region::{KihonArea, NijiArea, Ward, WardCode, NIJI_AREAS, OSAKA_CITY_CODE, WARDS};
+pub use region::{
+    strip_prefecture, KihonArea, NijiArea, Ward, WardCode, NIJI_AREAS, OSAKA_CITY_CODE,
+    PREFECTURE_NAMES, WARDS,
+};
 pub use vocabulary::{
     Capability, CapabilityInfo, Kind, KindInfo, VocabularyError, CAPABILITIES, KINDS,
     LEGAL_HOME_VISIT_RADIUS_KM,

@@ -92,19 +92,12 @@ pub fn explain(
                 .copied()
         })
         .collect();
-    // Each capability says where it comes from (the 届出 and its dates, or the survey):
-    // the record is decoded only for the page's hits of a capability filter.
-    let record = (!matched.is_empty()).then(|| index.facility(ord));
+    // Each capability says where it comes from (the 届出 and its dates, or the survey).
     let caps: Vec<String> = matched
         .iter()
-        .map(|cap| {
-            let claim = record
-                .as_ref()
-                .and_then(|f| f.claims_for(*cap).find(|claim| claim.value));
-            match claim {
-                Some(claim) => format!("{}（{}）", cap.label(), claim.provenance()),
-                None => cap.label().to_string(),
-            }
+        .map(|cap| match c.provenance(ord, *cap) {
+            Some(p) => format!("{}（{p}）", cap.label()),
+            None => cap.label().to_string(),
         })
         .collect();
     if !caps.is_empty() {

@@ -39,6 +39,9 @@ pub(crate) fn detect(bytes: &[u8]) -> Container {
     }
 }
 
+/// The largest table unpacked from a zip (the prefecture's lists are a few MB).
+const MAX_UNPACKED: u64 = 1 << 30;
+
 /// The one table file (`.xlsx` or `.csv`) inside a zip, by name and content.
 pub(super) fn unzip_table(path: &Path, bytes: &[u8]) -> Result<(String, Vec<u8>), ImportError> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
@@ -70,9 +73,18 @@ pub(super) fn unzip_table(path: &Path, bytes: &[u8]) -> Result<(String, Vec<u8>)
     let mut file = archive.by_name(member).map_err(|e| {
         ImportError::file(path, format!("cannot read {member} in the archive: {e}"))
     })?;
+    // The size in the archive's directory can lie: read at most the limit, whatever it says.
     let mut out = Vec::new();
-    file.read_to_end(&mut out)
+    file.by_ref()
+        .take(MAX_UNPACKED + 1)
+        .read_to_end(&mut out)
         .map_err(|e| ImportError::file(path, format!("cannot unpack {member}: {e}")))?;
+    if out.len() as u64 > MAX_UNPACKED {
+        return Err(ImportError::file(
+            path,
+            format!("{member} unpacks to more than {MAX_UNPACKED} bytes; not read"),
+        ));
+    }
     Ok((member.clone(), out))
 }
 

@@ -862,4 +862,28 @@ fn map_page_in_headless_chromium() {
     assert_eq!(s.total(), text_total);
     assert_eq!(s.row_ids().len(), 20);
     s.cdp("Network.setBlockedURLs", json!({"urls": []}));
+
+    // --- Where a capability comes from: a 在支診's detail lists its 届出 (the demo's
+    // fictional 施設基準 claims) with 算定開始 and the list's date.
+    s.goto(&format!("{base}/?cap=support_clinic"));
+    s.wait_search(0);
+    assert!(s.total() > 0);
+    s.click("#result-list li[data-id]");
+    s.wait_for(
+        "detail with claims",
+        "const d = document.querySelector('[data-testid=detail-panel]'); \
+         return !d.hidden && !!d.querySelector('[data-testid=detail-claims]');",
+    );
+    let claims = s.text("[data-testid=detail-claims]");
+    for needle in [
+        "在宅療養支援診療所",
+        "施設基準の届出",
+        "支援診",
+        "算定開始",
+        "現在",
+    ] {
+        assert!(claims.contains(needle), "{needle} not in {claims:?}");
+    }
+    let explanation = s.text("[data-testid=row-explanation]");
+    assert!(explanation.contains("算定開始"), "{explanation:?}");
 }

@@ -636,6 +636,53 @@ fn http_404_names_the_url_and_status() {
 }
 
 #[test]
+fn a_dated_url_falls_back_month_by_month_and_a_workbook_stays_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let xlsx = dir.path().join("w.xlsx");
+    let rows = vec![crate::todokede::KijunRow::new(
+        "0000011",
+        "見本クリニック",
+        "大阪市都島区見本町",
+        crate::todokede::SHIEN_SHIN[2].0,
+        crate::todokede::SHIEN_SHIN[2].1,
+        "令和 6年 6月 1日",
+    )];
+    crate::todokede::write_kijun(&xlsx, "27", 4, &rows, false);
+    let bytes = std::fs::read(&xlsx).unwrap();
+    let template = "/kinki/{YYYY.MM}_sisetukijun_osaka_ika.xlsx";
+    // This month's list is not out yet: only last month's is on the server.
+    let paths = zaitaku::fetch::candidate_urls(template);
+    let server = Server::start(vec![(paths[1].as_str(), bytes.clone())]);
+    let m = one_source(
+        dir.path(),
+        "shisetsu_kijun",
+        "*_sisetukijun_osaka_ika.xlsx",
+        &server.url(template),
+        "optional = true\n",
+    );
+    let raw = dir.path().join("raw");
+    let (summary, _) = run(&m, &raw, false);
+    summary.unwrap_or_else(|e| panic!("{e}"));
+    let name = paths[1].rsplit('/').next().unwrap();
+    // Kept as published: an xlsx is a zip, but not one to unpack.
+    assert_eq!(std::fs::read(raw.join(name)).unwrap(), bytes);
+    let requested: Vec<String> = server.log().into_iter().map(|(p, _)| p).collect();
+    assert_eq!(requested, vec![paths[0].clone(), paths[1].clone()]);
+    // Run again: last month's file is there, nothing more is downloaded.
+    let (summary, _) = run(&m, &raw, false);
+    let summary = summary.unwrap();
+    assert_eq!(
+        summary.files[0].skipped.as_deref(),
+        Some("already complete")
+    );
+    assert_eq!(
+        server.log().len(),
+        3,
+        "one more 404 for this month, no download"
+    );
+}
+
+#[test]
 fn zip_with_several_candidates_lists_them() {
     let server = Server::start(vec![(
         "/two.zip",

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::{FilingList, FilingSummary, Holder, Listed};
-use crate::model::{CapabilityClaim, Facility, Kind};
+use crate::model::{strip_prefecture, CapabilityClaim, Facility, Kind};
 use crate::table::fold_code;
 
 /// What joining one list did.
@@ -144,7 +144,7 @@ fn list_covers(list: &FilingList, f: &Facility) -> bool {
 
 fn in_area(address: &str, municipalities: &[String]) -> bool {
     let a = fold_name(address);
-    let a = a.strip_prefix("大阪府").unwrap_or(&a);
+    let a = strip_prefecture(&a);
     municipalities.iter().any(|m| a.starts_with(&fold_name(m)))
 }
 
