@@ -143,42 +143,49 @@ pub fn load_official(dir: &Path, raw: &Path) -> Result<Dataset, ImportErrors> {
             path.file_name()
                 .map_or(String::new(), |n| n.to_string_lossy().into_owned())
         );
-        let read = match source.format {
-            SourceFormat::Jigyosho => read_jigyosho(&path, &label),
-            SourceFormat::Navii => read_navii(&path, &label),
-            SourceFormat::KouseikyokuIka => read_kouseikyoku_ika(&path, &label),
+        // Rows read and rows usable, for the summary.
+        let (rows, usable) = match source.format {
             SourceFormat::ShisetsuKijun | SourceFormat::HoumonKango => {
                 match todokede::read_filing_file(&path, Some(&pref)) {
                     Ok(list) => {
-                        report.files.push(report::FileSummary {
-                            path: path.clone(),
-                            format: source.format.code(),
-                            rows: list.rows,
-                            records: list.filings.len(),
-                        });
-                        rows_read.push((path, list.rows));
                         report.rejected.extend(list.rejected.iter().cloned());
+                        let counts = (list.rows, list.filings.len());
                         filings.push(list);
+                        counts
                     }
-                    Err(e) => errors.push(e),
+                    Err(e) => {
+                        errors.push(e);
+                        continue;
+                    }
                 }
-                continue;
+            }
+            format => {
+                let read = match format {
+                    SourceFormat::Jigyosho => read_jigyosho(&path, &label),
+                    SourceFormat::Navii => read_navii(&path, &label),
+                    _ => read_kouseikyoku_ika(&path, &label),
+                };
+                match read {
+                    Ok(read) => {
+                        report.rejected.extend(read.rejected);
+                        let counts = (read.rows, read.records.len());
+                        records.extend(read.records);
+                        counts
+                    }
+                    Err(e) => {
+                        errors.push(e);
+                        continue;
+                    }
+                }
             }
         };
-        match read {
-            Ok(read) => {
-                report.files.push(report::FileSummary {
-                    path: path.clone(),
-                    format: source.format.code(),
-                    rows: read.rows,
-                    records: read.records.len(),
-                });
-                rows_read.push((path, read.rows));
-                report.rejected.extend(read.rejected);
-                records.extend(read.records);
-            }
-            Err(e) => errors.push(e),
-        }
+        report.files.push(report::FileSummary {
+            path: path.clone(),
+            format: source.format.code(),
+            rows,
+            records: usable,
+        });
+        rows_read.push((path, rows));
     }
     let overlay = match &manifest.overlay {
         Some(o) if dir.join(&o.file).exists() => {

@@ -199,7 +199,7 @@ pub fn read_overlay(
             }
         }
         for (c, cap) in &cap_columns {
-            match mark(r.get(&c)) {
+            match mark(r.get(c)) {
                 Ok(Some(true)) => {
                     add.insert(*cap);
                 }

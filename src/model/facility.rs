@@ -112,27 +112,15 @@ impl CapabilityClaim {
         out
     }
 
-    /// 「在宅療養支援診療所 — 近畿厚生局 施設基準の届出 支援診２ 2024-06-01 算定開始（2025-10-01 現在）」
+    /// 「在宅療養支援診療所 — 厚生局 施設基準の届出 支援診２ 2024-06-01 算定開始・2025-10-01 現在」;
+    /// a "no" reads 「在宅看取り なし — 区の調査」.
     pub fn describe(&self) -> String {
-        let mut out = format!(
+        format!(
             "{}{} — {}",
             self.capability.label(),
             if self.value { "" } else { " なし" },
-            self.source
-        );
-        if let Some(f) = &self.filing {
-            out.push_str(&format!(" {f}"));
-        }
-        if self.implied {
-            out.push_str("（届出の要件）");
-        }
-        if let Some(d) = &self.since {
-            out.push_str(&format!(" {d} 算定開始"));
-        }
-        if let Some(d) = &self.as_of {
-            out.push_str(&format!("（{d} 現在）"));
-        }
-        out
+            self.provenance()
+        )
     }
 }
 

@@ -886,4 +886,7 @@ fn map_page_in_headless_chromium() {
     }
     let explanation = s.text("[data-testid=row-explanation]");
     assert!(explanation.contains("算定開始"), "{explanation:?}");
+    let shot = artifacts.join("claims.png");
+    s.screenshot(&shot);
+    println!("screenshot: {}", shot.display());
 }

@@ -418,6 +418,7 @@ fn early_stopping_on_filter_trees_gives_the_same_page() {
     assert!(trees.kind.iter().all(Option::is_some), "a tree per kind");
     assert!(trees.cap[Capability::HomeVisit as usize].is_some());
     assert!(trees.wheelchair.is_some());
+    let mut stopped_early = 0;
     for round in 0..400 {
         let p = point_param(random_point(&mut rng));
         let (near, covers) = if round % 4 == 3 { (None, p) } else { (p, None) };
@@ -455,11 +456,17 @@ fn early_stopping_on_filter_trees_gives_the_same_page() {
             r.hits.iter().map(|h| h.distance_m).collect()
         };
         assert_eq!(d(&fast), d(&full), "round {round}");
-        assert!(
-            fast.total_is_lower_bound && !full.total_is_lower_bound,
-            "round {round}: cap {cap:?} kind {kind:?} full total {} hits {}",
-            full.total,
-            full.hits.len()
-        );
+        // A rare combination (hospital + 24h) is cheaper to scan whole than to walk: then
+        // the total is exact. Either way it never overstates.
+        assert!(!full.total_is_lower_bound, "round {round}");
+        if fast.total_is_lower_bound {
+            stopped_early += 1;
+        } else {
+            assert_eq!(fast.total, full.total, "round {round}: {cap:?} {kind:?}");
+        }
     }
+    assert!(
+        stopped_early > 300,
+        "most rounds walk a tree and stop early: {stopped_early}/400"
+    );
 }
