@@ -223,6 +223,7 @@ export function claimItems(vocab, claims) {
   return (claims || []).map((c) => {
     const parts = [c.source || ''];
     if (c.filing) parts.push(c.implied ? `${c.filing}の要件` : c.filing);
+    if (c.receipt && !c.implied) parts.push(c.receipt);
     if (c.since) parts.push(`${formatDate(c.since)} 算定開始`);
     if (c.as_of) parts.push(`（${formatDate(c.as_of)} 現在）`);
     return h(

@@ -113,8 +113,8 @@ fn write_filing(f: &mut fmt::Formatter<'_>, j: &JoinReport) -> fmt::Result {
     )?;
     writeln!(
         f,
-        "  {:>5} institutions outside the dataset's municipalities (skipped)",
-        j.outside
+        "  {:>5} institutions outside the dataset's municipalities ({} rows, skipped)",
+        j.outside, j.outside_rows
     )?;
     writeln!(
         f,

@@ -96,9 +96,16 @@ impl CapabilityClaim {
     /// Where the value comes from, for explanations: 「厚生局 施設基準の届出 支援診２ 2024-06-01
     /// 算定開始・2025-10-01 現在」.
     pub fn provenance(&self) -> String {
+        self.provenance_with(false)
+    }
+
+    fn provenance_with(&self, receipt: bool) -> String {
         let mut out = self.source.clone();
         if let Some(f) = &self.filing {
             out.push_str(&format!(" {f}"));
+        }
+        if let (true, Some(r)) = (receipt && !self.implied, &self.receipt) {
+            out.push_str(&format!(" {r}"));
         }
         if self.implied {
             out.push_str("の要件");
@@ -112,14 +119,15 @@ impl CapabilityClaim {
         out
     }
 
-    /// 「在宅療養支援診療所 — 厚生局 施設基準の届出 支援診２ 2024-06-01 算定開始・2025-10-01 現在」;
-    /// a "no" reads 「在宅看取り なし — 区の調査」.
+    /// The full line for exports and reports, with the 受理番号: 「在宅療養支援診療所 — 厚生局
+    /// 施設基準の届出 支援診２ 第59号 2024-06-01 算定開始・2025-10-01 現在」; a "no" reads
+    /// 「在宅看取り なし — 区の調査」.
     pub fn describe(&self) -> String {
         format!(
             "{}{} — {}",
             self.capability.label(),
             if self.value { "" } else { " なし" },
-            self.provenance()
+            self.provenance_with(true)
         )
     }
 }
@@ -333,6 +341,54 @@ pub(crate) mod tests {
             &[Capability::HouseCall],
         );
         assert_eq!(both.reach().unwrap().radius_km, 16.0);
+    }
+
+    #[test]
+    fn capabilities_are_yes_no_or_unknown_with_their_sources() {
+        let mut f = sample(&[Kind::Clinic], &[Capability::SupportClinic]);
+        let claim = |capability, value, official| CapabilityClaim {
+            capability,
+            value,
+            source: if official {
+                "厚生局 施設基準の届出"
+            } else {
+                "区の調査"
+            }
+            .into(),
+            official,
+            filing: official.then(|| "支援診２".into()),
+            receipt: official.then(|| "第59号".into()),
+            since: official.then(|| "2024-06-01".into()),
+            as_of: Some("2025-10-01".into()),
+            implied: false,
+        };
+        f.capability_claims = vec![
+            claim(Capability::SupportClinic, true, true),
+            claim(Capability::EndOfLife, false, false),
+        ];
+        assert_eq!(
+            f.capability_status(Capability::SupportClinic),
+            CapabilityStatus::Yes
+        );
+        assert_eq!(
+            f.capability_status(Capability::EndOfLife),
+            CapabilityStatus::No
+        );
+        assert_eq!(
+            f.capability_status(Capability::Ventilator),
+            CapabilityStatus::Unknown
+        );
+        let c = f.claims_for(Capability::SupportClinic).next().unwrap();
+        assert_eq!(
+            c.provenance(),
+            "厚生局 施設基準の届出 支援診２ 2024-06-01 算定開始・2025-10-01 現在"
+        );
+        assert_eq!(
+            c.describe(),
+            "在宅療養支援診療所 — 厚生局 施設基準の届出 支援診２ 第59号 2024-06-01 算定開始・2025-10-01 現在"
+        );
+        let no = f.claims_for(Capability::EndOfLife).next().unwrap();
+        assert_eq!(no.describe(), "在宅看取り なし — 区の調査・2025-10-01 現在");
     }
 
     #[test]

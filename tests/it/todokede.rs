@@ -624,7 +624,7 @@ fn filings_join_the_dataset_and_beat_a_conflicting_overlay() {
         "届出: 厚生局 施設基準の届出",
         "(2025-10-01 現在)",
         "2 institutions joined to facilities",
-        "1 institutions outside the dataset's municipalities",
+        "1 institutions outside the dataset's municipalities (1 rows, skipped)",
         "1 institutions in the area match no facility",
         "どこにもない医院 (2710000099)",
         "(1 by phone, 1 by name + 市区町村)",
@@ -633,4 +633,57 @@ fn filings_join_the_dataset_and_beat_a_conflicting_overlay() {
     ] {
         assert!(shown.contains(needle), "{needle} not in:\n{shown}");
     }
+}
+
+/// The 厚生局 コード内容別医療機関一覧表 as the bureau publishes it: Excel, title rows above
+/// the header, codes typed in full width by someone. No "save as CSV" step.
+#[test]
+fn the_bureaus_code_list_is_read_as_published_excel() {
+    let c = crate::official::Copy::new();
+    let csv_path = c.raw().join("kouseikyoku_ika_27_202508.csv");
+    let text = fs::read_to_string(&csv_path).unwrap();
+    fs::remove_file(&csv_path).unwrap();
+    let manifest = c.dataset().join("dataset.toml");
+    let m = fs::read_to_string(&manifest).unwrap();
+    fs::write(
+        &manifest,
+        m.replace("kouseikyoku_ika_27_*.csv", "kouseikyoku_ika_27_*"),
+    )
+    .unwrap();
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet
+        .write_string(0, 0, "コード内容別医療機関一覧表（医科）")
+        .unwrap();
+    sheet
+        .write_string(1, 0, "[令和７年８月１日 現在 ]")
+        .unwrap();
+    for (r, line) in text.lines().enumerate() {
+        for (col, cell) in line.split(',').enumerate() {
+            // The first clinic's 7-digit code typed in full width.
+            let cell = if cell == "0000011" {
+                "０００００１１"
+            } else {
+                cell
+            };
+            sheet.write_string(3 + r as u32, col as u16, cell).unwrap();
+        }
+    }
+    book.save(c.raw().join("kouseikyoku_ika_27_202508.xlsx"))
+        .unwrap();
+
+    let (index, report) = c.build().unwrap();
+    assert_eq!(index.len(), 7, "as from the CSV");
+    assert!(index.find("2710000011").is_some());
+    // The malformed code is reported at its cell, in the sheet's own coordinates.
+    let bad = report
+        .rejected
+        .iter()
+        .find(|e| e.reason.contains("27000001X"))
+        .unwrap_or_else(|| panic!("{:?}", report.rejected));
+    assert!(
+        bad.to_string()
+            .contains("kouseikyoku_ika_27_202508.xlsx:Sheet1!A7"),
+        "{bad}"
+    );
 }

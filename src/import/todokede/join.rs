@@ -17,8 +17,9 @@ pub struct JoinReport {
     /// How stations joined: by phone, by name + 市区町村.
     pub matched_by_phone: usize,
     pub matched_by_name: usize,
-    /// Institutions outside the dataset's municipalities (skipped).
+    /// Institutions outside the dataset's municipalities (skipped), and their rows.
     pub outside: usize,
+    pub outside_rows: usize,
     /// Institutions inside the dataset's area that match no facility: (row, name, code).
     pub unmatched: Vec<(u64, String, String)>,
     /// Facilities of the list's kinds with no row in it.
@@ -70,7 +71,12 @@ pub fn join(
                     Holder::Station(_) => listed.phone.clone(),
                 },
             )),
-            None => report.outside += 1,
+            None => {
+                report.outside += 1;
+                let filed = list.filings.iter().filter(|f| &f.holder == holder).count();
+                // An institution without 届出 has its one row.
+                report.outside_rows += filed.max(1);
+            }
         }
     }
     let mut claims_of: BTreeMap<usize, Vec<CapabilityClaim>> = BTreeMap::new();
