@@ -9,7 +9,7 @@ use std::fs;
 use std::io::Write;
 use std::path::Path;
 
-use rust_xlsxwriter::Workbook;
+use rust_xlsxwriter::{Workbook, Worksheet};
 use serde_json::Value;
 use zaitaku::import::inspect::inspect;
 use zaitaku::model::{Capability, CapabilityStatus};
@@ -90,15 +90,13 @@ pub fn write_kijun(path: &Path, pref: &str, header_row: u32, rows: &[KijunRow], 
     if cover {
         book.add_worksheet().set_name("表紙").unwrap();
     }
-    let sheet = book.add_worksheet();
-    sheet.set_name("Sheet1").unwrap();
-    sheet
-        .write_string(
-            1,
-            0,
+    let sheet = titled_sheet(
+        &mut book,
+        &[
+            "",
             "[令和７年１０月１日 現在 ]令和７年１０月１日作成 全医療機関出力",
-        )
-        .unwrap();
+        ],
+    );
     for (c, h) in KIJUN_HEADER.iter().enumerate() {
         sheet.write_string(header_row - 1, c as u16, *h).unwrap();
     }
@@ -142,6 +140,19 @@ pub fn write_kijun(path: &Path, pref: &str, header_row: u32, rows: &[KijunRow], 
         }
     }
     book.save(path).unwrap();
+}
+
+/// A sheet named Sheet1 whose first rows hold these titles (empty = a blank row), as the
+/// bureaus' files begin.
+fn titled_sheet<'a>(book: &'a mut Workbook, titles: &[&str]) -> &'a mut Worksheet {
+    let sheet = book.add_worksheet();
+    sheet.set_name("Sheet1").unwrap();
+    for (row, title) in titles.iter().enumerate() {
+        if !title.is_empty() {
+            sheet.write_string(row as u32, 0, *title).unwrap();
+        }
+    }
+    sheet
 }
 
 /// The real 支援診/在医総管 texts of the 2024 (令和6年度) lists.
@@ -418,13 +429,13 @@ fn fixture_workbooks_in_the_bureaus_layout() {
 /// one cell with (訪看NN) codes.
 pub fn write_nursing(path: &Path, rows: &[[&str; 5]]) {
     let mut book = Workbook::new();
-    let sheet = book.add_worksheet();
-    sheet
-        .write_string(0, 0, "届出受理指定訪問看護事業所名簿")
-        .unwrap();
-    sheet
-        .write_string(1, 0, "[令和７年１０月１日 現在 ]")
-        .unwrap();
+    let sheet = titled_sheet(
+        &mut book,
+        &[
+            "届出受理指定訪問看護事業所名簿",
+            "[令和７年１０月１日 現在 ]",
+        ],
+    );
     let header = [
         "項番",
         "開設者名\n事業所名称",
@@ -651,13 +662,13 @@ fn the_bureaus_code_list_is_read_as_published_excel() {
     )
     .unwrap();
     let mut book = Workbook::new();
-    let sheet = book.add_worksheet();
-    sheet
-        .write_string(0, 0, "コード内容別医療機関一覧表（医科）")
-        .unwrap();
-    sheet
-        .write_string(1, 0, "[令和７年８月１日 現在 ]")
-        .unwrap();
+    let sheet = titled_sheet(
+        &mut book,
+        &[
+            "コード内容別医療機関一覧表（医科）",
+            "[令和７年８月１日 現在 ]",
+        ],
+    );
     for (r, line) in text.lines().enumerate() {
         for (col, cell) in line.split(',').enumerate() {
             // The first clinic's 7-digit code typed in full width.
