@@ -59,7 +59,26 @@ pub fn merge(
     });
     let mut facilities: Vec<(Facility, Placed)> = Vec::new();
     let mut by_id: HashMap<String, usize> = HashMap::new();
+    let mut navii_seen: HashMap<String, super::record::RowOrigin> = HashMap::new();
     for p in placed {
+        // A row listed twice (two exports concatenated): one facility, the repeat reported
+        // with both positions, so ids stay unique and the index opens.
+        if let RecordKey::Navii(id) = &p.record.key {
+            if let Some(first) = navii_seen.get(id) {
+                report.rejected.push(ImportError {
+                    line: Some(p.record.origin.line),
+                    ..ImportError::file(
+                        &p.record.origin.file,
+                        format!(
+                            "duplicate id {}: already on {first}; this row is not used",
+                            p.record.key.facility_id()
+                        ),
+                    )
+                });
+                continue;
+            }
+            navii_seen.insert(id.clone(), p.record.origin.clone());
+        }
         match &p.record.key {
             RecordKey::Medical(id) | RecordKey::Jigyosho(id) => match by_id.get(id) {
                 Some(&i) => {

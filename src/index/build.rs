@@ -35,6 +35,8 @@ pub enum BuildError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("the new index in {path} does not open ({reason}); the current index is unchanged")]
+    Check { path: PathBuf, reason: String },
     #[error("text index failed in {path}: {source}")]
     Text {
         path: PathBuf,
@@ -97,6 +99,16 @@ pub fn build_index(
     let started = Instant::now();
 
     fs::create_dir_all(index_root).map_err(io(index_root))?;
+    // One build of an index at a time (a cron job overlapping a manual run): the second
+    // waits for the first, and neither deletes what the other wrote or serves.
+    let lock_path = index_root.join(format!(".{name}.lock"));
+    let lock = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(io(&lock_path))?;
+    lock.lock().map_err(io(&lock_path))?;
     let nanos = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap_or_default();
@@ -134,6 +146,15 @@ pub fn build_index(
             &serde_json::to_vec_pretty(&meta).expect("meta serializes"),
         )
     })();
+    // The new generation must open as a server would open it before anything serves it.
+    let written = written.and_then(|()| {
+        super::SearchIndex::open(&gen_dir)
+            .map(drop)
+            .map_err(|e| BuildError::Check {
+                path: gen_dir.clone(),
+                reason: e.to_string(),
+            })
+    });
     if let Err(e) = written {
         let _ = fs::remove_dir_all(&gen_dir);
         return Err(e);
@@ -143,6 +164,7 @@ pub fn build_index(
     let previous = fs::read_link(&link).ok();
     swap_link(index_root, name, &generation)?;
     remove_old_generations(index_root, name, &generation, previous.as_deref());
+    drop(lock);
 
     let mut by_kind: Vec<(Kind, usize)> = Kind::ALL
         .iter()
@@ -179,7 +201,11 @@ fn swap_link(index_root: &Path, name: &str, generation: &str) -> Result<(), Buil
     let tmp = index_root.join(format!(".{name}.link-{}", std::process::id()));
     let _ = fs::remove_file(&tmp);
     std::os::unix::fs::symlink(generation, &tmp).map_err(io(&tmp))?;
-    fs::rename(&tmp, &link).map_err(io(&link))
+    fs::rename(&tmp, &link).map_err(io(&link))?;
+    // The switch survives a crash only once the directory itself is on disk.
+    fs::File::open(index_root)
+        .and_then(|d| d.sync_all())
+        .map_err(io(index_root))
 }
 
 /// Keeps the new generation and the one it replaced (a running server may still read it).

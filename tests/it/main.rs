@@ -4,6 +4,7 @@
 mod api;
 mod architecture;
 mod browser;
+mod builds;
 mod cli;
 mod demo;
 mod fetch;

@@ -1,0 +1,158 @@
+//! Builds that cannot lose data (issue 11, high findings): concurrent `zaitaku index` runs
+//! of one index, a new generation checked by opening it before the switch, rows listed
+//! twice, and 医療機関コード as Excel users type them.
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+use zaitaku::index::{build_index, BuildError, IndexInput};
+use zaitaku::SearchIndex;
+
+use crate::cli::ok;
+
+/// Generation directories of `name` under `root` (not the link, the lock or a temp link).
+fn generations(root: &Path, name: &str) -> Vec<String> {
+    let prefix = format!(".{name}.");
+    let mut out: Vec<String> = fs::read_dir(root)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(&prefix) && !n.ends_with(".lock") && !n.contains(".link-"))
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn concurrent_builds_of_one_index_leave_it_serving() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(dir.path(), &["demo-data", "--scale", "0.2"]);
+    for round in 0..3 {
+        let children: Vec<_> = (0..3)
+            .map(|_| {
+                Command::new(env!("CARGO_BIN_EXE_zaitaku"))
+                    .arg("index")
+                    .current_dir(dir.path())
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            assert!(
+                out.status.success(),
+                "round {round}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        // The link points at a generation that opens, and only it and the one before are
+        // kept.
+        let root = dir.path().join("index");
+        let index =
+            SearchIndex::open(&root.join("demo")).unwrap_or_else(|e| panic!("round {round}: {e}"));
+        assert!(index.len() > 0);
+        let gens = generations(&root, "demo");
+        assert!((1..=2).contains(&gens.len()), "round {round}: {gens:?}");
+        let target = fs::read_link(root.join("demo")).unwrap();
+        assert!(gens.contains(&target.to_string_lossy().into_owned()));
+    }
+}
+
+#[test]
+fn a_generation_that_does_not_open_is_never_switched_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let facilities = zaitaku::demo::generate(zaitaku::demo::DEFAULT_SEED, 0.05);
+    let empty = zaitaku::geocode::GeocoderData::default();
+    let input = |f: &'static [zaitaku::model::Facility]| IndexInput {
+        facilities: f,
+        boundaries: &[],
+        geocoder: &empty,
+        origin: Path::new("test"),
+    };
+    let good: &'static [_] = Box::leak(facilities.clone().into_boxed_slice());
+    // A repeated id (as a list with a row twice gave) makes records that cannot open.
+    let mut twice = facilities.clone();
+    twice.push(facilities[0].clone());
+    let twice: &'static [_] = Box::leak(twice.into_boxed_slice());
+
+    build_index(input(good), root, "t").unwrap();
+    let before = fs::read_link(root.join("t")).unwrap();
+    let e = build_index(input(twice), root, "t").unwrap_err();
+    assert!(matches!(e, BuildError::Check { .. }), "{e}");
+    assert!(e.to_string().contains("duplicate id"), "{e}");
+    assert_eq!(
+        fs::read_link(root.join("t")).unwrap(),
+        before,
+        "link unchanged"
+    );
+    assert_eq!(
+        SearchIndex::open(&root.join("t")).unwrap().len(),
+        good.len()
+    );
+    assert_eq!(
+        generations(root, "t").len(),
+        1,
+        "the failed generation is removed"
+    );
+}
+
+#[test]
+fn a_row_listed_twice_is_reported_with_both_positions() {
+    let c = crate::official::Copy::new();
+    let navii = c.raw().join("01-1_hospital_facility_info_20250601.csv");
+    let text = fs::read_to_string(&navii).unwrap();
+    let second = text.lines().nth(2).unwrap().to_string();
+    fs::write(
+        &navii,
+        format!(
+            "{}{second}\r\n",
+            text.trim_end_matches(['\r', '\n']).to_string() + "\r\n"
+        ),
+    )
+    .unwrap();
+    let (index, report) = c.build().unwrap();
+    assert_eq!(index.len(), 7, "the repeat is not a second facility");
+    let e = report
+        .rejected
+        .iter()
+        .find(|e| e.reason.contains("duplicate id navii-2711020000002"))
+        .unwrap_or_else(|| panic!("{:?}", report.rejected));
+    assert!(
+        e.reason.contains("already on ") && e.reason.contains(":3;"),
+        "{e}"
+    );
+    assert_eq!(e.line, Some(text.lines().count() as u64 + 1));
+}
+
+#[test]
+fn codes_typed_in_full_width_and_a_second_export_glued_on_do_not_crash() {
+    let c = crate::official::Copy::new();
+    let path = c.raw().join("kouseikyoku_ika_27_202508.csv");
+    let text = fs::read_to_string(&path).unwrap();
+    let header = text.lines().next().unwrap().to_string();
+    let text = text.replace("270000011,0000011", "２７０００００１１,０００００１１");
+    // Two exports concatenated: a BOM and a header in the middle of the file.
+    let glued =
+        format!("{text}\u{feff}{header}\r\n270000012,0000012,追加医院,,大阪市北区試験通７\r\n");
+    fs::write(&path, glued).unwrap();
+    let (index, report) = c.build().unwrap();
+    assert!(index.find("2710000011").is_some(), "full-width code read");
+    assert!(
+        index.find("2710000012").is_some(),
+        "the glued export's row read"
+    );
+    let header_row = report
+        .rejected
+        .iter()
+        .find(|e| e.reason.contains("医療機関コード(9)"))
+        .unwrap_or_else(|| panic!("{:?}", report.rejected));
+    assert_eq!(
+        header_row.line,
+        Some(text.lines().count() as u64 + 1),
+        "{header_row}"
+    );
+}
