@@ -53,7 +53,7 @@ fn concurrent_builds_of_one_index_leave_it_serving() {
         let root = dir.path().join("index");
         let index =
             SearchIndex::open(&root.join("demo")).unwrap_or_else(|e| panic!("round {round}: {e}"));
-        assert!(index.len() > 0);
+        assert!(!index.is_empty());
         let gens = generations(&root, "demo");
         assert!((1..=2).contains(&gens.len()), "round {round}: {gens:?}");
         let target = fs::read_link(root.join("demo")).unwrap();
