@@ -88,8 +88,7 @@ pub fn read_towns(path: &Path) -> Result<Vec<TownRow>, ImportErrors> {
 /// Reads Japan Post postal codes: the official headerless KEN_ALL layout (15 columns,
 /// usually Shift_JIS) or the flattened layout with a `postal_code` header.
 pub fn read_postal_codes(path: &Path) -> Result<Vec<PostalRow>, ImportErrors> {
-    let bytes =
-        std::fs::read(path).map_err(|e| ImportError::file(path, format!("cannot open: {e}")))?;
+    let bytes = crate::table::read_source(path)?;
     let text = crate::table::decode::decode(path, &bytes)?;
     let headered = text.trim_start().starts_with("postal_code");
     let table = if headered {

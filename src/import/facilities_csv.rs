@@ -445,8 +445,7 @@ impl<'a> Row<'a> {
 /// Reads and validates a facility CSV. Every bad row and field is reported, with file,
 /// line and column; nothing is returned unless the whole file is clean.
 pub fn read_facilities(path: &Path) -> Result<Vec<Facility>, ImportErrors> {
-    let bytes =
-        std::fs::read(path).map_err(|e| ImportError::file(path, format!("cannot open: {e}")))?;
+    let bytes = crate::table::read_source(path)?;
     let text = crate::table::decode::utf8(path, &bytes)?;
     let t = Table::parse(path, text.strip_prefix('\u{feff}').unwrap_or(text))?;
     let mut errors = Vec::new();

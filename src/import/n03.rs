@@ -12,8 +12,7 @@ use crate::geo::WardShape;
 use crate::model::WardCode;
 
 pub fn read_n03(path: &Path, manifest: &Manifest) -> Result<Vec<WardShape>, ImportError> {
-    let bytes =
-        std::fs::read(path).map_err(|e| ImportError::file(path, format!("cannot open: {e}")))?;
+    let bytes = crate::table::read_source(path)?;
     let text = crate::table::decode::decode(path, &bytes)?;
     let doc = parse_geojson(path, &text)?;
     let features = doc

@@ -103,8 +103,7 @@ impl Table {
     /// Reads a CSV or xlsx file (or a zip holding one), finding the header as told. The
     /// format is recognised from the content, not the file name.
     pub fn read_with(path: &Path, header: Header<'_>) -> Result<Self, ImportError> {
-        let bytes = std::fs::read(path)
-            .map_err(|e| ImportError::file(path, format!("cannot open: {e}")))?;
+        let bytes = read_source(path)?;
         Self::from_bytes(path, &bytes, header)
     }
 
@@ -150,6 +149,21 @@ impl Table {
             preamble: Vec::new(),
             rows: Vec::new(),
         };
+        if let Some((row, col, len)) = all.iter().find_map(|r| {
+            r.cells
+                .iter()
+                .position(|c| c.len() > MAX_CELL_BYTES)
+                .map(|i| (r.line, i, r.cells[i].len()))
+        }) {
+            return Err(ImportError {
+                line: Some(row),
+                column: Some((col + 1, String::new())),
+                reason: format!(
+                    "a cell of {len} bytes; cells above {MAX_CELL_BYTES} bytes are not read (is the file broken?)"
+                ),
+                ..table.whole_error("")
+            });
+        }
         let empty = |r: &Row| r.cells.iter().all(|c| c.trim().is_empty());
         if !has_header {
             table.rows = all.into_iter().filter(|r| !empty(r)).collect();
@@ -267,6 +281,35 @@ impl Table {
             reason: reason.into(),
         }
     }
+}
+
+/// The largest source file read (the national lists are a few hundred MB).
+pub const MAX_FILE_BYTES: u64 = 2 << 30;
+/// The longest cell accepted, in bytes: an address or a note is far shorter; a longer cell
+/// is a broken file, and would cost the geocoder and the tokenizer dearly.
+pub const MAX_CELL_BYTES: usize = 64 << 10;
+
+/// Reads a source file whole: only a regular file (a FIFO or a device would block or never
+/// end), and at most [`MAX_FILE_BYTES`].
+pub fn read_source(path: &Path) -> Result<Vec<u8>, ImportError> {
+    let meta = std::fs::metadata(path)
+        .map_err(|e| ImportError::file(path, format!("cannot open: {e}")))?;
+    if !meta.is_file() {
+        return Err(ImportError::file(
+            path,
+            "not a regular file (a directory, FIFO or device); give the file itself",
+        ));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(ImportError::file(
+            path,
+            format!(
+                "the file is {} bytes; files above {MAX_FILE_BYTES} bytes are not read",
+                meta.len()
+            ),
+        ));
+    }
+    std::fs::read(path).map_err(|e| ImportError::file(path, format!("cannot read: {e}")))
 }
 
 /// Whether the bytes are an Excel workbook (which is itself a zip: not to be unpacked).

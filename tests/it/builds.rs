@@ -156,3 +156,59 @@ fn codes_typed_in_full_width_and_a_second_export_glued_on_do_not_crash() {
         "{header_row}"
     );
 }
+
+#[test]
+fn only_regular_files_of_bounded_size_and_cells_are_read() {
+    use zaitaku::table::{Table, MAX_CELL_BYTES};
+    let dir = tempfile::tempdir().unwrap();
+    // A FIFO would block the build for ever; /dev/zero would be read until memory runs out.
+    let fifo = dir.path().join("jigyosho_130.csv");
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let e = Table::read(&fifo).unwrap_err().to_string();
+    assert!(e.contains("not a regular file"), "{e}");
+    let zero = dir.path().join("zero.csv");
+    std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+    let e = Table::read(&zero).unwrap_err().to_string();
+    assert!(e.contains("not a regular file"), "{e}");
+    // A 1 MB address: a located error, not gigabytes of geocoding.
+    let huge = dir.path().join("huge.csv");
+    let address = "大".repeat(MAX_CELL_BYTES);
+    fs::write(
+        &huge,
+        format!("事業所番号,事業所名,住所\n2760000001,あ,{address}\n"),
+    )
+    .unwrap();
+    let e = Table::read(&huge).unwrap_err();
+    assert_eq!(
+        (e.line, e.column.as_ref().map(|c| c.0)),
+        (Some(2), Some(3)),
+        "{e}"
+    );
+    assert!(
+        e.reason.contains("cells above 65536 bytes are not read"),
+        "{e}"
+    );
+
+    // Through a whole build: the file named in the manifest is an error, the index stays.
+    let c = crate::official::Copy::new();
+    c.build().unwrap();
+    let jigyosho = c.raw().join("jigyosho_130.csv");
+    fs::remove_file(&jigyosho).unwrap();
+    assert!(Command::new("mkfifo")
+        .arg(&jigyosho)
+        .status()
+        .unwrap()
+        .success());
+    let e = c.build().err().expect("a FIFO fails the build").to_string();
+    assert!(e.contains("jigyosho_130.csv: not a regular file"), "{e}");
+    assert_eq!(
+        SearchIndex::open(&c.dir.path().join("index/fixture"))
+            .unwrap()
+            .len(),
+        7
+    );
+}

@@ -26,7 +26,7 @@ fn fixtures() -> PathBuf {
 
 /// A writable copy of the fixture dataset and raw directory.
 pub(crate) struct Copy {
-    dir: TempDir,
+    pub(crate) dir: TempDir,
 }
 
 impl Copy {
