@@ -219,7 +219,10 @@ fn remove_old_generations(index_root: &Path, name: &str, current: &str, previous
         let Some(s) = file_name.to_str() else {
             continue;
         };
-        let is_generation = s.starts_with(&prefix) && !s.contains(".link-");
+        // `.name.<nanos>-<pid>`; the lock (`.name.lock`) and temp links are not.
+        let is_generation = s.strip_prefix(&prefix).is_some_and(|rest| {
+            !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit() || b == b'-')
+        });
         let keep = s == current || previous.is_some_and(|p| p == Path::new(s));
         if is_generation && !keep {
             let _ = fs::remove_dir_all(entry.path());

@@ -222,6 +222,25 @@ impl Table {
         if table.header.iter().all(String::is_empty) {
             return Err(table.whole_error("the file is empty (no header row)"));
         }
+        // A column named twice would be read from the first and the other silently
+        // dropped (a duplicated 事業所名 renamed every station).
+        for (i, h) in table.header.iter().enumerate() {
+            if let Some(first) = table.header[..i]
+                .iter()
+                .position(|x| x == h && !h.is_empty())
+            {
+                return Err(ImportError {
+                    line: Some(table.header_line),
+                    column: Some((i + 1, h.clone())),
+                    reason: format!(
+                        "column '{h}' appears twice (columns {} and {}); remove or rename one",
+                        first + 1,
+                        i + 1
+                    ),
+                    ..table.whole_error("")
+                });
+            }
+        }
         table.rows = all.filter(|r| !empty(r)).collect();
         Ok(table)
     }
@@ -379,6 +398,18 @@ mod tests {
         assert!(
             e.reason
                 .contains("no header row with the columns 医療機関番号, 名称"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_column_named_twice_is_an_error() {
+        let e =
+            Table::parse(Path::new("t.csv"), "番号,事業所名,住所,事業所名\n1,a,b,c\n").unwrap_err();
+        assert_eq!(e.column.as_ref().map(|c| c.0), Some(4));
+        assert!(
+            e.reason
+                .contains("'事業所名' appears twice (columns 2 and 4)"),
             "{e}"
         );
     }
