@@ -23,8 +23,21 @@ impl IntoResponse for SearchResponse {
         struct Point {
             point: Option<PointDto>,
         }
+        // A point is often a patient's home: no cache along the way may keep it.
+        let cache = if self.point.is_some() {
+            "no-store"
+        } else {
+            "no-cache"
+        };
         let body = self.result.to_json_with(Point { point: self.point });
-        ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+        (
+            [
+                (header::CONTENT_TYPE, "application/json"),
+                (header::CACHE_CONTROL, cache),
+            ],
+            body,
+        )
+            .into_response()
     }
 }
 

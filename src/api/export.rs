@@ -32,6 +32,16 @@ const CSV_HEADER: [&str; 19] = [
     "出典",
 ];
 
+/// A cell Excel would run as a formula (`=`, `+`, `-`, `@`, tab, CR first) gets a leading
+/// `'`, so it shows as the text it is (CSV formula injection).
+fn safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
 fn yes_no(b: Option<bool>) -> &'static str {
     match b {
         Some(true) => "○",
@@ -52,7 +62,7 @@ pub async fn search_csv(
     for h in &r.result.hits {
         let f = h.facility();
         let labels = |v: Vec<&str>| v.join("・");
-        out.write_record([
+        let row: [&str; 19] = [
             f.id.0.as_str(),
             &f.name,
             &labels(f.kinds.iter().map(|k: &Kind| k.label()).collect()),
@@ -87,8 +97,9 @@ pub async fn search_csv(
             &f.service_radius_km.map_or(String::new(), |r| r.to_string()),
             f.updated_at.as_deref().unwrap_or(""),
             &labels(f.sources.iter().map(|s| s.source.as_str()).collect()),
-        ])
-        .map_err(w)?;
+        ];
+        out.write_record(row.iter().map(|c| safe(c).into_owned()))
+            .map_err(w)?;
     }
     let bytes = out.into_inner().map_err(|e| ApiError::internal(&e))?;
     Ok((
@@ -144,4 +155,22 @@ pub async fn search_geojson(
         serde_json::to_vec(&body).map_err(|e| ApiError::internal(&e))?,
     )
         .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe;
+
+    #[test]
+    fn formulas_are_written_as_text() {
+        assert_eq!(
+            safe("=HYPERLINK(\"http://x\")"),
+            "'=HYPERLINK(\"http://x\")"
+        );
+        assert_eq!(safe("+81"), "'+81");
+        assert_eq!(safe("-1"), "'-1");
+        assert_eq!(safe("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(safe("06-0000-0001"), "06-0000-0001");
+        assert_eq!(safe("訪問看護"), "訪問看護");
+    }
 }

@@ -221,7 +221,8 @@ pub async fn geocode(
             .map_err(|e| ApiError::geocode("q", &e))
     })
     .await?;
-    Ok(Json(g).into_response())
+    // The answer echoes the searched address: never cached.
+    Ok(([(header::CACHE_CONTROL, "no-store")], Json(g)).into_response())
 }
 
 pub async fn regions(State(state): State<AppState>) -> Result<Response, ApiError> {

@@ -209,6 +209,14 @@ impl SearchQuery {
             if t.chars().count() > 200 {
                 return Err(err("text", t, "text is longer than 200 characters"));
             }
+            // `?`, an emoji or a zero-width space would otherwise match every facility.
+            if !crate::text::normalize(t).chars().any(char::is_alphanumeric) {
+                return Err(err(
+                    "text",
+                    t,
+                    "text has no letter, kana, kanji or digit to search for",
+                ));
+            }
         }
         for k in p
             .kind

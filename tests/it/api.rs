@@ -777,3 +777,40 @@ fn boundaries_and_town_geocoding_on_an_official_index() {
     );
     assert!(hit_ids(&v).contains(&"2760000001".to_string()), "{v}");
 }
+
+/// Issue 11, low findings: answers that echo a searched home are never cached, and a text
+/// that normalises to nothing is refused instead of matching every facility.
+#[test]
+fn searched_homes_are_not_cached_and_empty_words_are_refused() {
+    let cache = |uri: &str| {
+        let g = get(uri);
+        assert_eq!(g.status, StatusCode::OK, "{uri}");
+        g.headers
+            .get("cache-control")
+            .map(|v| v.to_str().unwrap().to_string())
+    };
+    assert_eq!(cache("/api/v1/geocode?q=北区").as_deref(), Some("no-store"));
+    assert_eq!(
+        cache("/api/v1/search?covers=34.70,135.50").as_deref(),
+        Some("no-store")
+    );
+    assert_eq!(
+        cache("/api/v1/search?near=34.70,135.50").as_deref(),
+        Some("no-store")
+    );
+    assert_eq!(
+        cache("/api/v1/search?ward=北区").as_deref(),
+        Some("no-cache")
+    );
+    for text in ["%3F", "%F0%9F%8F%A5", "%E2%80%8B", "%E3%83%BB%E3%83%BB"] {
+        let v = error_of(
+            &format!("/api/v1/search?text={text}"),
+            StatusCode::BAD_REQUEST,
+            Some("text"),
+        );
+        assert!(
+            v["error"]["message"].as_str().unwrap().contains("text"),
+            "{v}"
+        );
+    }
+}

@@ -108,15 +108,16 @@ fn terms_are_anded_and_single_characters_work() {
 fn injection_like_and_empty_text_is_harmless() {
     assert!(all_ids("\"; DROP TABLE facilities; --").is_empty());
     assert!(all_ids("title:foo AND (bar OR").is_empty());
-    // Only punctuation: no searchable characters, so the text is ignored.
-    let r = run(
-        demo_index(),
-        SearchParams {
-            text: Some("・・・".into()),
+    // Only punctuation, an emoji or a zero-width space: nothing to search for. Refused,
+    // rather than matching every facility.
+    for text in ["・・・", "?", "🏥", "\u{200b}"] {
+        let e = zaitaku::SearchQuery::parse(&SearchParams {
+            text: Some(text.into()),
             ..Default::default()
-        },
-    );
-    assert_eq!(r.total, demo_index().len());
+        })
+        .unwrap_err();
+        assert!(e.to_string().contains("parameter 'text'"), "{e}");
+    }
 }
 
 #[test]
