@@ -88,6 +88,9 @@ say "index a: $count_a facilities in ${build_ms} ms"
 mix="$work/mix.csv"
 cargo bench -q --bench engine -- mix --index "$root/national" --count 2100 --seed 3 --out "$mix"
 
+# POST /admin/reload needs the admin token (loopback alone is not enough).
+export ZAITAKU_ADMIN_TOKEN="soak-$$-$RANDOM"
+auth="Authorization: Bearer $ZAITAKU_ADMIN_TOKEN"
 "$bin" serve --index "$root/national" --bind 127.0.0.1:0 >"$work/serve.out" 2>"$work/serve.log" &
 server_pid=$!
 addr=""
@@ -129,7 +132,7 @@ bg_pids+=($!)
         at=$(( deadline - secs + secs * $2 / 100 ))
         while [ "$(date +%s)" -lt "$at" ]; do sleep 0.5; done
         n=$(build "$1")
-        code=$(curl -s -o "$work/reload-$1.json" -w '%{http_code}' --max-time 60 -X POST "$base/admin/reload")
+        code=$(curl -s -o "$work/reload-$1.json" -w '%{http_code}' --max-time 60 -H "$auth" -X POST "$base/admin/reload")
         sleep 1
         echo "reload $1 status=$code built=$n served=$(config_count) rss_mb=$(( $(rss) / 1024 ))" >>"$work/reloads.txt"
     done
@@ -226,11 +229,11 @@ for q in $(awk -F, 'NR > 1 && NR <= 21 {print NR}' "$mix"); do
     code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$base/api/v1/search?$api")
     [ "$code" = 200 ] && searches_ok=$((searches_ok + 1))
 done
-reload_after_kill=$(curl -s -o /dev/null -w '%{http_code}' --max-time 60 -X POST "$base/admin/reload")
+reload_after_kill=$(curl -s -o /dev/null -w '%{http_code}' --max-time 60 -H "$auth" -X POST "$base/admin/reload")
 still=$(config_count)
 say "next build + reload"
 next_n=$(build b)
-next_reload=$(curl -s -o /dev/null -w '%{http_code}' --max-time 60 -X POST "$base/admin/reload")
+next_reload=$(curl -s -o /dev/null -w '%{http_code}' --max-time 60 -H "$auth" -X POST "$base/admin/reload")
 next_served=$(config_count)
 ready=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$base/readyz")
 rss >>"$work/rss.txt"

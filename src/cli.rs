@@ -101,7 +101,8 @@ pub enum Command {
     /// Search facilities.
     Search(Box<SearchArgs>),
     /// Serve the JSON API and the map page (one binary; reload the index with SIGHUP or
-    /// `curl -X POST http://127.0.0.1:PORT/admin/reload` after `zaitaku index`).
+    /// `curl -H "Authorization: Bearer $ZAITAKU_ADMIN_TOKEN" -X POST http://127.0.0.1:PORT/admin/reload`
+    /// after `zaitaku index`; the endpoint needs the token set in ZAITAKU_ADMIN_TOKEN).
     Serve {
         /// Index directory (default: the demo index, built on first run).
         #[arg(long)]

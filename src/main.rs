@@ -157,6 +157,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             if let Some(a) = tile_attribution {
                 config.tile_attribution = a;
             }
+            config.admin_token = std::env::var(zaitaku::api::ADMIN_TOKEN_ENV)
+                .ok()
+                .filter(|t| !t.trim().is_empty());
             serve(index, &bind, config)?
         }
     }

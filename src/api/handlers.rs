@@ -320,18 +320,39 @@ pub async fn readyz(State(state): State<AppState>) -> Result<Response, ApiError>
         .into_response())
 }
 
-/// `POST /admin/reload`: only from loopback, whatever address the server is bound to.
+/// `POST /admin/reload`: only from loopback (an IPv4-mapped `::ffff:127.0.0.1` counts),
+/// and only with the admin token. A reverse proxy on the same host makes every client look
+/// local: the token is what keeps them out.
 pub async fn reload(
     State(state): State<AppState>,
     axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    headers: axum::http::HeaderMap,
 ) -> Result<Response, ApiError> {
-    if !peer.ip().is_loopback() {
-        return Err(ApiError {
-            status: StatusCode::FORBIDDEN,
-            code: "forbidden",
-            message: "管理操作はサーバー上（127.0.0.1）からのみ実行できます。".into(),
-            parameter: None,
-        });
+    let forbidden = |message: &str| ApiError {
+        status: StatusCode::FORBIDDEN,
+        code: "forbidden",
+        message: message.into(),
+        parameter: None,
+    };
+    if !peer.ip().to_canonical().is_loopback() {
+        return Err(forbidden(
+            "管理操作はサーバー上（127.0.0.1）からのみ実行できます。",
+        ));
+    }
+    let Some(token) = state.config().admin_token.as_deref() else {
+        return Err(forbidden(
+            "管理トークン（ZAITAKU_ADMIN_TOKEN）が設定されていないため、再読み込みは SIGHUP で行ってください。",
+        ));
+    };
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    if !same_secret(given.as_bytes(), token.as_bytes()) {
+        return Err(forbidden(
+            "管理トークンが正しくありません（Authorization: Bearer …）。",
+        ));
     }
     let n = blocking(move || {
         state.reload().map_err(|e| ApiError {
@@ -345,4 +366,9 @@ pub async fn reload(
     .await?;
     tracing::info!(facilities = n, "index reloaded");
     Ok(Json(serde_json::json!({"reloaded": true, "facility_count": n})).into_response())
+}
+
+/// Compares secrets without stopping at the first difference.
+fn same_secret(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

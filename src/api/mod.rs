@@ -18,6 +18,9 @@ pub use error::ApiError;
 pub use params::MAX_QUERY_BYTES;
 pub use state::{AppState, Loaded, ServerConfig};
 
+/// The environment variable holding the token `POST /admin/reload` requires.
+pub const ADMIN_TOKEN_ENV: &str = "ZAITAKU_ADMIN_TOKEN";
+
 use std::future::Future;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};

@@ -22,6 +22,9 @@ pub struct ServerConfig {
     /// XYZ tile URL template for the base map.
     pub tile_url: String,
     pub tile_attribution: String,
+    /// The token `POST /admin/reload` must carry (`Authorization: Bearer …`); without one
+    /// the endpoint is off (SIGHUP still reloads).
+    pub admin_token: Option<String>,
 }
 
 impl Default for ServerConfig {
@@ -31,6 +34,7 @@ impl Default for ServerConfig {
             tile_attribution:
                 "<a href=\"https://maps.gsi.go.jp/development/ichiran.html\">地理院タイル</a>"
                     .into(),
+            admin_token: None,
         }
     }
 }

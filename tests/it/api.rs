@@ -59,6 +59,9 @@ impl Got {
     }
 }
 
+/// The admin token the servers of these tests run with.
+const ADMIN_TOKEN: &str = "test-admin-token";
+
 /// GET through the router, in process. `uri` may hold raw UTF-8; it is percent-encoded.
 fn get(uri: &str) -> Got {
     let uri = encode(uri);
@@ -530,6 +533,7 @@ impl Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_zaitaku"))
             .args(["serve", "--bind", "127.0.0.1:0", "--index"])
             .arg(index)
+            .env(zaitaku::api::ADMIN_TOKEN_ENV, ADMIN_TOKEN)
             .current_dir(dir)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -578,14 +582,19 @@ impl Server {
     }
 
     fn post(&self, path: &str) -> (u16, String) {
+        self.post_with(path, Some(ADMIN_TOKEN))
+    }
+
+    fn post_with(&self, path: &str, token: Option<&str>) -> (u16, String) {
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .build()
             .into();
-        let mut r = agent
-            .post(&format!("{}{path}", self.base))
-            .send_empty()
-            .unwrap();
+        let mut request = agent.post(&format!("{}{path}", self.base));
+        if let Some(t) = token {
+            request = request.header("Authorization", &format!("Bearer {t}"));
+        }
+        let mut r = request.send_empty().unwrap();
         (r.status().as_u16(), r.body_mut().read_to_string().unwrap())
     }
 
@@ -658,6 +667,12 @@ fn real_server_reloads_without_failing_requests_and_never_logs_addresses() {
         })
     };
     small_index(dir.path(), 0.4);
+    // Loopback alone is not enough: the token is required.
+    for token in [None, Some("wrong-token")] {
+        let (status, body) = server.post_with("/admin/reload", token);
+        assert_eq!(status, 403, "{token:?}: {body}");
+        assert!(body.contains("管理トークン"), "{body}");
+    }
     let (status, body) = server.post("/admin/reload");
     assert_eq!(status, 200, "{body}");
     let after = count(&server);
@@ -813,4 +828,33 @@ fn searched_homes_are_not_cached_and_empty_words_are_refused() {
             "{v}"
         );
     }
+}
+
+/// An IPv4-mapped loopback peer (a server bound to `[::]`) is loopback; another peer is
+/// not. Without a token configured, reload is off for everyone.
+#[test]
+fn reload_knows_mapped_loopback_and_needs_a_token() {
+    let post_from = |peer: &str| -> (StatusCode, String) {
+        runtime().block_on(async {
+            let mut request = Request::post("/admin/reload").body(Body::empty()).unwrap();
+            request.extensions_mut().insert(axum::extract::ConnectInfo(
+                peer.parse::<std::net::SocketAddr>().unwrap(),
+            ));
+            let response = router(state()).oneshot(request).await.unwrap();
+            let status = response.status();
+            let body = axum::body::to_bytes(response.into_body(), 1 << 20)
+                .await
+                .unwrap();
+            (status, String::from_utf8(body.to_vec()).unwrap())
+        })
+    };
+    let (status, body) = post_from("[::ffff:127.0.0.1]:40000");
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(
+        body.contains("ZAITAKU_ADMIN_TOKEN"),
+        "mapped loopback passes the peer check: {body}"
+    );
+    let (status, body) = post_from("10.0.0.1:40000");
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(body.contains("127.0.0.1）からのみ"), "{body}");
 }
