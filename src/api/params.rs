@@ -31,21 +31,55 @@ pub fn pairs(raw: Option<&str>) -> Result<Vec<(String, String)>, ApiError> {
             format!("クエリ文字列が長すぎます（{MAX_QUERY_BYTES} バイトまで）。"),
         ));
     }
-    // form_urlencoded replaces bytes that are not UTF-8 with U+FFFD; a value that gained
-    // one was not valid UTF-8 (an honest U+FFFD arrives as %EF%BF%BD or as itself).
-    let honest = raw.contains('\u{FFFD}') || raw.to_ascii_uppercase().contains("%EF%BF%BD");
-    form_urlencoded::parse(raw.as_bytes())
-        .map(|(k, v)| {
-            if !honest && (k.contains('\u{FFFD}') || v.contains('\u{FFFD}')) {
-                let name: String = k.chars().filter(|c| *c != '\u{FFFD}').collect();
-                return Err(ApiError::bad_parameter(
+    // Decoded here rather than by form_urlencoded, which replaces bytes that are not UTF-8
+    // with U+FFFD: every key and value must be UTF-8 on its own.
+    raw.split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            let key = decode(k);
+            let name = String::from_utf8_lossy(&key).replace('\u{FFFD}', "");
+            let bad = || {
+                ApiError::bad_parameter(
                     &name,
                     format!("パラメータ「{name}」が UTF-8 として正しくありません。"),
-                ));
-            }
-            Ok((k.into_owned(), v.into_owned()))
+                )
+            };
+            let key = String::from_utf8(key).map_err(|_| bad())?;
+            let value = String::from_utf8(decode(v)).map_err(|_| bad())?;
+            Ok((key, value))
         })
         .collect()
+}
+
+/// `application/x-www-form-urlencoded` decoding to bytes: `+` is a space, `%XX` a byte, a
+/// `%` without two hex digits stays as it is.
+fn decode(s: &str) -> Vec<u8> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        match b[i] {
+            b'+' => out.push(b' '),
+            b'%' => {
+                match (
+                    b.get(i + 1).and_then(|c| hex(*c)),
+                    b.get(i + 2).and_then(|c| hex(*c)),
+                ) {
+                    (Some(h), Some(l)) => {
+                        out.push((h * 16 + l) as u8);
+                        i += 3;
+                        continue;
+                    }
+                    _ => out.push(b'%'),
+                }
+            }
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    out
 }
 
 /// Search parameters, from a query string; `extra` names further keys the caller reads.
@@ -127,5 +161,14 @@ mod tests {
         let e = pairs(Some("text=%E3%81")).unwrap_err();
         assert_eq!(e.parameter.as_deref(), Some("text"));
         assert!(pairs(Some("text=%EF%BF%BD")).is_ok());
+        // An honest U+FFFD no longer switches the check off for the other bytes.
+        let e = pairs(Some("text=%EF%BF%BD%FF")).unwrap_err();
+        assert_eq!(e.parameter.as_deref(), Some("text"));
+        let e = pairs(Some("near=1,2&cap=%EF%BF%BD&kind=%C0")).unwrap_err();
+        assert_eq!(e.parameter.as_deref(), Some("kind"));
+        // Stray % signs stay as they are; + is a space.
+        let p = pairs(Some("text=100%+a%2&x=%zz")).unwrap();
+        assert_eq!(p[0], ("text".into(), "100% a%2".into()));
+        assert_eq!(p[1], ("x".into(), "%zz".into()));
     }
 }
