@@ -48,6 +48,43 @@ impl ApiError {
         }
     }
 
+    /// The JSON shape for an error response something else produced (axum's rejections,
+    /// the body limit, the timeout, a wrong method).
+    pub fn from_status(status: StatusCode) -> Self {
+        let (code, message) = match status {
+            StatusCode::METHOD_NOT_ALLOWED => (
+                "method_not_allowed",
+                "このメソッドは使えません（API は GET、再読み込みは POST です）。",
+            ),
+            StatusCode::NOT_FOUND => (
+                "not_found",
+                "見つかりません。/api/v1/openapi.json を参照してください。",
+            ),
+            StatusCode::PAYLOAD_TOO_LARGE => ("too_large", "リクエストの本文が大きすぎます。"),
+            StatusCode::REQUEST_TIMEOUT => (
+                "timeout",
+                "処理に時間がかかりすぎました。条件を絞って再度お試しください。",
+            ),
+            StatusCode::URI_TOO_LONG | StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE => {
+                ("too_large", "リクエストが大きすぎます。")
+            }
+            s if s.is_server_error() => (
+                "internal",
+                "サーバー内部でエラーが発生しました。時間をおいて再度お試しください。",
+            ),
+            _ => (
+                "bad_request",
+                "リクエストの形式が正しくありません（パスは UTF-8 で指定してください）。",
+            ),
+        };
+        Self {
+            status,
+            code,
+            message: message.into(),
+            parameter: None,
+        }
+    }
+
     /// Logged with its cause; the client sees only that something failed.
     pub fn internal(cause: &dyn std::fmt::Display) -> Self {
         tracing::error!(%cause, "internal error");

@@ -72,6 +72,8 @@ pub fn router(state: AppState) -> Router {
             REQUEST_TIMEOUT,
         ))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        // Outside the limits and the timeout (their answers too), inside the headers.
+        .layer(middleware::from_fn(json_errors))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -110,6 +112,29 @@ fn content_security_policy(tile_url: &str) -> HeaderValue {
 
 async fn api_not_found() -> ApiError {
     ApiError::not_found("この API はありません。/api/v1/openapi.json を参照してください。")
+}
+
+/// Every error of the API (and every 405, 408, 413 anywhere) in the one JSON shape, also
+/// when axum or a layer produced it as plain text or an empty body. The page's own 404s
+/// stay as they are.
+async fn json_errors(req: Request, next: Next) -> Response {
+    let api = req.uri().path().starts_with("/api/") || req.uri().path().starts_with("/admin/");
+    let response = next.run(req).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    let always = matches!(
+        status,
+        StatusCode::METHOD_NOT_ALLOWED
+            | StatusCode::REQUEST_TIMEOUT
+            | StatusCode::PAYLOAD_TOO_LARGE
+    );
+    if (status.is_client_error() || status.is_server_error()) && !is_json && (api || always) {
+        return axum::response::IntoResponse::into_response(ApiError::from_status(status));
+    }
+    response
 }
 
 /// One log line per request: method, route template, status, milliseconds. Never the

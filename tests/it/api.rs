@@ -858,3 +858,71 @@ fn reload_knows_mapped_loopback_and_needs_a_token() {
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(body.contains("127.0.0.1）からのみ"), "{body}");
 }
+
+/// Issue 11, low 8: errors axum or a layer produces come in the one JSON shape too.
+#[test]
+fn every_error_has_the_json_shape() {
+    let send = |method: &str, uri: &str, body: Vec<u8>| -> (StatusCode, Value) {
+        runtime().block_on(async {
+            let len = body.len();
+            let request = Request::builder()
+                .method(method)
+                .uri(uri)
+                .header("content-length", len)
+                .body(Body::from(body))
+                .unwrap();
+            let response = router(state()).oneshot(request).await.unwrap();
+            let status = response.status();
+            let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+                .await
+                .unwrap();
+            let v: Value = serde_json::from_slice(&bytes)
+                .unwrap_or_else(|e| panic!("{method} {uri}: {status} not JSON ({e}): {bytes:?}"));
+            (status, v)
+        })
+    };
+    for (method, uri, body, status, code) in [
+        (
+            "POST",
+            "/api/v1/search",
+            vec![],
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+        ),
+        (
+            "GET",
+            "/admin/reload",
+            vec![],
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+        ),
+        (
+            "GET",
+            "/api/v1/facilities/%FF%FE",
+            vec![],
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+        (
+            "GET",
+            "/api/v1/",
+            vec![],
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            "POST",
+            "/admin/reload",
+            vec![b'x'; 20_000],
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+        ),
+    ] {
+        let (got, v) = send(method, uri, body);
+        assert_eq!(got, status, "{method} {uri}: {v}");
+        assert_eq!(v["error"]["code"], code, "{method} {uri}: {v}");
+        assert!(v["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()));
+    }
+}
