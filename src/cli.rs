@@ -116,6 +116,10 @@ pub enum Command {
         /// HTML attribution shown for the tiles.
         #[arg(long)]
         tile_attribution: Option<String>,
+        /// Seconds a client has to send a request's headers (also while a kept-alive
+        /// connection is idle); then the connection is closed.
+        #[arg(long, default_value_t = 10.0)]
+        header_read_timeout: f64,
     },
 }
 

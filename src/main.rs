@@ -149,7 +149,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             bind,
             tile_url,
             tile_attribution,
+            header_read_timeout,
         } => {
+            anyhow::ensure!(
+                header_read_timeout > 0.0 && header_read_timeout <= 600.0,
+                "--header-read-timeout must be above 0 and at most 600 seconds"
+            );
             let mut config = zaitaku::api::ServerConfig::default();
             if let Some(t) = tile_url {
                 config.tile_url = t;
@@ -157,6 +162,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             if let Some(a) = tile_attribution {
                 config.tile_attribution = a;
             }
+            config.header_read_timeout = std::time::Duration::from_secs_f64(header_read_timeout);
             config.admin_token = std::env::var(zaitaku::api::ADMIN_TOKEN_ENV)
                 .ok()
                 .filter(|t| !t.trim().is_empty());

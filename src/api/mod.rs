@@ -22,7 +22,7 @@ pub use state::{AppState, Loaded, ServerConfig};
 pub const ADMIN_TOKEN_ENV: &str = "ZAITAKU_ADMIN_TOKEN";
 
 use std::future::Future;
-use std::net::SocketAddr;
+
 use std::time::{Duration, Instant};
 
 use axum::extract::{MatchedPath, Request};
@@ -155,18 +155,71 @@ async fn log_request(req: Request, next: Next) -> Response {
     response
 }
 
-/// Serves until `shutdown` resolves, then finishes the requests in flight.
+/// By default a client has this long to send a request's headers, also between the requests
+/// of a kept-alive connection (the idle timeout): half-open connections cannot pile up.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// Connections served at once; further clients wait in the kernel's backlog.
+pub const MAX_CONNECTIONS: usize = 512;
+/// After SIGTERM, requests in flight get this long before the server stops anyway.
+pub const SHUTDOWN_DEADLINE: Duration = Duration::from_secs(20);
+
+/// Serves until `shutdown` resolves, then finishes the requests in flight (for at most
+/// [`SHUTDOWN_DEADLINE`]). Every connection has a header-read timeout, at most
+/// [`MAX_CONNECTIONS`] are open at once, and failed accepts are logged, not spun on.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        router(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let header_read_timeout = state.config().header_read_timeout;
+    let app = router(state);
+    let slots = std::sync::Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(header_read_timeout)
+        .keep_alive(true);
+    tokio::pin!(shutdown);
+    loop {
+        let permit = tokio::select! {
+            p = slots.clone().acquire_owned() => p.expect("the semaphore is never closed"),
+            () = &mut shutdown => break,
+        };
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                Err(e) => {
+                    // Out of descriptors (EMFILE) and the like: say so, and give the
+                    // connections that hold them a moment to close.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let app = app.clone();
+        let service = hyper::service::service_fn(move |mut req: Request<hyper::body::Incoming>| {
+            req.extensions_mut()
+                .insert(axum::extract::ConnectInfo(peer));
+            tower::ServiceExt::oneshot(app.clone(), req.map(axum::body::Body::new))
+        });
+        let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+        tokio::spawn(async move {
+            // A client that goes away or times out is not an error of the server.
+            let _ = connection.await;
+            drop(permit);
+        });
+    }
+    drop(listener);
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(SHUTDOWN_DEADLINE) => {
+            tracing::warn!("requests still in flight after the shutdown deadline; stopping anyway");
+        }
+    }
+    Ok(())
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

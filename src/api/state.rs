@@ -25,6 +25,8 @@ pub struct ServerConfig {
     /// The token `POST /admin/reload` must carry (`Authorization: Bearer …`); without one
     /// the endpoint is off (SIGHUP still reloads).
     pub admin_token: Option<String>,
+    /// How long a client has to send a request's headers (see [`super::serve`]).
+    pub header_read_timeout: std::time::Duration,
 }
 
 impl Default for ServerConfig {
@@ -35,6 +37,7 @@ impl Default for ServerConfig {
                 "<a href=\"https://maps.gsi.go.jp/development/ichiran.html\">地理院タイル</a>"
                     .into(),
             admin_token: None,
+            header_read_timeout: super::HEADER_READ_TIMEOUT,
         }
     }
 }

@@ -530,9 +530,14 @@ struct Server {
 
 impl Server {
     fn start(dir: &Path, index: &Path) -> Self {
+        Self::start_with(dir, index, &[])
+    }
+
+    fn start_with(dir: &Path, index: &Path, extra: &[&str]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_zaitaku"))
             .args(["serve", "--bind", "127.0.0.1:0", "--index"])
             .arg(index)
+            .args(extra)
             .env(zaitaku::api::ADMIN_TOKEN_ENV, ADMIN_TOKEN)
             .current_dir(dir)
             .stdout(Stdio::piped())
@@ -925,4 +930,66 @@ fn every_error_has_the_json_shape() {
             .as_str()
             .is_some_and(|m| !m.is_empty()));
     }
+}
+
+/// Issue 11, medium 6: a client that sends half a request is cut off after the
+/// header-read timeout, so such connections cannot exhaust the descriptors, and one left
+/// open does not hold up SIGTERM.
+#[test]
+fn half_open_connections_are_closed_and_do_not_hold_shutdown() {
+    use std::io::Write as _;
+    use std::net::TcpStream;
+    let server = Server::start_with(
+        demo_dir(),
+        &demo_dir().join("index/demo"),
+        &["--header-read-timeout", "1"],
+    );
+    let addr = server.base.trim_start_matches("http://").to_string();
+    let mut half: Vec<TcpStream> = (0..20)
+        .map(|_| {
+            let mut s = TcpStream::connect(&addr).unwrap();
+            s.write_all(b"GET /api/v1/config HTTP/1.1\r\nHost: x\r\n")
+                .unwrap();
+            s.set_read_timeout(Some(Duration::from_secs(8))).unwrap();
+            s
+        })
+        .collect();
+    // Served meanwhile.
+    assert_eq!(server.get("/healthz").0, 200);
+    // Each half-sent request is answered (408 or closed) within the timeout, not held.
+    let started = Instant::now();
+    for s in &mut half {
+        let mut buf = Vec::new();
+        let _ = s.read_to_end(&mut buf);
+        let text = String::from_utf8_lossy(&buf);
+        assert!(
+            text.is_empty() || text.starts_with("HTTP/1.1 408"),
+            "{text}"
+        );
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(6),
+        "{:?}",
+        started.elapsed()
+    );
+
+    // SIGTERM with one half-sent request open: the server still stops.
+    let mut open = TcpStream::connect(&addr).unwrap();
+    open.write_all(b"GET /healthz HTTP/1.1\r\n").unwrap();
+    let mut server = server;
+    let pid = server.child.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while server.child.try_wait().unwrap().is_none() {
+        assert!(
+            Instant::now() < deadline,
+            "server held open by a half-sent request"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    drop(open);
 }
