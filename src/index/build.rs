@@ -117,17 +117,22 @@ pub fn build_index(
     fs::create_dir(&gen_dir).map_err(io(&gen_dir))?;
 
     let written = (|| {
-        write_file(
-            &gen_dir.join(RECORDS_FILE),
-            &records::encode(dataset.facilities),
-        )?;
+        // Every file but tantivy's (which checks its own) with its SHA-256, so a part that
+        // is missing or damaged later is refused at open instead of served.
+        let mut parts = std::collections::BTreeMap::new();
+        let mut part = |file: &str, bytes: &[u8]| -> Result<(), BuildError> {
+            write_file(&gen_dir.join(file), bytes)?;
+            parts.insert(file.to_string(), super::sha256_hex(bytes));
+            Ok(())
+        };
+        part(RECORDS_FILE, &records::encode(dataset.facilities))?;
         if !dataset.boundaries.is_empty() {
             let json = serde_json::to_vec(dataset.boundaries).expect("boundaries serialize");
-            write_file(&gen_dir.join(BOUNDARIES_FILE), &json)?;
+            part(BOUNDARIES_FILE, &json)?;
         }
         if !dataset.geocoder.towns.is_empty() {
             let json = serde_json::to_vec(dataset.geocoder).expect("geocoder serializes");
-            write_file(&gen_dir.join(GEOCODER_FILE), &json)?;
+            part(GEOCODER_FILE, &json)?;
         }
         let text_dir = gen_dir.join(TEXT_DIR);
         fs::create_dir(&text_dir).map_err(io(&text_dir))?;
@@ -140,6 +145,7 @@ pub fn build_index(
             dataset: dataset.origin.display().to_string(),
             facility_count: dataset.facilities.len(),
             built_at: nanos.as_secs(),
+            parts,
         };
         write_file(
             &gen_dir.join(META_FILE),

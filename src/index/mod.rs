@@ -33,7 +33,7 @@ use crate::geocode::{Geocoder, GeocoderData};
 use crate::model::Facility;
 
 /// Bumped whenever the on-disk layout changes; older indexes must be rebuilt.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 const META_FILE: &str = "zaitaku.json";
 /// One facility record (JSON) per line, in ordinal order.
@@ -51,6 +51,19 @@ pub struct IndexMeta {
     pub facility_count: usize,
     /// Unix seconds.
     pub built_at: u64,
+    /// The files of the generation besides the text index, with their SHA-256: each must
+    /// be there and intact to open (an official index without its boundaries would pass
+    /// for the demo).
+    pub parts: std::collections::BTreeMap<String, String>,
+}
+
+/// Hex SHA-256 of some bytes.
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -107,9 +120,32 @@ impl SearchIndex {
                 found: meta.format_version,
             });
         }
+        // Read each listed part once, checked against the sum the build recorded.
+        let parts = meta.parts.clone();
+        let part = |file: &str| -> Result<Option<Vec<u8>>, OpenError> {
+            let Some(expected) = parts.get(file) else {
+                return Ok(None);
+            };
+            let p = dir.join(file);
+            if !p.exists() {
+                return Err(corrupt(&p, &"a part the index was built with is missing"));
+            }
+            let bytes = read(p.clone())?;
+            if sha256_hex(&bytes) != *expected {
+                return Err(corrupt(
+                    &p,
+                    &"checksum mismatch: the file changed after the build (never modify a served generation; build a new one)",
+                ));
+            }
+            Ok(Some(bytes))
+        };
         let rec_path = dir.join(RECORDS_FILE);
         let mut columns = ColumnsBuilder::default();
-        let records = Records::decode(read(rec_path.clone())?, |_, f| columns.push(&f))
+        let records_bytes = match part(RECORDS_FILE)? {
+            Some(b) => b,
+            None => return Err(corrupt(&rec_path, &"not listed in the index's parts")),
+        };
+        let records = Records::decode(records_bytes, |_, f| columns.push(&f))
             .map_err(|e| corrupt(&rec_path, &e))?;
         let text_path = dir.join(TEXT_DIR);
         let text = TextIndex::open(&text_path).map_err(|e| corrupt(&text_path, &e))?;
@@ -118,17 +154,17 @@ impl SearchIndex {
         }
         let mut index = Self::from_parts(meta, dir.to_path_buf(), records, columns.finish(), text);
         let b_path = dir.join(BOUNDARIES_FILE);
-        if b_path.exists() {
+        if let Some(bytes) = part(BOUNDARIES_FILE)? {
             let shapes: Vec<WardShape> =
-                serde_json::from_slice(&read(b_path.clone())?).map_err(|e| corrupt(&b_path, &e))?;
+                serde_json::from_slice(&bytes).map_err(|e| corrupt(&b_path, &e))?;
             let boundaries = Arc::new(Boundaries::new(shapes));
             index.wards = WardLocator::Polygons(boundaries.clone());
             index.boundaries = Some(boundaries);
         }
         let g_path = dir.join(GEOCODER_FILE);
-        if g_path.exists() {
+        if let Some(bytes) = part(GEOCODER_FILE)? {
             let data: GeocoderData =
-                serde_json::from_slice(&read(g_path.clone())?).map_err(|e| corrupt(&g_path, &e))?;
+                serde_json::from_slice(&bytes).map_err(|e| corrupt(&g_path, &e))?;
             index.geocoder = Geocoder::new(data);
         }
         Ok(index)

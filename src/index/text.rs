@@ -257,6 +257,17 @@ impl TextIndex {
 
     pub fn open(dir: &Path) -> tantivy::Result<Self> {
         let index = Index::open_in_dir(dir)?;
+        // Every segment file against its footer checksum: a damaged file is refused here,
+        // not found by a search later.
+        let damaged = index.validate_checksum()?;
+        if !damaged.is_empty() {
+            let mut files: Vec<String> = damaged.iter().map(|p| p.display().to_string()).collect();
+            files.sort();
+            return Err(tantivy::TantivyError::InvalidArgument(format!(
+                "checksum mismatch in {}",
+                files.join(", ")
+            )));
+        }
         register_tokenizers(&index);
         let (_, fields) = schema();
         let reader: IndexReader = index

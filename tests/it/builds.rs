@@ -212,3 +212,58 @@ fn only_regular_files_of_bounded_size_and_cells_are_read() {
         7
     );
 }
+
+/// Issue 11, medium 7: a generation whose parts went missing or changed after the build is
+/// refused at open (and so at reload), whatever part it is.
+#[test]
+fn a_damaged_or_incomplete_generation_does_not_open() {
+    let c = crate::official::Copy::new();
+    c.build().unwrap();
+    let gen = fs::canonicalize(c.dir.path().join("index/fixture")).unwrap();
+    let copy = |to: &str| {
+        let dir = c.dir.path().join(to);
+        assert!(Command::new("cp")
+            .arg("-r")
+            .arg(&gen)
+            .arg(&dir)
+            .status()
+            .unwrap()
+            .success());
+        dir
+    };
+    assert!(SearchIndex::open(&gen).is_ok());
+
+    // An official index without its boundaries would pass for demo data.
+    let d = copy("no-boundaries");
+    fs::remove_file(d.join("boundaries.json")).unwrap();
+    let e = SearchIndex::open(&d).err().unwrap().to_string();
+    assert!(
+        e.contains("boundaries.json") && e.contains("missing"),
+        "{e}"
+    );
+
+    // One byte changed in the records.
+    let d = copy("flipped-records");
+    let path = d.join("records.jsonl");
+    let mut bytes = fs::read(&path).unwrap();
+    let at = bytes.len() / 2;
+    bytes[at] ^= 0x01;
+    fs::write(&path, bytes).unwrap();
+    let e = SearchIndex::open(&d).err().unwrap().to_string();
+    assert!(e.contains("checksum mismatch"), "{e}");
+
+    // One byte changed in a text index file.
+    let d = copy("flipped-text");
+    let segment = fs::read_dir(d.join("text"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "idx" || x == "term"))
+        .max_by_key(|p| fs::metadata(p).unwrap().len())
+        .unwrap();
+    let mut bytes = fs::read(&segment).unwrap();
+    bytes[0] ^= 0xff;
+    fs::write(&segment, bytes).unwrap();
+    let e = SearchIndex::open(&d).err().unwrap().to_string();
+    assert!(e.contains("checksum mismatch"), "{e}");
+}
