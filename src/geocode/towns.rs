@@ -78,6 +78,12 @@ pub fn read_towns(path: &Path) -> Result<Vec<TownRow>, ImportErrors> {
             lon: point.lon,
         });
     }
+    if rows.is_empty() && errors.is_empty() {
+        errors.push(ImportError::file(
+            path,
+            "the file has no rows: every address would be placed at its ward's centre; is the download complete?",
+        ));
+    }
     if errors.is_empty() {
         Ok(rows)
     } else {
@@ -145,6 +151,12 @@ pub fn read_postal_codes(path: &Path) -> Result<Vec<PostalRow>, ImportErrors> {
             code: c,
             town: t.to_string(),
         });
+    }
+    if rows.is_empty() && errors.is_empty() {
+        errors.push(ImportError::file(
+            path,
+            "the file has no rows: every address would be placed at its ward's centre; is the download complete?",
+        ));
     }
     if errors.is_empty() {
         Ok(rows)

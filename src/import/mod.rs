@@ -179,6 +179,15 @@ pub fn load_official(dir: &Path, raw: &Path) -> Result<Dataset, ImportErrors> {
                 }
             }
         };
+        if rows == 0 {
+            // A published list is never empty: a header alone is a broken download, and
+            // indexing it would drop every facility it lists.
+            errors.push(ImportError::file(
+                &path,
+                "the file has a header but no rows; is the download complete?",
+            ));
+            continue;
+        }
         report.files.push(report::FileSummary {
             path: path.clone(),
             format: source.format.code(),

@@ -102,10 +102,27 @@ fn rings(coords: Option<&Value>) -> Result<Vec<Vec<[f64; 2]>>, String> {
                     pts.len()
                 ));
             }
+            if pts.first() != pts.last() {
+                return Err("ring is not closed (first and last points differ)".into());
+            }
             pts.iter()
                 .map(|p| match p.as_array().map(|a| a.as_slice()) {
                     Some([x, y, ..]) => match (x.as_f64(), y.as_f64()) {
-                        (Some(x), Some(y)) if x.is_finite() && y.is_finite() => Ok([x, y]),
+                        // GeoJSON is [lon, lat]; a file written [lat, lon] would put every
+                        // ward in the sea and drop its facilities.
+                        (Some(x), Some(y))
+                            if (122.0..=154.0).contains(&x) && (20.0..=46.0).contains(&y) =>
+                        {
+                            Ok([x, y])
+                        }
+                        (Some(x), Some(y))
+                            if (20.0..=46.0).contains(&x) && (122.0..=154.0).contains(&y) =>
+                        {
+                            Err(format!(
+                                "coordinate {p} is [lat, lon]; GeoJSON is [lon, lat]"
+                            ))
+                        }
+                        (Some(_), Some(_)) => Err(format!("coordinate {p} is outside Japan")),
                         _ => Err(format!("coordinate {p} is not two numbers")),
                     },
                     _ => Err(format!("coordinate {p} is not [lon, lat]")),

@@ -41,7 +41,25 @@ pub(super) fn parse(
             )
         });
     }
-    Table::from_rows(path, Origin::Csv, rows, header, has_header)
+    let table = Table::from_rows(path, Origin::Csv, rows, header, has_header)?;
+    // A last row without its line break and with fewer cells than the header was cut off
+    // (a download or copy that stopped): indexing it would keep a cut address.
+    if let Some(last) = table.rows.last() {
+        let cut = !text.ends_with(['\n', '\r'])
+            && !table.header.is_empty()
+            && last.cells().len() < table.header.len();
+        if cut {
+            return Err(table.row_error(
+                last.line,
+                format!(
+                    "the last row is cut off: {} of {} cells and no line break at the end of the file",
+                    last.cells().len(),
+                    table.header.len()
+                ),
+            ));
+        }
+    }
+    Ok(table)
 }
 
 /// Byte offset → 1-based line number.

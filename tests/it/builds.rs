@@ -267,3 +267,79 @@ fn a_damaged_or_incomplete_generation_does_not_open() {
     let e = SearchIndex::open(&d).err().unwrap().to_string();
     assert!(e.contains("checksum mismatch"), "{e}");
 }
+
+/// Issue 11, high 4: broken source files fail the build with a located error, and the index
+/// that serves stays as it was.
+#[test]
+fn broken_source_files_fail_the_build_and_keep_the_index() {
+    let c = crate::official::Copy::new();
+    let (index, _) = c.build().unwrap();
+    let facilities = index.len();
+    let raw = c.raw();
+    let read = |name: &str| fs::read_to_string(raw.join(name)).unwrap();
+    let header_only = |text: &str| format!("{}\r\n", text.lines().next().unwrap());
+    let swapped = {
+        let mut geo: serde_json::Value = serde_json::from_str(&read("N03_wards.geojson")).unwrap();
+        fn swap(v: &mut serde_json::Value) {
+            match v {
+                serde_json::Value::Array(a) if a.len() == 2 && a.iter().all(|x| x.is_f64()) => {
+                    a.swap(0, 1)
+                }
+                serde_json::Value::Array(a) => a.iter_mut().for_each(swap),
+                _ => {}
+            }
+        }
+        for f in geo["features"].as_array_mut().unwrap() {
+            swap(&mut f["geometry"]["coordinates"]);
+        }
+        geo.to_string()
+    };
+    let jigyosho = read("jigyosho_130.csv");
+    let cut = {
+        let t = jigyosho.trim_end_matches(['\r', '\n']);
+        t[..t.len() - 12].to_string()
+    };
+    let doubled = jigyosho.replacen("事業所名カナ", "事業所名", 1);
+    let faults: Vec<(&str, String, &str)> = vec![
+        (
+            "kouseikyoku_ika_27_202508.csv",
+            header_only(&read("kouseikyoku_ika_27_202508.csv")),
+            "has a header but no rows",
+        ),
+        (
+            "japanese_addresses.csv",
+            header_only(&read("japanese_addresses.csv")),
+            "the file has no rows",
+        ),
+        ("postal_codes.csv", String::new(), "postal_codes.csv"),
+        (
+            "N03_wards.geojson",
+            swapped,
+            "is [lat, lon]; GeoJSON is [lon, lat]",
+        ),
+        ("jigyosho_130.csv", doubled, "'事業所名' appears twice"),
+        ("jigyosho_130.csv", cut, "the last row is cut off"),
+    ];
+    for (file, content, needle) in faults {
+        let good = fs::read(raw.join(file)).unwrap();
+        fs::write(raw.join(file), &content).unwrap();
+        let e = c
+            .build()
+            .err()
+            .unwrap_or_else(|| panic!("{file}: '{needle}' built"))
+            .to_string();
+        assert!(
+            e.contains(needle) && e.contains(file),
+            "{file}: expected '{needle}' in {e}"
+        );
+        fs::write(raw.join(file), good).unwrap();
+        assert_eq!(
+            SearchIndex::open(&c.dir.path().join("index/fixture"))
+                .unwrap()
+                .len(),
+            facilities,
+            "{file}: the serving index changed"
+        );
+    }
+    c.build().unwrap();
+}
