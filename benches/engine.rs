@@ -17,7 +17,7 @@ use std::time::Instant;
 
 use zaitaku::import::load_dataset;
 use zaitaku::import::{write_facilities, FACILITIES_FILE};
-use zaitaku::index::{build_index, IndexInput, TextField};
+use zaitaku::index::{build_index, BuildLock, IndexInput, TextField};
 use zaitaku::model::Facility;
 use zaitaku::text::normalize;
 use zaitaku::{search, SearchIndex, SearchParams, SearchQuery};
@@ -441,7 +441,8 @@ fn scale(max: usize) {
             geocoder: &ds.geocoder,
             origin: &data,
         };
-        build_index(input, &dir.path().join("index"), "national").unwrap();
+        let lock = BuildLock::acquire(&dir.path().join("index"), "national").unwrap();
+        build_index(input, &lock).unwrap();
         let build_s = t.elapsed().as_secs_f64();
         let t = Instant::now();
         let index = SearchIndex::open(&dir.path().join("index/national")).unwrap();

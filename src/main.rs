@@ -12,7 +12,7 @@ use clap::Parser;
 
 use cli::{Cli, Command, SearchArgs, DEFAULT_DATASET, DEFAULT_INDEX};
 use zaitaku::import::{write_facilities, ImportErrors, FACILITIES_FILE};
-use zaitaku::index::{build_index, IndexInput};
+use zaitaku::index::{build_index, BuildLock, IndexInput};
 use zaitaku::search::QueryError;
 use zaitaku::{demo, search, SearchIndex, SearchQuery};
 
@@ -180,6 +180,8 @@ fn load_and_build(
     index_root: &Path,
     name: &str,
 ) -> anyhow::Result<(String, zaitaku::index::BuildSummary)> {
+    // Taken before loading: one build of an index at a time, from start to switch.
+    let lock = BuildLock::acquire(index_root, name)?;
     let ds = zaitaku::import::load_dataset(dataset, raw)?;
     let input = IndexInput {
         facilities: &ds.facilities,
@@ -187,7 +189,7 @@ fn load_and_build(
         geocoder: &ds.geocoder,
         origin: dataset,
     };
-    Ok((ds.describe(), build_index(input, index_root, name)?))
+    Ok((ds.describe(), build_index(input, &lock)?))
 }
 
 fn write_demo(out: &Path, seed: u64, scale: f64) -> anyhow::Result<usize> {

@@ -89,26 +89,42 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<(), BuildError> {
     file.sync_all().map_err(io(path))
 }
 
-/// Builds `index_root/name` from a loaded dataset: a new generation directory, then one
-/// atomic switch of the `name` link.
-pub fn build_index(
-    dataset: IndexInput<'_>,
-    index_root: &Path,
-    name: &str,
-) -> Result<BuildSummary, BuildError> {
-    let started = Instant::now();
+/// The right to build `index_root/name`: one build of an index at a time, for the whole
+/// build, loading the dataset included (a cron job overlapping a manual run waits). Taking
+/// it removes what killed builds left, whether the build then succeeds or not.
+#[derive(Debug)]
+pub struct BuildLock {
+    _file: fs::File,
+    root: PathBuf,
+    name: String,
+}
 
-    fs::create_dir_all(index_root).map_err(io(index_root))?;
-    // One build of an index at a time (a cron job overlapping a manual run): the second
-    // waits for the first, and neither deletes what the other wrote or serves.
-    let lock_path = index_root.join(format!(".{name}.lock"));
-    let lock = fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&lock_path)
-        .map_err(io(&lock_path))?;
-    lock.lock().map_err(io(&lock_path))?;
+impl BuildLock {
+    pub fn acquire(index_root: &Path, name: &str) -> Result<Self, BuildError> {
+        fs::create_dir_all(index_root).map_err(io(index_root))?;
+        let lock_path = index_root.join(format!(".{name}.lock"));
+        let file = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(io(&lock_path))?;
+        file.lock().map_err(io(&lock_path))?;
+        // Under the lock no other build is writing: unlinked generations are leftovers.
+        remove_partial_generations(index_root, name);
+        Ok(Self {
+            _file: file,
+            root: index_root.to_path_buf(),
+            name: name.to_string(),
+        })
+    }
+}
+
+/// Builds `index_root/name` (from the lock) from a loaded dataset: a new generation directory, then one
+/// atomic switch of the `name` link.
+pub fn build_index(dataset: IndexInput<'_>, lock: &BuildLock) -> Result<BuildSummary, BuildError> {
+    let started = Instant::now();
+    let (index_root, name) = (lock.root.as_path(), lock.name.as_str());
     let nanos = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap_or_default();
@@ -170,7 +186,6 @@ pub fn build_index(
     let previous = fs::read_link(&link).ok();
     swap_link(index_root, name, &generation)?;
     remove_old_generations(index_root, name, &generation, previous.as_deref());
-    drop(lock);
 
     let mut by_kind: Vec<(Kind, usize)> = Kind::ALL
         .iter()
@@ -214,24 +229,56 @@ fn swap_link(index_root: &Path, name: &str, generation: &str) -> Result<(), Buil
         .map_err(io(index_root))
 }
 
-/// Keeps the new generation and the one it replaced (a running server may still read it).
-fn remove_old_generations(index_root: &Path, name: &str, current: &str, previous: Option<&Path>) {
+/// The generations of `name` under `index_root`: (nanos it was started at, directory name).
+/// A generation is `.name.<nanos>-<pid>`; the lock (`.name.lock`) and temp links are not.
+fn generations(index_root: &Path, name: &str) -> Vec<(u128, String)> {
     let prefix = format!(".{name}.");
     let Ok(entries) = fs::read_dir(index_root) else {
-        return;
+        return Vec::new();
     };
-    for entry in entries.flatten() {
-        let file_name = entry.file_name();
-        let Some(s) = file_name.to_str() else {
-            continue;
-        };
-        // `.name.<nanos>-<pid>`; the lock (`.name.lock`) and temp links are not.
-        let is_generation = s.strip_prefix(&prefix).is_some_and(|rest| {
-            !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit() || b == b'-')
-        });
-        let keep = s == current || previous.is_some_and(|p| p == Path::new(s));
-        if is_generation && !keep {
-            let _ = fs::remove_dir_all(entry.path());
+    entries
+        .flatten()
+        .filter_map(|entry| {
+            let s = entry.file_name().to_str()?.to_string();
+            let (nanos, pid) = s.strip_prefix(&prefix)?.split_once('-')?;
+            let digits = |x: &str| !x.is_empty() && x.bytes().all(|b| b.is_ascii_digit());
+            if !(digits(nanos) && digits(pid)) {
+                return None;
+            }
+            Some((nanos.parse().ok()?, s.clone()))
+        })
+        .collect()
+}
+
+/// Keeps the new generation and the one it replaced (a running server may still read it).
+fn remove_old_generations(index_root: &Path, name: &str, current: &str, previous: Option<&Path>) {
+    for (_, s) in generations(index_root, name) {
+        let keep = s == current || previous.is_some_and(|p| p == Path::new(&s));
+        if !keep {
+            let _ = fs::remove_dir_all(index_root.join(s));
+        }
+    }
+}
+
+/// Before a build: keeps the served generation and the newest one before it; removes the
+/// rest (generations of killed builds, which are never linked).
+fn remove_partial_generations(index_root: &Path, name: &str) {
+    let all = generations(index_root, name);
+    let served = fs::read_link(index_root.join(name))
+        .ok()
+        .and_then(|t| t.file_name().map(|n| n.to_string_lossy().into_owned()));
+    let served_at = served
+        .as_ref()
+        .and_then(|s| all.iter().find(|(_, n)| n == s).map(|(t, _)| *t));
+    let previous = served_at.and_then(|at| {
+        all.iter()
+            .filter(|(t, _)| *t < at)
+            .max_by_key(|(t, _)| *t)
+            .map(|(_, n)| n.clone())
+    });
+    for (_, s) in all {
+        if Some(&s) != served.as_ref() && Some(&s) != previous.as_ref() {
+            let _ = fs::remove_dir_all(index_root.join(s));
         }
     }
 }

@@ -13,7 +13,7 @@ mod text;
 mod trees;
 mod word_cache;
 
-pub use build::{build_index, BuildError, BuildSummary, IndexInput};
+pub use build::{build_index, BuildError, BuildLock, BuildSummary, IndexInput};
 pub use columns::{Columns, ColumnsBuilder, ReachNote};
 pub use docbits::DocBits;
 pub use field_matcher::FieldMatcher;

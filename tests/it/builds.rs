@@ -6,7 +6,7 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-use zaitaku::index::{build_index, BuildError, IndexInput};
+use zaitaku::index::{build_index, BuildError, BuildLock, IndexInput};
 use zaitaku::SearchIndex;
 
 use crate::cli::ok;
@@ -79,9 +79,10 @@ fn a_generation_that_does_not_open_is_never_switched_in() {
     twice.push(facilities[0].clone());
     let twice: &'static [_] = Box::leak(twice.into_boxed_slice());
 
-    build_index(input(good), root, "t").unwrap();
+    let lock = BuildLock::acquire(root, "t").unwrap();
+    build_index(input(good), &lock).unwrap();
     let before = fs::read_link(root.join("t")).unwrap();
-    let e = build_index(input(twice), root, "t").unwrap_err();
+    let e = build_index(input(twice), &lock).unwrap_err();
     assert!(matches!(e, BuildError::Check { .. }), "{e}");
     assert!(e.to_string().contains("duplicate id"), "{e}");
     assert_eq!(
@@ -342,4 +343,32 @@ fn broken_source_files_fail_the_build_and_keep_the_index() {
         );
     }
     c.build().unwrap();
+}
+
+/// Issue 11, low 15: a generation a killed build left behind is removed by the next build,
+/// even one that fails; the served generation and the one before it stay.
+#[test]
+fn generations_of_killed_builds_are_removed_by_the_next_build() {
+    let c = crate::official::Copy::new();
+    c.build().unwrap();
+    c.build().unwrap();
+    let root = c.dir.path().join("index");
+    let kept = generations(&root, "fixture");
+    assert_eq!(kept.len(), 2, "served and previous: {kept:?}");
+    // A killed build: newer than the served one, never linked.
+    let partial = root.join(".fixture.99999999999999999999-1");
+    fs::create_dir(&partial).unwrap();
+    fs::write(partial.join("records.jsonl"), vec![b'x'; 1 << 20]).unwrap();
+    // The next build fails (an empty list), yet the partial generation is gone.
+    let path = c.raw().join("kouseikyoku_ika_27_202508.csv");
+    let good = fs::read(&path).unwrap();
+    fs::write(
+        &path,
+        "医療機関コード(9),医療機関コード(7),医療機関名称,郵便番号,住所\r\n",
+    )
+    .unwrap();
+    assert!(c.build().is_err());
+    assert!(!partial.exists(), "{:?}", generations(&root, "fixture"));
+    assert_eq!(generations(&root, "fixture"), kept);
+    fs::write(&path, good).unwrap();
 }

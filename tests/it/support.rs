@@ -4,7 +4,7 @@ use std::path::Path;
 
 use tempfile::TempDir;
 use zaitaku::import::{load_dataset, write_facilities, ImportReport, FACILITIES_FILE};
-use zaitaku::index::{build_index, BuildSummary, IndexInput};
+use zaitaku::index::{build_index, BuildLock, BuildSummary, IndexInput};
 use zaitaku::model::Facility;
 use zaitaku::{SearchIndex, SearchParams, SearchQuery, SearchResult};
 
@@ -33,6 +33,7 @@ pub fn build_dataset(
     root: &Path,
     name: &str,
 ) -> Result<(Option<ImportReport>, BuildSummary), Box<dyn std::error::Error>> {
+    let lock = BuildLock::acquire(root, name)?;
     let ds = load_dataset(data, raw)?;
     let input = IndexInput {
         facilities: &ds.facilities,
@@ -40,7 +41,7 @@ pub fn build_dataset(
         geocoder: &ds.geocoder,
         origin: data,
     };
-    let summary = build_index(input, root, name)?;
+    let summary = build_index(input, &lock)?;
     Ok((ds.report, summary))
 }
 
