@@ -440,6 +440,8 @@ fn scale(max: usize) {
             boundaries: &ds.boundaries,
             geocoder: &ds.geocoder,
             origin: &data,
+            source_rows: &ds.source_rows,
+            max_shrink: None,
         };
         let lock = BuildLock::acquire(&dir.path().join("index"), "national").unwrap();
         build_index(input, &lock).unwrap();

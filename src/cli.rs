@@ -56,6 +56,10 @@ pub enum Command {
         /// Index name (default: the dataset directory's name).
         #[arg(long)]
         name: Option<String>,
+        /// Build even when a source has far fewer rows than in the serving index (by
+        /// default more than 20% fewer stops the build: usually a broken download).
+        #[arg(long)]
+        accept_shrink: bool,
     },
     /// Validate a dataset without writing anything.
     Check {

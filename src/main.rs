@@ -24,7 +24,11 @@ fn main() -> ExitCode {
             let bad_input = e.downcast_ref::<QueryError>().is_some()
                 || e.downcast_ref::<zaitaku::geocode::GeocodeError>().is_some()
                 || e.downcast_ref::<zaitaku::import::ImportError>().is_some()
-                || e.downcast_ref::<ImportErrors>().is_some();
+                || e.downcast_ref::<ImportErrors>().is_some()
+                || matches!(
+                    e.downcast_ref::<zaitaku::index::BuildError>(),
+                    Some(zaitaku::index::BuildError::Shrink { .. })
+                );
             eprintln!("error: {e:#}");
             ExitCode::from(if bad_input { 2 } else { 1 })
         }
@@ -68,6 +72,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             raw,
             index_root,
             name,
+            accept_shrink,
         } => {
             ensure_demo_dataset(&dataset)?;
             let manifest = dataset.join(zaitaku::import::MANIFEST_FILE);
@@ -80,7 +85,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     .context("cannot derive an index name from --dataset; pass --name")?
                     .to_string(),
             };
-            let (report, summary) = load_and_build(&dataset, raw.as_deref(), &index_root, &name)?;
+            let max_shrink = (!accept_shrink).then_some(zaitaku::index::DEFAULT_MAX_SHRINK);
+            let (report, summary) =
+                load_and_build(&dataset, raw.as_deref(), &index_root, &name, max_shrink)?;
             print!("{report}{summary}");
         }
         Command::Check { dataset, raw } => {
@@ -179,6 +186,7 @@ fn load_and_build(
     raw: Option<&Path>,
     index_root: &Path,
     name: &str,
+    max_shrink: Option<f64>,
 ) -> anyhow::Result<(String, zaitaku::index::BuildSummary)> {
     // Taken before loading: one build of an index at a time, from start to switch.
     let lock = BuildLock::acquire(index_root, name)?;
@@ -188,6 +196,8 @@ fn load_and_build(
         boundaries: &ds.boundaries,
         geocoder: &ds.geocoder,
         origin: dataset,
+        source_rows: &ds.source_rows,
+        max_shrink,
     };
     Ok((ds.describe(), build_index(input, &lock)?))
 }
@@ -226,7 +236,14 @@ fn index_dir(given: Option<&Path>) -> anyhow::Result<PathBuf> {
     if !dir.exists() || outdated {
         ensure_demo_dataset(Path::new(DEFAULT_DATASET))?;
         eprintln!("building the demo index first…");
-        load_and_build(Path::new(DEFAULT_DATASET), None, Path::new("index"), "demo")?;
+        // The demo is generated: whatever it holds now is right.
+        load_and_build(
+            Path::new(DEFAULT_DATASET),
+            None,
+            Path::new("index"),
+            "demo",
+            None,
+        )?;
     }
     Ok(dir)
 }

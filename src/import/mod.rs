@@ -43,6 +43,9 @@ pub struct Dataset {
     pub facilities: Vec<Facility>,
     /// Rows read per file, for the build summary.
     pub rows_read: Vec<(PathBuf, usize)>,
+    /// Rows read per source, keyed by the manifest's file name (which stays the same when
+    /// a dated release replaces the last): compared with the serving index's at build.
+    pub source_rows: Vec<(String, usize)>,
     /// For official datasets: everything the import did.
     pub report: Option<ImportReport>,
     /// Ward polygons (empty for the demo dataset).
@@ -78,6 +81,7 @@ pub fn load_dataset(dir: &Path, raw: Option<&Path>) -> Result<Dataset, ImportErr
     Ok(Dataset {
         dir: dir.to_path_buf(),
         rows_read: vec![(path, facilities.len())],
+        source_rows: vec![(FACILITIES_FILE.to_string(), facilities.len())],
         facilities,
         report: None,
         boundaries: Vec::new(),
@@ -125,6 +129,7 @@ pub fn load_official(dir: &Path, raw: &Path) -> Result<Dataset, ImportErrors> {
     let mut records = Vec::new();
     let mut filings = Vec::new();
     let mut rows_read = Vec::new();
+    let mut source_rows = Vec::new();
     for source in &manifest.sources {
         let path = match (resolve_file(raw, &source.file), source.optional) {
             (Some(p), _) => p,
@@ -195,6 +200,7 @@ pub fn load_official(dir: &Path, raw: &Path) -> Result<Dataset, ImportErrors> {
             records: usable,
         });
         rows_read.push((path, rows));
+        source_rows.push((source.file.clone(), rows));
     }
     let overlay = match &manifest.overlay {
         Some(o) if dir.join(&o.file).exists() => {
@@ -255,10 +261,23 @@ pub fn load_official(dir: &Path, raw: &Path) -> Result<Dataset, ImportErrors> {
         &mut report,
     );
     report.facilities = facilities.len();
+    if let Some(miss) = report.geocoder_quality().below_bar() {
+        let addresses = find(raw, &manifest_path, &manifest.addresses.file)
+            .map_or_else(|_| manifest_path.clone(), |p| p);
+        return Err(ImportError::file(
+            addresses,
+            format!(
+                "the geocoder misses its bar on the {} rows with an official point: {miss}; is the address table complete?",
+                report.geocoder_checks.len()
+            ),
+        )
+        .into());
+    }
     Ok(Dataset {
         dir: dir.to_path_buf(),
         facilities,
         rows_read,
+        source_rows,
         report: Some(report),
         boundaries,
         geocoder: geocoder_data,

@@ -26,7 +26,17 @@ pub struct IndexInput<'a> {
     pub geocoder: &'a GeocoderData,
     /// Where the data came from, recorded in the index's meta.
     pub origin: &'a Path,
+    /// Rows per source (the manifest's file names), recorded in the meta and compared
+    /// with the serving index's.
+    pub source_rows: &'a [(String, usize)],
+    /// The largest share of a source's rows that may disappear against the serving index
+    /// (`Some(0.2)`: at most 20 % fewer); `None` accepts any shrink.
+    pub max_shrink: Option<f64>,
 }
+
+/// The share of a source's rows that may disappear between two builds by default: more
+/// is a broken download far more often than a real change (`--accept-shrink` overrides).
+pub const DEFAULT_MAX_SHRINK: f64 = 0.2;
 
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
@@ -34,6 +44,16 @@ pub enum BuildError {
     Io {
         path: PathBuf,
         source: std::io::Error,
+    },
+    #[error(
+        "{source_file}: {before} rows in the serving index, {after} now (more than {}% fewer); the current index is unchanged. If the list really shrank, build again with --accept-shrink",
+        (max_shrink * 100.0).round()
+    )]
+    Shrink {
+        source_file: String,
+        before: usize,
+        after: usize,
+        max_shrink: f64,
     },
     #[error("the new index in {path} does not open ({reason}); the current index is unchanged")]
     Check { path: PathBuf, reason: String },
@@ -125,6 +145,9 @@ impl BuildLock {
 pub fn build_index(dataset: IndexInput<'_>, lock: &BuildLock) -> Result<BuildSummary, BuildError> {
     let started = Instant::now();
     let (index_root, name) = (lock.root.as_path(), lock.name.as_str());
+    if let Some(max) = dataset.max_shrink {
+        check_shrink(&index_root.join(name), dataset.source_rows, max)?;
+    }
     let nanos = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap_or_default();
@@ -162,6 +185,7 @@ pub fn build_index(dataset: IndexInput<'_>, lock: &BuildLock) -> Result<BuildSum
             facility_count: dataset.facilities.len(),
             built_at: nanos.as_secs(),
             parts,
+            source_rows: dataset.source_rows.iter().cloned().collect(),
         };
         write_file(
             &gen_dir.join(META_FILE),
@@ -209,6 +233,30 @@ pub fn build_index(dataset: IndexInput<'_>, lock: &BuildLock) -> Result<BuildSum
             .count(),
         seconds: started.elapsed().as_secs_f64(),
     })
+}
+
+/// A source that lost more than `max` of its rows against the serving index (at `link`)
+/// stops the build: a file with only its header, or cut short, is not a new release.
+fn check_shrink(link: &Path, rows: &[(String, usize)], max: f64) -> Result<(), BuildError> {
+    let Ok(meta) = fs::read(link.join(super::META_FILE)) else {
+        return Ok(()); // nothing serves yet
+    };
+    let Ok(meta) = serde_json::from_slice::<IndexMeta>(&meta) else {
+        return Ok(()); // an older format: nothing to compare with
+    };
+    for (file, after) in rows {
+        if let Some(&before) = meta.source_rows.get(file) {
+            if (*after as f64) < before as f64 * (1.0 - max) {
+                return Err(BuildError::Shrink {
+                    source_file: file.clone(),
+                    before,
+                    after: *after,
+                    max_shrink: max,
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Points `index_root/name` at `generation` with a single `rename(2)`.

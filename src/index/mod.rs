@@ -13,7 +13,7 @@ mod text;
 mod trees;
 mod word_cache;
 
-pub use build::{build_index, BuildError, BuildLock, BuildSummary, IndexInput};
+pub use build::{build_index, BuildError, BuildLock, BuildSummary, IndexInput, DEFAULT_MAX_SHRINK};
 pub use columns::{Columns, ColumnsBuilder, ReachNote};
 pub use docbits::DocBits;
 pub use field_matcher::FieldMatcher;
@@ -55,6 +55,9 @@ pub struct IndexMeta {
     /// be there and intact to open (an official index without its boundaries would pass
     /// for the demo).
     pub parts: std::collections::BTreeMap<String, String>,
+    /// Rows read per source (the manifest's file names).
+    #[serde(default)]
+    pub source_rows: std::collections::BTreeMap<String, usize>,
 }
 
 /// Hex SHA-256 of some bytes.

@@ -72,6 +72,8 @@ fn a_generation_that_does_not_open_is_never_switched_in() {
         boundaries: &[],
         geocoder: &empty,
         origin: Path::new("test"),
+        source_rows: &[],
+        max_shrink: None,
     };
     let good: &'static [_] = Box::leak(facilities.clone().into_boxed_slice());
     // A repeated id (as a list with a row twice gave) makes records that cannot open.
@@ -371,4 +373,54 @@ fn generations_of_killed_builds_are_removed_by_the_next_build() {
     assert!(!partial.exists(), "{:?}", generations(&root, "fixture"));
     assert_eq!(generations(&root, "fixture"), kept);
     fs::write(&path, good).unwrap();
+}
+
+/// Issue 11, high 4: a source with far fewer rows than the serving index had stops the
+/// build, naming the file and both counts; `--accept-shrink` builds anyway.
+#[test]
+fn a_source_that_shrank_stops_the_build_unless_accepted() {
+    let c = crate::official::Copy::new();
+    let dir = c.dir.path();
+    let args = |accept: bool| {
+        let mut a = vec![
+            "index".to_string(),
+            "--dataset".into(),
+            c.dataset().display().to_string(),
+            "--raw".into(),
+            c.raw().display().to_string(),
+            "--index-root".into(),
+            dir.join("index").display().to_string(),
+        ];
+        if accept {
+            a.push("--accept-shrink".into());
+        }
+        a
+    };
+    let run = |accept: bool| {
+        let a = args(accept);
+        crate::cli::zaitaku(dir, &a.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    assert!(run(false).status.success());
+    let before = SearchIndex::open(&dir.join("index/fixture")).unwrap().len();
+    // The 介護 list loses 4 of its 7 rows.
+    let path = c.raw().join("jigyosho_130.csv");
+    let good = fs::read_to_string(&path).unwrap();
+    let kept: Vec<&str> = good.lines().take(4).collect();
+    fs::write(&path, kept.join("\r\n") + "\r\n").unwrap();
+    let out = run(false);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("jigyosho_130.csv: 7 rows in the serving index, 3 now (more than 20% fewer)")
+            && err.contains("--accept-shrink"),
+        "{err}"
+    );
+    assert_eq!(
+        SearchIndex::open(&dir.join("index/fixture")).unwrap().len(),
+        before
+    );
+    // Accepted: built, and the smaller list is the new reference.
+    assert!(run(true).status.success());
+    assert!(SearchIndex::open(&dir.join("index/fixture")).unwrap().len() < before);
+    assert!(run(false).status.success());
 }

@@ -405,3 +405,31 @@ fn filings_make_real_clinics_answer_who_can_visit() {
         .to_string()
         .contains("3 institutions joined to facilities"));
 }
+
+/// Issue 11, high 4: an address table that lost most of its rows puts facilities at their
+/// ward's centre; the geocoder then misses its documented bar and the import fails.
+#[test]
+fn a_cut_address_table_fails_the_geocoder_bar() {
+    let Some(shared) = shared_data() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let raw = dir.path().join("raw");
+    std::fs::create_dir(&raw).unwrap();
+    for e in std::fs::read_dir(shared.join("osaka")).unwrap() {
+        let e = e.unwrap();
+        std::os::unix::fs::symlink(e.path(), raw.join(e.file_name())).unwrap();
+    }
+    let towns = raw.join("japanese_addresses_osaka_city.csv");
+    let text = std::fs::read_to_string(&towns).unwrap();
+    std::fs::remove_file(&towns).unwrap();
+    let kept: Vec<&str> = text.lines().take(text.lines().count() / 10).collect();
+    std::fs::write(&towns, kept.join("\n") + "\n").unwrap();
+    let dataset = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/osaka");
+    let e = zaitaku::import::load_dataset(&dataset, Some(&raw))
+        .err()
+        .expect("the bar fails the import")
+        .to_string();
+    assert!(
+        e.contains("japanese_addresses_osaka_city.csv") && e.contains("misses its bar"),
+        "{e}"
+    );
+}

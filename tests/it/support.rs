@@ -40,6 +40,8 @@ pub fn build_dataset(
         boundaries: &ds.boundaries,
         geocoder: &ds.geocoder,
         origin: data,
+        source_rows: &ds.source_rows,
+        max_shrink: None,
     };
     let summary = build_index(input, &lock)?;
     Ok((ds.report, summary))
