@@ -263,7 +263,7 @@ pub fn load_official(dir: &Path, raw: &Path) -> Result<Dataset, ImportErrors> {
     report.facilities = facilities.len();
     if let Some(miss) = report.geocoder_quality().below_bar() {
         let addresses = find(raw, &manifest_path, &manifest.addresses.file)
-            .map_or_else(|_| manifest_path.clone(), |p| p);
+            .unwrap_or_else(|_| manifest_path.clone());
         return Err(ImportError::file(
             addresses,
             format!(
