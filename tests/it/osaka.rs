@@ -425,8 +425,7 @@ fn a_cut_address_table_fails_the_geocoder_bar() {
     std::fs::write(&towns, kept.join("\n") + "\n").unwrap();
     let dataset = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/osaka");
     let e = zaitaku::import::load_dataset(&dataset, Some(&raw))
-        .err()
-        .expect("the bar fails the import")
+        .expect_err("the bar fails the import")
         .to_string();
     assert!(
         e.contains("japanese_addresses_osaka_city.csv") && e.contains("misses its bar"),
