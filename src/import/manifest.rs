@@ -266,7 +266,9 @@ pub struct DownloadEntry<'a> {
 pub fn resolve_file(raw: &Path, pattern: &str) -> Option<PathBuf> {
     if !pattern.contains('*') {
         let p = raw.join(pattern);
-        return p.exists().then_some(p);
+        // The entry itself: a broken link or a link loop is found, and reading it then says
+        // what is wrong with it, rather than "no file matching".
+        return std::fs::symlink_metadata(&p).is_ok().then_some(p);
     }
     let mut matches: Vec<PathBuf> = std::fs::read_dir(raw)
         .ok()?

@@ -345,6 +345,28 @@ pub fn header_key(h: &str) -> String {
         .collect()
 }
 
+/// Text for names and addresses from outside: without control characters (NUL …),
+/// zero-width characters and bidirectional overrides, which no one types on purpose and
+/// which make a name look like another or break a line.
+pub fn clean(s: &str) -> std::borrow::Cow<'_, str> {
+    let unwanted = |c: char| {
+        c.is_control()
+            || matches!(
+                c,
+                '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}'
+                    | '\u{2066}'..='\u{2069}' | '\u{FEFF}'
+            )
+    };
+    if s.chars().any(unwanted) {
+        s.chars()
+            .filter(|c| !unwanted(*c))
+            .collect::<String>()
+            .into()
+    } else {
+        s.into()
+    }
+}
+
 /// Cell text folded for codes and numbers: NFKC (full-width digits → ASCII), with every
 /// kind of space removed. Excel users type codes in full width.
 pub fn fold_code(s: &str) -> String {
@@ -418,6 +440,13 @@ mod tests {
     fn malformed_csv_names_the_line() {
         let e = Table::parse(Path::new("t.csv"), "a,b\n1,2\n\"x,3\n").unwrap_err();
         assert!(e.reason.contains("malformed CSV"), "{e}");
+    }
+
+    #[test]
+    fn names_lose_invisible_and_control_characters() {
+        assert_eq!(clean("あおば\u{0}訪問看護"), "あおば訪問看護");
+        assert_eq!(clean("み\u{200B}どり\u{202E}医院\u{FEFF}"), "みどり医院");
+        assert_eq!(clean("普通の名前"), "普通の名前");
     }
 
     #[test]

@@ -424,3 +424,34 @@ fn a_source_that_shrank_stops_the_build_unless_accepted() {
     assert!(SearchIndex::open(&dir.join("index/fixture")).unwrap().len() < before);
     assert!(run(false).status.success());
 }
+
+/// Issue 11, low 14: invisible characters do not make it into names, and a link loop is
+/// reported as what it is.
+#[test]
+fn names_are_cleaned_and_link_loops_named() {
+    let c = crate::official::Copy::new();
+    let path = c.raw().join("jigyosho_130.csv");
+    let good = fs::read_to_string(&path).unwrap();
+    fs::write(
+        &path,
+        good.replace(
+            "【試験】架空訪問看護ステーション",
+            "【試験】架空\u{0}訪問\u{200B}看護\u{202E}ステーション",
+        ),
+    )
+    .unwrap();
+    let (index, _) = c.build().unwrap();
+    let f = crate::official::facility(&index, "2760000001");
+    assert_eq!(f.name, "【試験】架空訪問看護ステーション");
+
+    fs::remove_file(&path).unwrap();
+    std::os::unix::fs::symlink(c.raw().join("loop-b"), c.raw().join("loop-a")).unwrap();
+    std::os::unix::fs::symlink(c.raw().join("loop-a"), c.raw().join("loop-b")).unwrap();
+    std::os::unix::fs::symlink(c.raw().join("loop-a"), &path).unwrap();
+    let e = c.build().err().unwrap().to_string();
+    assert!(
+        e.contains("jigyosho_130.csv: cannot open") && e.contains("symbolic links"),
+        "{e}"
+    );
+    assert!(!e.contains("no file matching"), "{e}");
+}
