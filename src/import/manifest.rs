@@ -168,7 +168,11 @@ impl Manifest {
                 file: path.to_path_buf(),
                 line: Some(line as u64),
                 column: Some((column, "toml".into())),
-                reason: e.message().to_string(),
+                // toml leaves the message empty for some errors (`a=`: a missing value).
+                reason: match e.message().trim() {
+                    "" => "not valid TOML here (a value missing or malformed)".to_string(),
+                    m => m.to_string(),
+                },
             }
         })?;
         manifest.check(path)?;
@@ -314,6 +318,14 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_toml_error_says_something() {
+        // Found by the fuzz target: toml gives no message for a missing value.
+        let e = Manifest::parse(Path::new("dataset.toml"), "a=").unwrap_err();
+        assert_eq!((e.line, e.column.as_ref().map(|c| c.0)), (Some(1), Some(3)));
+        assert!(!e.reason.is_empty(), "{e}");
+    }
 
     const GOOD: &str = r#"
 name = "t"

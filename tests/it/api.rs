@@ -32,7 +32,7 @@ fn demo_dir() -> &'static Path {
     .path()
 }
 
-fn state() -> AppState {
+pub(crate) fn state() -> AppState {
     static STATE: OnceLock<AppState> = OnceLock::new();
     STATE
         .get_or_init(|| {
@@ -41,7 +41,7 @@ fn state() -> AppState {
         .clone()
 }
 
-fn runtime() -> &'static tokio::runtime::Runtime {
+pub(crate) fn runtime() -> &'static tokio::runtime::Runtime {
     static RT: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
     RT.get_or_init(|| tokio::runtime::Runtime::new().unwrap())
 }

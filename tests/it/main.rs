@@ -8,6 +8,7 @@ mod builds;
 mod cli;
 mod demo;
 mod fetch;
+mod fuzz;
 mod import;
 mod official;
 mod oracle;
