@@ -43,9 +43,10 @@ pub struct Dataset {
     pub facilities: Vec<Facility>,
     /// Rows read per file, for the build summary.
     pub rows_read: Vec<(PathBuf, usize)>,
-    /// Rows read per source, keyed by the manifest's file name (which stays the same when
-    /// a dated release replaces the last): compared with the serving index's at build.
-    pub source_rows: Vec<(String, usize)>,
+    /// Rows read per source: the manifest's file name (which stays the same when a dated
+    /// release replaces the last), the rows, and the file read. Compared with the serving
+    /// index's at build.
+    pub source_rows: Vec<(String, usize, PathBuf)>,
     /// For official datasets: everything the import did.
     pub report: Option<ImportReport>,
     /// Ward polygons (empty for the demo dataset).
@@ -80,8 +81,8 @@ pub fn load_dataset(dir: &Path, raw: Option<&Path>) -> Result<Dataset, ImportErr
     let facilities = read_facilities(&path)?;
     Ok(Dataset {
         dir: dir.to_path_buf(),
+        source_rows: vec![(FACILITIES_FILE.to_string(), facilities.len(), path.clone())],
         rows_read: vec![(path, facilities.len())],
-        source_rows: vec![(FACILITIES_FILE.to_string(), facilities.len())],
         facilities,
         report: None,
         boundaries: Vec::new(),
@@ -199,8 +200,8 @@ pub fn load_official(dir: &Path, raw: &Path) -> Result<Dataset, ImportErrors> {
             rows,
             records: usable,
         });
+        source_rows.push((source.file.clone(), rows, path.clone()));
         rows_read.push((path, rows));
-        source_rows.push((source.file.clone(), rows));
     }
     let overlay = match &manifest.overlay {
         Some(o) if dir.join(&o.file).exists() => {

@@ -28,7 +28,8 @@ pub struct IndexInput<'a> {
     pub origin: &'a Path,
     /// Rows per source (the manifest's file names), recorded in the meta and compared
     /// with the serving index's.
-    pub source_rows: &'a [(String, usize)],
+    /// (manifest file name, rows, file read).
+    pub source_rows: &'a [(String, usize, PathBuf)],
     /// The largest share of a source's rows that may disappear against the serving index
     /// (`Some(0.2)`: at most 20 % fewer); `None` accepts any shrink.
     pub max_shrink: Option<f64>,
@@ -185,7 +186,11 @@ pub fn build_index(dataset: IndexInput<'_>, lock: &BuildLock) -> Result<BuildSum
             facility_count: dataset.facilities.len(),
             built_at: nanos.as_secs(),
             parts,
-            source_rows: dataset.source_rows.iter().cloned().collect(),
+            source_rows: dataset
+                .source_rows
+                .iter()
+                .map(|(key, rows, _)| (key.clone(), *rows))
+                .collect(),
         };
         write_file(
             &gen_dir.join(META_FILE),
@@ -237,18 +242,26 @@ pub fn build_index(dataset: IndexInput<'_>, lock: &BuildLock) -> Result<BuildSum
 
 /// A source that lost more than `max` of its rows against the serving index (at `link`)
 /// stops the build: a file with only its header, or cut short, is not a new release.
-fn check_shrink(link: &Path, rows: &[(String, usize)], max: f64) -> Result<(), BuildError> {
+fn check_shrink(
+    link: &Path,
+    rows: &[(String, usize, PathBuf)],
+    max: f64,
+) -> Result<(), BuildError> {
     let Ok(meta) = fs::read(link.join(super::META_FILE)) else {
         return Ok(()); // nothing serves yet
     };
     let Ok(meta) = serde_json::from_slice::<IndexMeta>(&meta) else {
         return Ok(()); // an older format: nothing to compare with
     };
-    for (file, after) in rows {
-        if let Some(&before) = meta.source_rows.get(file) {
+    for (key, after, file) in rows {
+        if let Some(&before) = meta.source_rows.get(key) {
             if (*after as f64) < before as f64 * (1.0 - max) {
                 return Err(BuildError::Shrink {
-                    source_file: file.clone(),
+                    source_file: if file.ends_with(key) {
+                        file.display().to_string()
+                    } else {
+                        format!("{} (manifest: {key})", file.display())
+                    },
                     before,
                     after: *after,
                     max_shrink: max,
