@@ -81,6 +81,18 @@ pub fn merge(
         }
         match &p.record.key {
             RecordKey::Medical(id) | RecordKey::Jigyosho(id) => match by_id.get(id) {
+                // The same code twice in one list: not two services of one office but a row
+                // repeated (or conflicting); the first is kept, the repeat reported.
+                Some(&i) if facilities[i].1.record.origin.file == p.record.origin.file => {
+                    let first = &facilities[i].1.record.origin;
+                    report.rejected.push(ImportError {
+                        line: Some(p.record.origin.line),
+                        ..ImportError::file(
+                            &p.record.origin.file,
+                            format!("duplicate id {id}: already on {first}; this row is not used"),
+                        )
+                    });
+                }
                 Some(&i) => {
                     let what = if facilities[i].1.record.key == RecordKey::Medical(id.clone()) {
                         Joined::MedicalOffice

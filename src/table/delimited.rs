@@ -31,10 +31,11 @@ pub(super) fn parse(
         let line = lines.line_at(record.position().map_or(0, |p| p.byte()));
         rows.push(Row::new(line, record.iter().map(str::to_string).collect()));
     }
-    // The csv reader takes an unterminated quote as running to the end of the file.
-    if text.bytes().filter(|b| *b == b'"').count() % 2 == 1 {
+    // The csv reader takes an unterminated quote as running to the end of the file; the
+    // error names the line of the quote that opened it, not the last line.
+    if let Some(opened) = unclosed_quote(text) {
         return Err(ImportError {
-            line: rows.last().map(|r| r.line),
+            line: Some(lines.line_at(opened as u64)),
             ..ImportError::file(
                 path,
                 "malformed CSV: a quoted field is never closed (odd number of '\"')",
@@ -62,6 +63,19 @@ pub(super) fn parse(
     Ok(table)
 }
 
+/// The byte offset of the quote that opens a field never closed, if there is one: where
+/// the count of quotes turned odd for the last time.
+fn unclosed_quote(text: &str) -> Option<usize> {
+    let mut open = None;
+    for (at, _) in text.match_indices('"') {
+        open = match open {
+            None => Some(at),
+            Some(_) => None,
+        };
+    }
+    open
+}
+
 /// Byte offset → 1-based line number.
 struct LineIndex<'a> {
     text: &'a [u8],
@@ -86,5 +100,18 @@ impl<'a> LineIndex<'a> {
             at += 1;
         }
         self.starts.partition_point(|&start| start <= at) as u64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stray_quote_is_reported_where_it_opens() {
+        let text = "a,b\n1,2\n\"x,3\n4,5\n6,7\n";
+        let e = parse(Path::new("t.csv"), text, Header::FirstRow, true).unwrap_err();
+        assert_eq!(e.line, Some(3), "{e}");
+        assert_eq!(unclosed_quote("a,\"b\"\"c\",d"), None);
     }
 }

@@ -455,3 +455,29 @@ fn names_are_cleaned_and_link_loops_named() {
     );
     assert!(!e.contains("no file matching"), "{e}");
 }
+
+/// Issue 11, low 14: a code listed twice in one list (with other values) is reported with
+/// both positions instead of merged silently.
+#[test]
+fn conflicting_duplicate_rows_in_one_list_are_reported() {
+    let c = crate::official::Copy::new();
+    let path = c.raw().join("kouseikyoku_ika_27_202508.csv");
+    let text = fs::read_to_string(&path).unwrap();
+    let repeat = text
+        .lines()
+        .find(|l| l.starts_with("270000011,"))
+        .unwrap()
+        .replace("見本クリニック", "見本クリニック（別名）");
+    fs::write(&path, format!("{}{repeat}\r\n", text)).unwrap();
+    let (index, report) = c.build().unwrap();
+    assert_eq!(
+        crate::official::facility(&index, "2710000011").name,
+        "見本クリニック"
+    );
+    let e = report
+        .rejected
+        .iter()
+        .find(|e| e.reason.contains("duplicate id 2710000011"))
+        .unwrap_or_else(|| panic!("{:?}", report.rejected));
+    assert!(e.reason.contains(":3;"), "{e}");
+}
