@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Soak test of `zaitaku serve`: valid load for a while, with index rebuilds swapped in
-# (POST /admin/reload), malformed requests and RSS sampling alongside; then an index build
-# killed half-way (the server must keep serving the previous index) and a build + reload
-# that must succeed after it. Loopback only, bounded in time and count, stops by itself.
+# (POST /admin/reload), two builds of the same index at once, 200 half-open connections,
+# malformed requests and RSS sampling alongside; then an index build killed half-way (the
+# server must keep serving the previous index) and a build + reload that must succeed after
+# it. Loopback only, bounded in time and count, stops by itself.
 #
 #   ./scripts/soak.sh [--minutes M] [--count N] [--keep]
 #
@@ -17,6 +18,8 @@
 #   - no failed valid request (wrk: non-2xx responses and socket errors both 0);
 #   - every malformed request answered 4xx;
 #   - every reload 200 with the new facility_count, the server never logged a 5xx or panic;
+#   - two concurrent builds both succeed and the index they leave opens (reload 200);
+#   - every half-open connection is closed by the server (header-read timeout) in time;
 #   - the killed build changed nothing (facility_count, searches 200) and the next build +
 #     reload succeeded;
 #   - RSS: the largest sample ≤ 2 × RSS after warm-up + 100 MB (two generations are open
@@ -181,6 +184,49 @@ bad=(
     "DELETE /api/v1/facilities/x"
     "GET /admin/reload"
 )
+( # two builds of the same index at once (a cron job overlapping a manual run), at 35 %
+    at=$(( deadline - secs + secs * 35 / 100 ))
+    while [ "$(date +%s)" -lt "$at" ]; do sleep 0.5; done
+    "$bin" index --dataset "$work/a/national" --index-root "$root" --name national >"$work/build-c1.log" 2>&1 &
+    c1=$!
+    "$bin" index --dataset "$work/a/national" --index-root "$root" --name national >"$work/build-c2.log" 2>&1 &
+    c2=$!
+    s1=0; s2=0
+    wait "$c1" || s1=$?
+    wait "$c2" || s2=$?
+    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 60 -H "$auth" -X POST "$base/admin/reload")
+    echo "concurrent builds exit=$s1,$s2 reload=$code" >"$work/concurrent.txt"
+) &
+bg_pids+=($!)
+
+( # 200 half-open connections (half a request's headers, then silence) at 60 %: the server
+  # must close each within its header-read timeout (10 s), while wrk keeps being served.
+    at=$(( deadline - secs + secs * 60 / 100 ))
+    while [ "$(date +%s)" -lt "$at" ]; do sleep 0.5; done
+    python3 - "$addr" >"$work/halfopen.txt" 2>&1 <<'PY'
+import socket, sys, time
+host, port = sys.argv[1].rsplit(":", 1)
+socks = []
+for _ in range(200):
+    s = socket.create_connection((host, int(port)), timeout=5)
+    s.sendall(b"GET /api/v1/config HTTP/1.1\r\nHost: soak\r\n")
+    socks.append(s)
+deadline = time.time() + 20
+closed = 0
+for s in socks:
+    s.settimeout(max(0.1, deadline - time.time()))
+    try:
+        data = s.recv(4096)
+        if data == b"" or data.startswith(b"HTTP/1.1 408"):
+            closed += 1
+    except OSError:
+        pass
+    s.close()
+print(f"halfopen opened=200 closed_by_server={closed}")
+PY
+) &
+bg_pids+=($!)
+
 ( # malformed requests, round robin, until the deadline (bounded: one per 50 ms at most)
     i=0
     while [ "$(date +%s)" -lt "$deadline" ]; do
@@ -261,6 +307,10 @@ while read -r _ which status built served _; do
         || fail+=("reload $which: $status, $built, $served")
 done <"$work/reloads.txt"
 [ "$reloads_ok" = 2 ] || fail+=("$reloads_ok of 2 reloads succeeded during the load")
+concurrent=$(cat "$work/concurrent.txt" 2>/dev/null || echo "concurrent builds did not run")
+[ "$concurrent" = "concurrent builds exit=0,0 reload=200" ] || fail+=("$concurrent")
+halfopen=$(cat "$work/halfopen.txt" 2>/dev/null || echo "half-open connections did not run")
+[ "$halfopen" = "halfopen opened=200 closed_by_server=200" ] || fail+=("$halfopen")
 
 [ -n "$partial" ] || fail+=("the third build was not caught while writing its generation")
 [ "$killed_status" = 137 ] || fail+=("killed build exit status $killed_status, expected 137 (SIGKILL)")
@@ -289,6 +339,8 @@ valid requests:        $valid ($(kv rps "$wrk_line") req/s, p50 $(kv p50_ms "$wr
 failed valid requests: $(( ${non2xx:-0} + ${sockerr:-0} )) (non-2xx $non2xx, socket errors $sockerr)
 malformed requests:    $malformed_total, by status: $by_status
 reloads during load:   $reloads_ok of 2 ok ($(tr '\n' ';' <"$work/reloads.txt"))
+concurrent builds:     $concurrent
+half-open connections: $halfopen
 killed build:          exit $killed_status, partial generation $( [ -n "$partial" ] && echo "$(basename "$partial") (${partial_kb:-?} KB when killed; $( [ -e "$partial" ] && echo "still there" || echo "removed by the next build"))" || echo none ); facility_count $before → $after_kill (reload: $reload_after_kill → $still); searches 200: $searches_ok/20
 next build + reload:   $next_reload, built $next_n, serving $next_served
 server log:            $s5xx 5xx, $panics panics
