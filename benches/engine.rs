@@ -17,7 +17,7 @@ use std::time::Instant;
 
 use zaitaku::import::load_dataset;
 use zaitaku::import::{write_facilities, FACILITIES_FILE};
-use zaitaku::index::{build_index, BuildLock, IndexInput, TextField};
+use zaitaku::index::{build_index, BuildLock, TextField};
 use zaitaku::model::Facility;
 use zaitaku::text::normalize;
 use zaitaku::{search, SearchIndex, SearchParams, SearchQuery};
@@ -435,14 +435,7 @@ fn scale(max: usize) {
         let gen_s = t.elapsed().as_secs_f64();
         let t = Instant::now();
         let ds = load_dataset(&data, None).unwrap();
-        let input = IndexInput {
-            facilities: &ds.facilities,
-            boundaries: &ds.boundaries,
-            geocoder: &ds.geocoder,
-            origin: &data,
-            source_rows: &ds.source_rows,
-            max_shrink: None,
-        };
+        let input = ds.index_input(None);
         let lock = BuildLock::acquire(&dir.path().join("index"), "national").unwrap();
         build_index(input, &lock).unwrap();
         let build_s = t.elapsed().as_secs_f64();

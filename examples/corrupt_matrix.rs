@@ -11,7 +11,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
 use zaitaku::import::{load_dataset, ImportReport};
-use zaitaku::index::{build_index, BuildLock, IndexInput, DEFAULT_MAX_SHRINK};
+use zaitaku::index::{build_index, BuildLock, DEFAULT_MAX_SHRINK};
 use zaitaku::SearchIndex;
 
 const FAULTS: [&str; 11] = [
@@ -111,14 +111,7 @@ fn damage(fault: &str, good: &[u8], path: &Path, seed: usize) {
 fn build(dataset: &Path, raw: &Path, root: &Path) -> Result<ImportReport, String> {
     let lock = BuildLock::acquire(root, "osaka").map_err(|e| e.to_string())?;
     let ds = load_dataset(dataset, Some(raw)).map_err(|e| e.to_string())?;
-    let input = IndexInput {
-        facilities: &ds.facilities,
-        boundaries: &ds.boundaries,
-        geocoder: &ds.geocoder,
-        origin: dataset,
-        source_rows: &ds.source_rows,
-        max_shrink: Some(DEFAULT_MAX_SHRINK),
-    };
+    let input = ds.index_input(Some(DEFAULT_MAX_SHRINK));
     build_index(input, &lock).map_err(|e| e.to_string())?;
     Ok(ds.report.expect("official"))
 }

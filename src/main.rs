@@ -12,7 +12,7 @@ use clap::Parser;
 
 use cli::{Cli, Command, SearchArgs, DEFAULT_DATASET, DEFAULT_INDEX};
 use zaitaku::import::{write_facilities, ImportErrors, FACILITIES_FILE};
-use zaitaku::index::{build_index, BuildLock, IndexInput};
+use zaitaku::index::{build_index, BuildLock};
 use zaitaku::search::QueryError;
 use zaitaku::{demo, search, SearchIndex, SearchQuery};
 
@@ -191,14 +191,7 @@ fn load_and_build(
     // Taken before loading: one build of an index at a time, from start to switch.
     let lock = BuildLock::acquire(index_root, name)?;
     let ds = zaitaku::import::load_dataset(dataset, raw)?;
-    let input = IndexInput {
-        facilities: &ds.facilities,
-        boundaries: &ds.boundaries,
-        geocoder: &ds.geocoder,
-        origin: dataset,
-        source_rows: &ds.source_rows,
-        max_shrink,
-    };
+    let input = ds.index_input(max_shrink);
     Ok((ds.describe(), build_index(input, &lock)?))
 }
 

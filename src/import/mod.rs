@@ -56,6 +56,19 @@ pub struct Dataset {
 }
 
 impl Dataset {
+    /// What `build_index` takes from the dataset; `max_shrink` as in
+    /// [`IndexInput::max_shrink`](crate::index::IndexInput).
+    pub fn index_input(&self, max_shrink: Option<f64>) -> crate::index::IndexInput<'_> {
+        crate::index::IndexInput {
+            facilities: &self.facilities,
+            boundaries: &self.boundaries,
+            geocoder: &self.geocoder,
+            origin: &self.dir,
+            source_rows: &self.source_rows,
+            max_shrink,
+        }
+    }
+
     /// Prints what was read: the full report for official datasets, rows per file else.
     pub fn describe(&self) -> String {
         match &self.report {

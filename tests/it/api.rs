@@ -603,6 +603,27 @@ impl Server {
         (r.status().as_u16(), r.body_mut().read_to_string().unwrap())
     }
 
+    /// SIGTERM, then waits for the process to exit (panics after `within`).
+    fn terminate(&mut self, within: Duration) -> std::process::ExitStatus {
+        let pid = self.child.id().to_string();
+        assert!(Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success());
+        let deadline = Instant::now() + within;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "server did not stop within {within:?}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// Polls until `f` holds or the deadline passes.
     fn wait_for(&self, what: &str, f: impl Fn(&str) -> bool) {
         let deadline = Instant::now() + Duration::from_secs(10);
@@ -721,21 +742,8 @@ fn graceful_shutdown_on_sigterm() {
     let server = Server::start(demo_dir(), &demo_dir().join("index/demo"));
     assert_eq!(server.get("/healthz").0, 200);
     let mut server = server;
-    let pid = server.child.id().to_string();
-    assert!(Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap()
-        .success());
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        if let Some(status) = server.child.try_wait().unwrap() {
-            assert!(status.success(), "{status}");
-            break;
-        }
-        assert!(Instant::now() < deadline, "server did not stop");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let status = server.terminate(Duration::from_secs(10));
+    assert!(status.success(), "{status}");
     server.wait_for("shutdown log", |log| log.contains("shutting down"));
 }
 
@@ -985,19 +993,6 @@ fn half_open_connections_are_closed_and_do_not_hold_shutdown() {
     let mut open = TcpStream::connect(&addr).unwrap();
     open.write_all(b"GET /healthz HTTP/1.1\r\n").unwrap();
     let mut server = server;
-    let pid = server.child.id().to_string();
-    assert!(Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap()
-        .success());
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while server.child.try_wait().unwrap().is_none() {
-        assert!(
-            Instant::now() < deadline,
-            "server held open by a half-sent request"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    server.terminate(Duration::from_secs(10));
     drop(open);
 }

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use tempfile::TempDir;
 use zaitaku::import::{load_dataset, write_facilities, ImportReport, FACILITIES_FILE};
-use zaitaku::index::{build_index, BuildLock, BuildSummary, IndexInput};
+use zaitaku::index::{build_index, BuildLock, BuildSummary};
 use zaitaku::model::Facility;
 use zaitaku::{SearchIndex, SearchParams, SearchQuery, SearchResult};
 
@@ -35,14 +35,7 @@ pub fn build_dataset(
 ) -> Result<(Option<ImportReport>, BuildSummary), Box<dyn std::error::Error>> {
     let lock = BuildLock::acquire(root, name)?;
     let ds = load_dataset(data, raw)?;
-    let input = IndexInput {
-        facilities: &ds.facilities,
-        boundaries: &ds.boundaries,
-        geocoder: &ds.geocoder,
-        origin: data,
-        source_rows: &ds.source_rows,
-        max_shrink: None,
-    };
+    let input = ds.index_input(None);
     let summary = build_index(input, &lock)?;
     Ok((ds.report, summary))
 }
