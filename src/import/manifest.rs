@@ -48,8 +48,8 @@ impl SourceFormat {
             Self::Jigyosho => "介護サービス情報公表",
             Self::Navii => "医療情報ネット（ナビイ）",
             Self::KouseikyokuIka => "近畿厚生局 医療機関一覧",
-            Self::ShisetsuKijun => "厚生局 施設基準の届出",
-            Self::HoumonKango => "厚生局 訪問看護の届出",
+            Self::ShisetsuKijun => super::todokede::FilingFormat::ShisetsuKijun.source_name(),
+            Self::HoumonKango => super::todokede::FilingFormat::HoumonKango.source_name(),
         }
     }
 

@@ -59,40 +59,30 @@ pub fn merge(
     });
     let mut facilities: Vec<(Facility, Placed)> = Vec::new();
     let mut by_id: HashMap<String, usize> = HashMap::new();
-    let mut navii_seen: HashMap<String, super::record::RowOrigin> = HashMap::new();
+    // (file, key) → the row that first had it: one list naming a code twice (two exports
+    // concatenated, or a conflicting repeat) keeps the first row and reports the others
+    // with both positions, so ids stay unique and the index opens. The same code in two
+    // lists is a join, handled below.
+    let mut seen: HashMap<(std::path::PathBuf, RecordKey), super::record::RowOrigin> =
+        HashMap::new();
     for p in placed {
-        // A row listed twice (two exports concatenated): one facility, the repeat reported
-        // with both positions, so ids stay unique and the index opens.
-        if let RecordKey::Navii(id) = &p.record.key {
-            if let Some(first) = navii_seen.get(id) {
-                report.rejected.push(ImportError {
-                    line: Some(p.record.origin.line),
-                    ..ImportError::file(
-                        &p.record.origin.file,
-                        format!(
-                            "duplicate id {}: already on {first}; this row is not used",
-                            p.record.key.facility_id()
-                        ),
-                    )
-                });
-                continue;
-            }
-            navii_seen.insert(id.clone(), p.record.origin.clone());
+        let slot = (p.record.origin.file.clone(), p.record.key.clone());
+        if let Some(first) = seen.get(&slot) {
+            report.rejected.push(ImportError {
+                line: Some(p.record.origin.line),
+                ..ImportError::file(
+                    &p.record.origin.file,
+                    format!(
+                        "duplicate id {}: already on {first}; this row is not used",
+                        p.record.key.facility_id()
+                    ),
+                )
+            });
+            continue;
         }
+        seen.insert(slot, p.record.origin.clone());
         match &p.record.key {
             RecordKey::Medical(id) | RecordKey::Jigyosho(id) => match by_id.get(id) {
-                // The same code twice in one list: not two services of one office but a row
-                // repeated (or conflicting); the first is kept, the repeat reported.
-                Some(&i) if facilities[i].1.record.origin.file == p.record.origin.file => {
-                    let first = &facilities[i].1.record.origin;
-                    report.rejected.push(ImportError {
-                        line: Some(p.record.origin.line),
-                        ..ImportError::file(
-                            &p.record.origin.file,
-                            format!("duplicate id {id}: already on {first}; this row is not used"),
-                        )
-                    });
-                }
                 Some(&i) => {
                     let what = if facilities[i].1.record.key == RecordKey::Medical(id.clone()) {
                         Joined::MedicalOffice

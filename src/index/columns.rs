@@ -102,16 +102,19 @@ impl ColumnsBuilder {
         }
         c.kind_bits.push(kb);
         c.cap_bits.push(cb);
-        let provenance: Vec<(Capability, Box<str>)> = f
-            .capabilities
-            .iter()
-            .filter_map(|cap| {
-                let claim = f.claims_for(*cap).find(|claim| claim.value)?;
-                Some((*cap, claim.provenance().into_boxed_str()))
-            })
-            .collect();
-        if !provenance.is_empty() {
-            c.provenance.insert(ord, provenance);
+        // Most facilities have no claims: nothing to look up for them at open.
+        if !f.capability_claims.is_empty() {
+            let provenance: Vec<(Capability, Box<str>)> = f
+                .capabilities
+                .iter()
+                .filter_map(|cap| {
+                    let claim = f.claims_for(*cap).find(|claim| claim.value)?;
+                    Some((*cap, claim.provenance().into_boxed_str()))
+                })
+                .collect();
+            if !provenance.is_empty() {
+                c.provenance.insert(ord, provenance);
+            }
         }
         c.wheelchair.push(f.wheelchair);
         c.pediatric.push(f.pediatric);

@@ -15,7 +15,7 @@ use zaitaku::api::{router, AppState, ServerConfig};
 use zaitaku::import::{write_facilities, FACILITIES_FILE};
 use zaitaku::{SearchIndex, SearchParams};
 
-use crate::support::{build_dataset, ids, run};
+use crate::support::{build_dataset, hit_ids, ids, run};
 
 /// A demo index on disk (the server opens a directory), built once.
 fn demo_dir() -> &'static Path {
@@ -117,15 +117,6 @@ fn error_of(uri: &str, status: StatusCode, parameter: Option<&str>) -> Value {
     );
     assert_eq!(e["parameter"].as_str(), parameter, "{uri}: {v}");
     v
-}
-
-fn hit_ids(v: &Value) -> Vec<String> {
-    v["hits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| h["id"].as_str().unwrap().to_string())
-        .collect()
 }
 
 /// The same search through the library, for comparing.

@@ -14,7 +14,7 @@ use zaitaku::import::ImportReport;
 use zaitaku::model::{Kind, WardCode};
 use zaitaku::{SearchIndex, SearchParams};
 
-use crate::support::{build_dataset, run, shared_data};
+use crate::support::{build_dataset, hit_ids, run, shared_data};
 
 struct Osaka {
     _dir: TempDir,
@@ -61,6 +61,17 @@ fn write_filings(shared: &Path, raw: &Path) -> ([String; 2], String) {
     ([code10(clinics[0]), code10(clinics[1])], code10(clinics[2]))
 }
 
+/// `dir/raw` holding links to the shared Osaka files (never copies).
+fn link_raw(shared: &Path, dir: &Path) -> PathBuf {
+    let raw = dir.join("raw");
+    std::fs::create_dir(&raw).unwrap();
+    for e in std::fs::read_dir(shared.join("osaka")).unwrap() {
+        let e = e.unwrap();
+        std::os::unix::fs::symlink(e.path(), raw.join(e.file_name())).unwrap();
+    }
+    raw
+}
+
 /// One build for all tests: a raw directory of links to the shared files (plus the
 /// Japan Post codes, which live beside them), indexed with `data/osaka/dataset.toml`.
 fn osaka() -> Option<&'static Osaka> {
@@ -69,12 +80,7 @@ fn osaka() -> Option<&'static Osaka> {
         .get_or_init(|| {
             let shared = shared_data()?;
             let dir = tempfile::tempdir().unwrap();
-            let raw = dir.path().join("raw");
-            std::fs::create_dir(&raw).unwrap();
-            for e in std::fs::read_dir(shared.join("osaka")).unwrap() {
-                let e = e.unwrap();
-                std::os::unix::fs::symlink(e.path(), raw.join(e.file_name())).unwrap();
-            }
+            let raw = link_raw(&shared, dir.path());
             std::os::unix::fs::symlink(
                 shared.join("geo/osaka_pref_postal_codes.csv"),
                 raw.join("postal_codes.csv"),
@@ -350,14 +356,7 @@ fn filings_make_real_clinics_answer_who_can_visit() {
         all.extend_from_slice(args);
         serde_json::from_str(&crate::cli::ok(dir.path(), &all)).unwrap()
     };
-    let ids = |v: &Value| -> BTreeSet<String> {
-        v["hits"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|h| h["id"].as_str().unwrap().to_string())
-            .collect()
-    };
+    let ids = |v: &Value| -> BTreeSet<String> { hit_ids(v).into_iter().collect() };
     // Who can visit a home at clinic A's door: A and B (both 在支診), not C.
     let point = format!("{},{}", home.lat, home.lon);
     let r = search(&["--covers", &point, "--cap", "在支診"]);
@@ -412,12 +411,7 @@ fn filings_make_real_clinics_answer_who_can_visit() {
 fn a_cut_address_table_fails_the_geocoder_bar() {
     let Some(shared) = shared_data() else { return };
     let dir = tempfile::tempdir().unwrap();
-    let raw = dir.path().join("raw");
-    std::fs::create_dir(&raw).unwrap();
-    for e in std::fs::read_dir(shared.join("osaka")).unwrap() {
-        let e = e.unwrap();
-        std::os::unix::fs::symlink(e.path(), raw.join(e.file_name())).unwrap();
-    }
+    let raw = link_raw(&shared, dir.path());
     let towns = raw.join("japanese_addresses_osaka_city.csv");
     let text = std::fs::read_to_string(&towns).unwrap();
     std::fs::remove_file(&towns).unwrap();

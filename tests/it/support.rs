@@ -49,6 +49,16 @@ pub fn ids(r: &SearchResult) -> Vec<String> {
     r.hits.iter().map(|h| h.facility().id.0).collect()
 }
 
+/// The ids of a JSON search answer's hits, in order.
+pub fn hit_ids(v: &serde_json::Value) -> Vec<String> {
+    v["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
 pub fn demo_index() -> &'static SearchIndex {
     use std::sync::OnceLock;
     static DEMO: OnceLock<Built> = OnceLock::new();

@@ -87,7 +87,6 @@ pub fn read(path: &Path, t: Table) -> Result<FilingList, ImportError> {
             });
         }
     }
-    list.institutions = list.listed.len();
     Ok(list)
 }
 

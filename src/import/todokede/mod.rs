@@ -91,8 +91,6 @@ pub struct FilingList {
     pub data_date: Option<String>,
     /// Data rows read.
     pub rows: usize,
-    /// Distinct institutions (stations) listed, with or without 届出.
-    pub institutions: usize,
     /// Every institution listed, with or without 届出: its first row.
     pub listed: BTreeMap<Holder, Listed>,
     /// Accepted 届出, one per (institution × 届出).
@@ -112,7 +110,6 @@ impl FilingList {
             format,
             data_date: t.preamble.iter().find_map(|p| wareki::find_date(p)),
             rows: t.rows.len(),
-            institutions: 0,
             listed: BTreeMap::new(),
             filings: Vec::new(),
             rejected: Vec::new(),
@@ -231,7 +228,7 @@ impl FilingList {
             path: self.path.clone(),
             data_date: self.data_date.clone(),
             rows: self.rows,
-            institutions: self.institutions,
+            institutions: self.listed.len(),
             filings: self.filings.len(),
             institutions_by_symbol: count(by_symbol),
             capabilities: count(by_capability),

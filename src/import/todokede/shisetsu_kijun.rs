@@ -144,7 +144,6 @@ pub fn read(path: &Path, t: Table, default_pref: Option<&str>) -> Result<FilingL
             since,
         });
     }
-    list.institutions = list.listed.len();
     Ok(list)
 }
 
