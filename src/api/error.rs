@@ -148,15 +148,25 @@ impl From<QueryError> for ApiError {
     }
 }
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let body = Body {
+impl ApiError {
+    fn body(&self) -> Body<'_> {
+        Body {
             error: Inner {
                 code: self.code,
                 message: &self.message,
                 parameter: self.parameter.as_deref(),
             },
-        };
-        (self.status, Json(body)).into_response()
+        }
+    }
+
+    /// The JSON body alone, for answers written below axum (see `connection.rs`).
+    pub fn json_body(&self) -> Vec<u8> {
+        serde_json::to_vec(&self.body()).expect("the error shape always serialises")
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, Json(self.body())).into_response()
     }
 }

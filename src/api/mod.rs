@@ -6,6 +6,7 @@
 //! query string: the addresses and points people search for are patients' homes.
 
 mod assets;
+mod connection;
 mod dto;
 mod error;
 mod export;
@@ -205,7 +206,10 @@ pub async fn serve(
                 .insert(axum::extract::ConnectInfo(peer));
             tower::ServiceExt::oneshot(app.clone(), req.map(axum::body::Body::new))
         });
-        let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+        let connection = graceful.watch(http.serve_connection(
+            TokioIo::new(connection::JsonParseErrors::new(stream)),
+            service,
+        ));
         tokio::spawn(async move {
             // A client that goes away or times out is not an error of the server.
             let _ = connection.await;
