@@ -258,7 +258,7 @@ fn latency(
         .map(|q| {
             (
                 q.kind,
-                SearchQuery::parse(&q.params()).expect("valid mix query"),
+                SearchQuery::parse(&q.params(), &index.regions).expect("valid mix query"),
             )
         })
         .collect();
@@ -349,7 +349,7 @@ fn export_sql(index: &SearchIndex, out: &Path) {
     for (ord, f) in index.records().iter().enumerate() {
         let text: Vec<String> = TextField::ALL
             .iter()
-            .map(|t| normalize(&t.text_of(&f)))
+            .map(|t| normalize(&t.text_of(&f, &index.regions)))
             .collect();
         w.write_record([
             f.id.0.clone(),
@@ -372,7 +372,11 @@ fn agree(index: &SearchIndex, mix: &[Query], out: &Path) {
     let mut w = csv::Writer::from_path(out).expect("write ids");
     w.write_record(["id", "type", "total", "ids"]).unwrap();
     for q in mix {
-        let r = search(index, &SearchQuery::parse(&q.params()).unwrap()).unwrap();
+        let r = search(
+            index,
+            &SearchQuery::parse(&q.params(), &index.regions).unwrap(),
+        )
+        .unwrap();
         let ids = if q.kind == "facets_5km" {
             r.facets
                 .kind

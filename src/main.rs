@@ -293,10 +293,16 @@ fn serve(
 }
 
 fn run_search(args: &SearchArgs) -> anyhow::Result<()> {
-    // Validate before touching the index so bad input fails fast and alone.
-    let query = SearchQuery::parse(&args.params())?;
     let dir = index_dir(args.index.as_deref())?;
-    let index = SearchIndex::open(&dir)?;
+    let index = match SearchIndex::open(&dir) {
+        Ok(index) => index,
+        Err(e) => {
+            // A bad query is the first thing to fix: say so even without an index.
+            SearchQuery::parse(&args.params(), &zaitaku::geo::regions::osaka())?;
+            return Err(e.into());
+        }
+    };
+    let query = SearchQuery::parse(&args.params(), &index.regions)?;
     let result = search(&index, &query)?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&result)?);

@@ -50,25 +50,39 @@ pub struct PointDto {
     pub geocoded: Option<Geocoded>,
 }
 
-#[derive(Clone, Copy, Serialize)]
+/// A ward or undivided 市町村 (a place facilities are in), or a 市町村 as a whole.
+#[derive(Clone, Serialize)]
 pub struct WardCount {
     pub code: u32,
-    pub name: &'static str,
-    pub kana: &'static str,
-    pub kihon: &'static str,
+    /// 東淀川区, 吹田市, 堺市北区 (with its city where the name alone is ambiguous).
+    pub name: String,
+    /// 大阪市東淀川区, 三島郡島本町.
+    pub full_name: String,
+    pub kana: String,
+    /// The designated city of a ward (27100), else null.
+    pub city: Option<u32>,
+    /// 基本保健医療圏 code (`north`), or "".
+    pub kihon: String,
+    /// 二次医療圏 code (`toyono`), or "".
+    pub niji: String,
     pub count: usize,
 }
 
-#[derive(Clone, Copy, Serialize)]
+#[derive(Clone, Serialize)]
 pub struct AreaCount {
-    pub code: &'static str,
-    pub label: &'static str,
+    pub code: String,
+    pub label: String,
+    /// The 市町村 (JIS codes) of a 二次医療圏; the wards of a 基本保健医療圏.
+    pub members: Vec<u32>,
     pub count: usize,
 }
 
 #[derive(Serialize)]
 pub struct RegionsDto {
+    /// Wards and undivided 市町村: where facilities are.
     pub wards: Vec<WardCount>,
+    /// Every 市町村 (a designated city counts its wards).
+    pub municipalities: Vec<WardCount>,
     pub kihon_areas: Vec<AreaCount>,
     pub niji_areas: Vec<AreaCount>,
 }
@@ -85,7 +99,9 @@ pub struct VocabularyDto {
     pub kinds: Vec<Labelled>,
     pub capabilities: Vec<Labelled>,
     pub wards: Vec<WardCount>,
+    pub municipalities: Vec<WardCount>,
     pub kihon_areas: Vec<AreaCount>,
+    pub niji_areas: Vec<AreaCount>,
     pub accepting: Vec<Labelled>,
     pub legal_radius_km: f64,
 }

@@ -68,7 +68,7 @@ pub(super) async fn run_search(
                 "address_use は address と一緒に指定してください。",
             ));
         }
-        let q = SearchQuery::parse(&p.search)?;
+        let q = SearchQuery::parse(&p.search, &loaded.index.regions)?;
         if point.is_none() {
             point = q
                 .covers
@@ -110,9 +110,7 @@ fn hit(loaded: &Loaded, ord: u32) -> Hit {
     Hit {
         ord,
         record: index.records().raw(ord).into(),
-        ward_name: index.columns.ward[ord as usize]
-            .and_then(crate::model::Ward::by_code)
-            .map(|w| w.name),
+        ward_name: index.columns.ward[ord as usize].map(|w| index.regions.label(w)),
         distance_m: None,
         score: None,
         explanation: String::new(),
@@ -159,7 +157,7 @@ pub async fn nearby(
     }
     let at = loaded.index.columns.location[ord as usize];
     p.search.near = Some(format!("{},{}", at.lat, at.lon));
-    let q = SearchQuery::parse(&p.search)?;
+    let q = SearchQuery::parse(&p.search, &loaded.index.regions)?;
     let l = loaded.clone();
     let response = blocking(move || {
         // One more than asked, then the facility itself is dropped.
@@ -260,7 +258,9 @@ pub async fn vocabulary(State(state): State<AppState>) -> Result<Json<Vocabulary
             })
             .collect(),
         wards: regions.wards.clone(),
+        municipalities: regions.municipalities.clone(),
         kihon_areas: regions.kihon_areas.clone(),
+        niji_areas: regions.niji_areas.clone(),
         accepting: [Accepting::Yes, Accepting::No, Accepting::Unknown]
             .iter()
             .map(|a| Labelled {

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 
 use crate::index::OpenError;
-use crate::model::{KihonArea, Ward, NIJI_AREAS, WARDS};
+use crate::model::{AreaKind, Region, WardCode};
 use crate::SearchIndex;
 
 use super::dto::{AreaCount, RegionsDto, WardCount};
@@ -174,40 +174,60 @@ fn give_back_free_memory() {
 }
 
 fn regions(index: &SearchIndex) -> RegionsDto {
-    let mut by_ward: HashMap<u32, usize> = HashMap::new();
+    let r = &index.regions;
+    let mut by_ward: HashMap<WardCode, usize> = HashMap::new();
     for w in index.columns.ward.iter().flatten() {
-        *by_ward.entry(w.0).or_default() += 1;
+        *by_ward.entry(*w).or_default() += 1;
     }
-    let count = |codes: &mut dyn Iterator<Item = u32>| {
-        codes.map(|c| by_ward.get(&c).copied().unwrap_or(0)).sum()
+    let count = |codes: &[WardCode]| -> usize {
+        codes
+            .iter()
+            .map(|c| by_ward.get(c).copied().unwrap_or(0))
+            .sum()
+    };
+    let dto = |x: &Region| WardCount {
+        code: x.code.0,
+        name: r.label(x.code),
+        full_name: r.full_name(x.code),
+        kana: x.kana.clone(),
+        city: x.parent.map(|p| p.0),
+        kihon: x.kihon.clone().unwrap_or_default(),
+        niji: x.niji.clone().unwrap_or_default(),
+        count: count(&r.leaves_of(x.code)),
+    };
+    let areas = |kind: AreaKind| -> Vec<AreaCount> {
+        r.areas()
+            .iter()
+            .filter(|a| a.kind == kind)
+            .map(|a| {
+                let leaves = r.leaves_in_area(a);
+                let mut members: Vec<u32> = match kind {
+                    AreaKind::Kihon => leaves.iter().map(|c| c.0).collect(),
+                    AreaKind::Niji => leaves
+                        .iter()
+                        .filter_map(|c| r.municipality(*c).map(|m| m.code.0))
+                        .collect(),
+                };
+                members.dedup();
+                AreaCount {
+                    code: a.code.clone(),
+                    label: a.name.clone(),
+                    members,
+                    count: count(&leaves),
+                }
+            })
+            .collect()
     };
     RegionsDto {
-        wards: WARDS
+        wards: r.leaves().map(dto).collect(),
+        municipalities: r
+            .all()
             .iter()
-            .map(|w: &Ward| WardCount {
-                code: w.code.0,
-                name: w.name,
-                kana: w.kana,
-                kihon: w.kihon.code(),
-                count: by_ward.get(&w.code.0).copied().unwrap_or(0),
-            })
+            .filter(|x| x.parent.is_none())
+            .map(dto)
             .collect(),
-        kihon_areas: KihonArea::ALL
-            .iter()
-            .map(|a| AreaCount {
-                code: a.code(),
-                label: a.label(),
-                count: count(&mut a.wards().map(|w| w.code.0)),
-            })
-            .collect(),
-        niji_areas: NIJI_AREAS
-            .iter()
-            .map(|n| AreaCount {
-                code: n.code,
-                label: n.name,
-                count: count(&mut n.municipalities.iter().copied()),
-            })
-            .collect(),
+        kihon_areas: areas(AreaKind::Kihon),
+        niji_areas: areas(AreaKind::Niji),
     }
 }
 

@@ -9,18 +9,48 @@ pub use rng::Rng;
 
 use crate::geo::WardLocator;
 use crate::model::{
-    Accepting, Capability as C, CapabilityClaim, Facility, FacilityId, Kind, LatLon, ValueSource,
-    Ward, WARDS,
+    Accepting, Capability as C, CapabilityClaim, Facility, FacilityId, Kind, LatLon, Regions,
+    ValueSource, WardCode,
 };
 
 pub const DEFAULT_SEED: u64 = 20_261_125;
 pub const DEMO_SOURCE: &str = "zaitaku-demo（架空データ）";
 
-/// Ward population in thousands (2020 census, rounded): weights where facilities go.
-const WARD_POPULATION: [f64; 24] = [
-    107.0, 79.0, 65.0, 105.0, 80.0, 62.0, 84.0, 77.0, 95.0, 176.0, 85.0, 125.0, 89.0, 168.0, 110.0,
-    152.0, 126.0, 104.0, 182.0, 111.0, 119.0, 190.0, 141.0, 104.0,
-];
+/// A ward the demo places facilities in: a region of the table with a point, an area and
+/// a population (Osaka City's wards in the compiled-in table).
+#[derive(Clone, Debug)]
+struct Ward {
+    code: WardCode,
+    name: String,
+    kana: String,
+    city: String,
+    point: LatLon,
+    area_km2: f64,
+    /// Residents in thousands: the weight of the ward when facilities are placed.
+    population_k: f64,
+}
+
+impl Ward {
+    fn all(regions: &Regions) -> Vec<Ward> {
+        regions
+            .leaves()
+            .filter_map(|r| {
+                Some(Ward {
+                    code: r.code,
+                    name: r.name.clone(),
+                    kana: r.kana.clone(),
+                    city: r
+                        .parent
+                        .and_then(|p| regions.get(p))
+                        .map(|c| c.name.clone())?,
+                    point: r.point?,
+                    area_km2: r.area_km2?,
+                    population_k: f64::from(r.population?) / 1000.0,
+                })
+            })
+            .collect()
+    }
+}
 
 const FAMILY: &[(&str, &str)] = &[
     ("田中", "タナカ"),
@@ -110,6 +140,8 @@ struct Generator {
     rng: Rng,
     out: Vec<Facility>,
     locator: WardLocator,
+    wards: Vec<Ward>,
+    population: Vec<f64>,
     /// National scale: facilities spread like Japan's population instead of over Osaka's
     /// wards (names still borrow ward stems).
     national: bool,
@@ -121,11 +153,27 @@ fn stem(w: &Ward) -> (&str, &str) {
 }
 
 impl Generator {
+    /// The demo's places: Osaka City's wards of the compiled-in regions table.
+    fn new(seed: u64, national: bool) -> Self {
+        let all = crate::geo::regions::osaka();
+        let city = all.leaves_of(WardCode(27100));
+        let regions = all.restrict(|c| city.contains(&c));
+        let wards = Ward::all(&regions);
+        Generator {
+            rng: Rng::new(seed),
+            out: Vec::new(),
+            locator: WardLocator::points(&regions),
+            population: wards.iter().map(|w| w.population_k).collect(),
+            wards,
+            national,
+        }
+    }
+
     /// A point inside `ward`: uniform in a disc around its representative point, kept only
     /// when the ward locator agrees it is in that ward.
     fn point_in(&mut self, ward: &Ward) -> LatLon {
         let radius_km = (ward.area_km2 / std::f64::consts::PI).sqrt() * 0.9;
-        let center = ward.representative_point();
+        let center = ward.point;
         loop {
             let r = radius_km * self.rng.unit().sqrt();
             let a = self.rng.unit() * std::f64::consts::TAU;
@@ -133,7 +181,7 @@ impl Generator {
             let lon = center.lon + r * a.cos() / (111.0 * center.lat.to_radians().cos());
             let p = LatLon::new((lat * 1e6).round() / 1e6, (lon * 1e6).round() / 1e6)
                 .expect("points near Osaka are in Japan");
-            if self.locator.locate(p).map(|w| w.code) == Some(ward.code) {
+            if self.locator.locate(p) == Some(ward.code) {
                 return p;
             }
         }
@@ -164,16 +212,16 @@ impl Generator {
         let (location, place, ward_code, postal) = if self.national {
             let (pref, p) = national::place(&mut self.rng);
             let ward = self.locator.locate(p).filter(|_| pref.code == 27);
-            let place = match ward {
-                Some(w) => format!("大阪府大阪市{}", w.name),
+            let place = match ward.and_then(|c| self.wards.iter().find(|w| w.code == c)) {
+                Some(w) => format!("大阪府{}{}", w.city, w.name),
                 None => format!("{}デモ市", pref.name),
             };
             let postal = format!("{:03}0000", pref.code * 20 + self.rng.below(20) as u32);
-            (p, place, ward.map(|w| w.code), postal)
+            (p, place, ward, postal)
         } else {
             (
                 self.point_in(ward),
-                format!("大阪府大阪市{}", ward.name),
+                format!("大阪府{}{}", ward.city, ward.name),
                 Some(ward.code),
                 format!("5{:02}0000", ward.code.0 % 100),
             )
@@ -255,8 +303,8 @@ impl Generator {
         self.out.last_mut().expect("just pushed")
     }
 
-    fn ward(&mut self) -> &'static Ward {
-        &WARDS[self.rng.weighted(&WARD_POPULATION)]
+    fn ward(&mut self) -> Ward {
+        self.wards[self.rng.weighted(&self.population)].clone()
     }
 
     /// Adds each capability with its probability.
@@ -275,13 +323,16 @@ impl Generator {
         }
         let f = self.out.last().expect("a facility");
         // National facilities outside Osaka City have no ward to declare.
-        let Some(own) = f.ward_code.and_then(Ward::by_code) else {
+        let Some(own) = f
+            .ward_code
+            .and_then(|c| self.wards.iter().find(|w| w.code == c))
+        else {
             return;
         };
-        let mut near: Vec<&Ward> = WARDS.iter().collect();
+        let mut near: Vec<&Ward> = self.wards.iter().collect();
         near.sort_by(|a, b| {
-            let da = crate::geo::haversine_m(own.representative_point(), a.representative_point());
-            let db = crate::geo::haversine_m(own.representative_point(), b.representative_point());
+            let da = crate::geo::haversine_m(own.point, a.point);
+            let db = crate::geo::haversine_m(own.point, b.point);
             da.total_cmp(&db)
         });
         let extra = 1 + self.rng.below(2);
@@ -291,7 +342,7 @@ impl Generator {
     }
 
     fn clinic(&mut self) {
-        let ward = self.ward();
+        let ward = &self.ward();
         let (part, part_kana) = self.name_part();
         let (suffix, suffix_kana) = *self.rng.pick(CLINIC_SUFFIX);
         let mut caps = Vec::new();
@@ -361,7 +412,7 @@ impl Generator {
     }
 
     fn hospital(&mut self) {
-        let ward = self.ward();
+        let ward = &self.ward();
         let (part, part_kana) = self.name_part();
         let (suffix, suffix_kana) = *self.rng.pick(&[
             ("病院", "ビョウイン"),
@@ -417,7 +468,7 @@ impl Generator {
     }
 
     fn nursing(&mut self) {
-        let ward = self.ward();
+        let ward = &self.ward();
         let (part, part_kana) = self.name_part();
         let (s, sk) = stem(ward);
         let (name, kana) = if self.rng.chance(0.2) {
@@ -468,7 +519,7 @@ impl Generator {
     }
 
     fn care_management(&mut self) {
-        let ward = self.ward();
+        let ward = &self.ward();
         let (part, part_kana) = self.name_part();
         let (name, kana) = if self.rng.chance(0.5) {
             (
@@ -499,7 +550,7 @@ impl Generator {
         self.maybe_service_wards(0.2);
     }
 
-    fn community_center(&mut self, ward: &'static Ward, n: usize) {
+    fn community_center(&mut self, ward: &Ward, n: usize) {
         let (s, sk) = stem(ward);
         let name = format!("{s}第{n}地域包括支援センター");
         let kana = format!("{sk}ダイ{n}チイキホウカツシエンセンター");
@@ -515,7 +566,7 @@ impl Generator {
         f.service_wards = f.ward_code.into_iter().collect();
     }
 
-    fn support_office(&mut self, ward: &'static Ward) {
+    fn support_office(&mut self, ward: &Ward) {
         let (s, sk) = stem(ward);
         let name = format!("{s}区在宅医療・介護連携相談支援室");
         let kana = format!("{sk}クザイタクイリョウカイゴレンケイソウダンシエンシツ");
@@ -532,7 +583,7 @@ impl Generator {
     }
 
     fn dental(&mut self) {
-        let ward = self.ward();
+        let ward = &self.ward();
         let (part, part_kana) = self.name_part();
         let mut caps = Vec::new();
         self.some_caps(&mut caps, &[(C::HomeDental, 0.3)]);
@@ -549,7 +600,7 @@ impl Generator {
     }
 
     fn pharmacy(&mut self) {
-        let ward = self.ward();
+        let ward = &self.ward();
         let (part, part_kana) = self.name_part();
         let mut caps = Vec::new();
         self.some_caps(
@@ -582,12 +633,7 @@ pub const MIX: [(Kind, usize); 8] = [
 
 /// Generates the demo facilities for `seed`, scaled by `scale` (1.0 = Osaka City).
 pub fn generate(seed: u64, scale: f64) -> Vec<Facility> {
-    let mut g = Generator {
-        rng: Rng::new(seed),
-        out: Vec::new(),
-        locator: WardLocator::default(),
-        national: false,
-    };
+    let mut g = Generator::new(seed, false);
     let n = |k: usize| ((k as f64) * scale).round() as usize;
     for (kind, count) in MIX {
         match kind {
@@ -597,21 +643,22 @@ pub fn generate(seed: u64, scale: f64) -> Vec<Facility> {
             Kind::CareManagement => (0..n(count)).for_each(|_| g.care_management()),
             Kind::CommunityCareCenter => {
                 // Every ward has at least two; the rest go to the most populous wards.
-                let mut per_ward = vec![2usize; WARDS.len()];
-                let mut by_pop: Vec<usize> = (0..WARDS.len()).collect();
-                by_pop.sort_by(|a, b| WARD_POPULATION[*b].total_cmp(&WARD_POPULATION[*a]));
+                let wards = g.wards.clone();
+                let mut per_ward = vec![2usize; wards.len()];
+                let mut by_pop: Vec<usize> = (0..wards.len()).collect();
+                by_pop.sort_by(|a, b| g.population[*b].total_cmp(&g.population[*a]));
                 for i in by_pop
                     .iter()
                     .cycle()
-                    .take(n(count).saturating_sub(2 * WARDS.len()))
+                    .take(n(count).saturating_sub(2 * wards.len()))
                 {
                     per_ward[*i] += 1;
                 }
-                for (w, k) in WARDS.iter().zip(per_ward) {
+                for (w, k) in wards.iter().zip(per_ward) {
                     (1..=k).for_each(|i| g.community_center(w, i));
                 }
             }
-            Kind::HomeCareSupportOffice => WARDS.iter().for_each(|w| g.support_office(w)),
+            Kind::HomeCareSupportOffice => g.wards.clone().iter().for_each(|w| g.support_office(w)),
             Kind::DentalClinic => (0..n(count)).for_each(|_| g.dental()),
             Kind::Pharmacy => (0..n(count)).for_each(|_| g.pharmacy()),
         }
@@ -636,12 +683,8 @@ pub const NATIONAL_MIX: [(Kind, usize); 8] = [
 /// builders (names, capabilities, reach), placed like Japan's population
 /// (see [`national`]). Facilities outside Osaka City have no ward.
 pub fn generate_national(seed: u64, total: usize) -> Vec<Facility> {
-    let mut g = Generator {
-        rng: Rng::new(seed),
-        out: Vec::with_capacity(total),
-        locator: WardLocator::default(),
-        national: true,
-    };
+    let mut g = Generator::new(seed, true);
+    g.out.reserve(total);
     let all: usize = NATIONAL_MIX.iter().map(|(_, n)| n).sum();
     // Counts per kind in proportion, rounded down; the remainder goes to clinics (first in
     // the mix) so the total is exactly `total`.
@@ -656,11 +699,11 @@ pub fn generate_national(seed: u64, total: usize) -> Vec<Facility> {
                 Kind::CareManagement => g.care_management(),
                 Kind::CommunityCareCenter => {
                     let w = g.ward();
-                    g.community_center(w, 1 + i % 9)
+                    g.community_center(&w, 1 + i % 9)
                 }
                 Kind::HomeCareSupportOffice => {
                     let w = g.ward();
-                    g.support_office(w)
+                    g.support_office(&w)
                 }
                 Kind::DentalClinic => g.dental(),
                 Kind::Pharmacy => g.pharmacy(),

@@ -3,6 +3,7 @@
 
 mod boundaries;
 mod points;
+pub mod regions;
 mod sphere;
 mod wards;
 

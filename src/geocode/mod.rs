@@ -18,7 +18,7 @@ pub use towns::{read_postal_codes, read_towns, split_chome, PostalRow, TownIndex
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{LatLon, WardCode, WARDS};
+use crate::model::{LatLon, Regions, WardCode};
 
 /// How precisely an address was placed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -103,20 +103,32 @@ struct MuniMatch<'a> {
 }
 
 impl Geocoder {
-    pub fn new(data: GeocoderData) -> Self {
+    /// `regions` names the places when there is no reference table (the demo index): ward
+    /// names then still resolve, to the ward's representative point.
+    pub fn new(data: GeocoderData, regions: &Regions) -> Self {
         let mut towns = TownIndex::new(data.towns, data.postal);
         if towns.rows.is_empty() {
-            // No reference table (the demo index): ward names still resolve, to the ward's
-            // representative point.
-            towns.municipalities = WARDS
-                .iter()
-                .map(|w| towns::Municipality {
-                    code: w.code.0,
-                    full: fold(&format!("大阪市{}", w.name)),
-                    city: "大阪市".into(),
-                    ward: fold(w.name),
-                    name: format!("大阪市{}", w.name),
-                    center: w.representative_point(),
+            towns.municipalities = regions
+                .leaves()
+                .filter_map(|r| {
+                    let city = r
+                        .parent
+                        .and_then(|p| regions.get(p))
+                        .map(|c| c.name.as_str());
+                    let name = regions.full_name(r.code);
+                    Some(towns::Municipality {
+                        code: r.code.0,
+                        full: fold(&name),
+                        without_county: (!r.county.is_empty()).then(|| fold(&r.name)),
+                        city: fold(city.unwrap_or(&name)),
+                        ward: if city.is_some() {
+                            fold(&r.name)
+                        } else {
+                            String::new()
+                        },
+                        name,
+                        center: r.point?,
+                    })
                 })
                 .collect();
         }
@@ -148,10 +160,21 @@ impl Geocoder {
         if let Some(found) = self.town(&m.candidates, m.rest, postal.as_deref())? {
             return Ok(self.finish(found, m.stated, postal));
         }
-        // The written ward may be wrong: look for the town in the whole table.
-        if m.stated.is_some() {
-            let all: Vec<u32> = self.towns.municipalities.iter().map(|m| m.code).collect();
-            if let Some(found) = self.town(&all, m.rest, postal.as_deref())? {
+        // The written ward may be wrong: look for the town in the other wards of its city
+        // (a town of another city is a different place that shares a name).
+        if let Some(city) = m
+            .stated
+            .and_then(|c| self.towns.municipality(c))
+            .map(|m| &m.city)
+        {
+            let same_city: Vec<u32> = self
+                .towns
+                .municipalities
+                .iter()
+                .filter(|o| &o.city == city)
+                .map(|o| o.code)
+                .collect();
+            if let Some(found) = self.town(&same_city, m.rest, postal.as_deref())? {
                 return Ok(self.finish(found, m.stated, postal));
             }
         }
@@ -180,15 +203,21 @@ impl Geocoder {
     fn municipality<'a>(&self, rest: &'a str) -> MuniMatch<'a> {
         let munis = &self.towns.municipalities;
         let all = || munis.iter().map(|m| m.code).collect::<Vec<_>>();
-        // 1. 大阪市北区 written out.
-        if let Some(m) = munis
+        // 1. 大阪市北区 written out, or a town without its 郡 (島本町…).
+        if let Some((m, len)) = munis
             .iter()
-            .filter(|m| rest.starts_with(&m.full))
-            .max_by_key(|m| m.full.len())
+            .flat_map(|m| {
+                [Some(&m.full), m.without_county.as_ref()]
+                    .into_iter()
+                    .flatten()
+                    .filter(|name| rest.starts_with(name.as_str()))
+                    .map(move |name| (m, name.len()))
+            })
+            .max_by_key(|(_, len)| *len)
         {
             return MuniMatch {
                 candidates: vec![m.code],
-                rest: &rest[m.full.len()..],
+                rest: &rest[len..],
                 stated: Some(m.code),
                 ward_without_city: false,
             };
@@ -254,6 +283,8 @@ impl Geocoder {
         postal: Option<&str>,
     ) -> Result<Option<TownFound<'a>>, GeocodeError> {
         let t = &self.towns;
+        // Keys have no 大字 (see `towns::town_key`).
+        let rest = rest.strip_prefix("大字").unwrap_or(rest);
         let mut ends: Vec<usize> = rest
             .char_indices()
             .map(|(i, c)| i + c.len_utf8())
@@ -329,7 +360,7 @@ impl Geocoder {
             .get(code)
             .ok_or_else(|| GeocodeError::UnknownPostalCode(code.to_string()))?;
         for r in rows {
-            if let Some(group) = t.groups.get(&(r.code, fold(&r.town))) {
+            if let Some(group) = t.groups.get(&(r.code, towns::town_key(&r.town))) {
                 let (point, row) = t.group_point(group, None);
                 let muni = t.municipality(r.code).expect("town's municipality exists");
                 let name = row.map_or(r.town.as_str(), |i| t.rows[i].name.as_str());
@@ -437,39 +468,42 @@ mod tests {
 
     /// A fictional-looking but structurally real table: two wards sharing a town name.
     pub(crate) fn geocoder() -> Geocoder {
-        Geocoder::new(GeocoderData {
-            prefecture: "大阪府".into(),
-            towns: vec![
-                row(27114, "大阪市東淀川区", "豊新一丁目", 34.7400, 135.5300),
-                row(27114, "大阪市東淀川区", "豊新二丁目", 34.7410, 135.5310),
-                row(27114, "大阪市東淀川区", "豊新三丁目", 34.7420, 135.5320),
-                row(27127, "大阪市北区", "梅田一丁目", 34.7000, 135.4950),
-                row(27127, "大阪市北区", "梅田二丁目", 34.7010, 135.4940),
-                row(27127, "大阪市北区", "大深町", 34.7050, 135.4930),
-                row(27102, "大阪市都島区", "都島南通一丁目", 34.7030, 135.5280),
-                row(27102, "大阪市都島区", "本町一丁目", 34.7100, 135.5300),
-                row(27128, "大阪市中央区", "本町一丁目", 34.6830, 135.5030),
-                row(27106, "大阪市西区", "西本町一丁目", 34.6820, 135.4960),
-                row(27113, "大阪市西淀川区", "佃三丁目", 34.7110, 135.4450),
-            ],
-            postal: vec![
-                PostalRow {
-                    postal_code: "5330001".into(),
-                    code: 27114,
-                    town: "豊新".into(),
-                },
-                PostalRow {
-                    postal_code: "5410053".into(),
-                    code: 27128,
-                    town: "本町".into(),
-                },
-                PostalRow {
-                    postal_code: "5300000".into(),
-                    code: 27127,
-                    town: "".into(),
-                },
-            ],
-        })
+        Geocoder::new(
+            GeocoderData {
+                prefecture: "大阪府".into(),
+                towns: vec![
+                    row(27114, "大阪市東淀川区", "豊新一丁目", 34.7400, 135.5300),
+                    row(27114, "大阪市東淀川区", "豊新二丁目", 34.7410, 135.5310),
+                    row(27114, "大阪市東淀川区", "豊新三丁目", 34.7420, 135.5320),
+                    row(27127, "大阪市北区", "梅田一丁目", 34.7000, 135.4950),
+                    row(27127, "大阪市北区", "梅田二丁目", 34.7010, 135.4940),
+                    row(27127, "大阪市北区", "大深町", 34.7050, 135.4930),
+                    row(27102, "大阪市都島区", "都島南通一丁目", 34.7030, 135.5280),
+                    row(27102, "大阪市都島区", "本町一丁目", 34.7100, 135.5300),
+                    row(27128, "大阪市中央区", "本町一丁目", 34.6830, 135.5030),
+                    row(27106, "大阪市西区", "西本町一丁目", 34.6820, 135.4960),
+                    row(27113, "大阪市西淀川区", "佃三丁目", 34.7110, 135.4450),
+                ],
+                postal: vec![
+                    PostalRow {
+                        postal_code: "5330001".into(),
+                        code: 27114,
+                        town: "豊新".into(),
+                    },
+                    PostalRow {
+                        postal_code: "5410053".into(),
+                        code: 27128,
+                        town: "本町".into(),
+                    },
+                    PostalRow {
+                        postal_code: "5300000".into(),
+                        code: 27127,
+                        town: "".into(),
+                    },
+                ],
+            },
+            &Regions::default(),
+        )
     }
 
     #[test]
@@ -559,7 +593,7 @@ mod tests {
 
     #[test]
     fn without_a_table_wards_still_resolve() {
-        let g = Geocoder::new(GeocoderData::default());
+        let g = Geocoder::new(GeocoderData::default(), &crate::geo::regions::osaka());
         let r = g.geocode("大阪市東淀川区豊新2-5-1").unwrap();
         assert_eq!(r.level, Level::Ward);
         assert_eq!(r.ward_code, Some(WardCode(27114)));

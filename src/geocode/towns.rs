@@ -167,7 +167,11 @@ pub fn read_postal_codes(path: &Path) -> Result<Vec<PostalRow>, ImportErrors> {
 
 /// Splits `梅田一丁目` into (`梅田`, Some(1)); names without 丁目 keep `None`.
 pub fn split_chome(name: &str) -> (&str, Option<u32>) {
-    if let Some(stem) = name.strip_suffix("丁目") {
+    // 梅田一丁目; 堺市 writes 翁橋町一丁.
+    if let Some(stem) = name
+        .strip_suffix("丁目")
+        .or_else(|| name.strip_suffix('丁'))
+    {
         // Find where the trailing numeral starts.
         for (i, _) in stem.char_indices() {
             if let Some((n, used)) = leading_number(&stem[i..]) {
@@ -180,6 +184,16 @@ pub fn split_chome(name: &str) -> (&str, Option<u32>) {
     (name, None)
 }
 
+/// A town's lookup key: folded, without the 大字 that tables write and addresses mostly
+/// drop (大字山田 = 山田).
+pub fn town_key(base: &str) -> String {
+    let key = fold(base);
+    match key.strip_prefix("大字") {
+        Some(rest) if !rest.is_empty() => rest.to_string(),
+        _ => key,
+    }
+}
+
 /// A municipality (ward) of the table.
 #[derive(Clone, Debug)]
 pub struct Municipality {
@@ -187,6 +201,8 @@ pub struct Municipality {
     /// Folded full name (大阪市北区), city part (大阪市) and ward part (北区, empty for a city
     /// without wards).
     pub full: String,
+    /// The full name without its 郡 (島本町 for 三島郡島本町), which addresses often drop.
+    pub without_county: Option<String>,
     pub city: String,
     pub ward: String,
     /// Written name, for output.
@@ -225,7 +241,7 @@ impl TownIndex {
         let mut longest_base = 0;
         for (i, row) in rows.iter().enumerate() {
             let (base, chome) = split_chome(&row.name);
-            let key = fold(base);
+            let key = town_key(base);
             longest_base = longest_base.max(key.len());
             let group = groups.entry((row.code, key.clone())).or_default();
             match chome {
@@ -254,8 +270,13 @@ impl TownIndex {
                     }
                     _ => (full.clone(), String::new()),
                 };
+                let without_county = full
+                    .find('郡')
+                    .map(|i| full[i + '郡'.len_utf8()..].to_string())
+                    .filter(|s| !s.is_empty());
                 Some(Municipality {
                     code,
+                    without_county,
                     full,
                     city,
                     ward,

@@ -9,8 +9,8 @@ use std::path::Path;
 use super::{ImportError, ImportErrors};
 use crate::geo::WardLocator;
 use crate::model::{
-    Accepting, Capability, CapabilityClaim, Facility, FacilityId, Kind, LatLon, ValueSource, Ward,
-    WardCode,
+    Accepting, Capability, CapabilityClaim, Facility, FacilityId, Kind, LatLon, Regions,
+    ValueSource, WardCode,
 };
 use crate::table::{Col, Table};
 
@@ -179,6 +179,7 @@ fn opt(s: &str) -> Option<String> {
 struct Row<'a> {
     fields: Vec<&'a str>,
     columns: &'a HashMap<&'static str, usize>,
+    regions: &'a Regions,
     file: &'a Path,
     line: u64,
     errors: Vec<ImportError>,
@@ -233,13 +234,27 @@ impl<'a> Row<'a> {
         })
     }
 
+    /// A ward or undivided 市町村 of the regions table.
     fn ward(&mut self, name: &str, v: &str) -> Option<WardCode> {
-        match Ward::parse(v) {
-            Some(w) => Some(w.code),
-            None => {
+        let found = self.regions.find(v);
+        match found.as_slice() {
+            [r] if self.regions.leaves_of(r.code) == [r.code] => Some(r.code),
+            [_] => {
+                self.error(name, format!("'{v}' is a city with wards; name the ward"));
+                None
+            }
+            [] => {
+                self.error(name, format!("'{v}' is not a ward or 市町村 of the regions table (a JIS code such as 27114, or a name)"));
+                None
+            }
+            many => {
+                let names: Vec<String> = many
+                    .iter()
+                    .map(|r| self.regions.full_name(r.code))
+                    .collect();
                 self.error(
                     name,
-                    format!("'{v}' is not an Osaka City ward (27102–27128 or a ward name)"),
+                    format!("'{v}' fits {}; add the city", names.join(", ")),
                 );
                 None
             }
@@ -321,7 +336,7 @@ impl<'a> Row<'a> {
 
         let ward_raw = self.get("ward_code");
         let ward_code = if ward_raw.is_empty() {
-            location.and_then(|p| locator.locate(p)).map(|w| w.code)
+            location.and_then(|p| locator.locate(p))
         } else {
             self.ward("ward_code", ward_raw)
         };
@@ -444,7 +459,7 @@ impl<'a> Row<'a> {
 
 /// Reads and validates a facility CSV. Every bad row and field is reported, with file,
 /// line and column; nothing is returned unless the whole file is clean.
-pub fn read_facilities(path: &Path) -> Result<Vec<Facility>, ImportErrors> {
+pub fn read_facilities(path: &Path, regions: &Regions) -> Result<Vec<Facility>, ImportErrors> {
     let bytes = crate::table::read_source(path)?;
     let text = crate::table::decode::utf8(path, &bytes)?;
     let t = Table::parse(path, text.strip_prefix('\u{feff}').unwrap_or(text))?;
@@ -484,7 +499,7 @@ pub fn read_facilities(path: &Path) -> Result<Vec<Facility>, ImportErrors> {
     if !errors.is_empty() {
         return Err(ImportErrors(errors));
     }
-    let locator = WardLocator::default();
+    let locator = WardLocator::points(regions);
     let mut facilities: Vec<Facility> = Vec::new();
     let mut seen: HashMap<String, u64> = HashMap::new();
     for r in &t.rows {
@@ -503,6 +518,7 @@ pub fn read_facilities(path: &Path) -> Result<Vec<Facility>, ImportErrors> {
         let row = Row {
             fields: r.cells().iter().map(String::as_str).collect(),
             columns: &columns,
+            regions,
             file: path,
             line,
             errors: Vec::new(),

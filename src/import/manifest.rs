@@ -130,6 +130,16 @@ pub struct OverlayFile {
     pub file: String,
 }
 
+/// The dataset's regions table (`data/regions/`), paths relative to the dataset directory.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionsFiles {
+    /// 市町村 and wards: code, name, kana, 郡, city, 二次医療圏, 基本保健医療圏.
+    pub file: String,
+    /// The 二次医療圏 and 基本保健医療圏 the first file names.
+    pub areas: String,
+}
+
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Manifest {
@@ -146,6 +156,9 @@ pub struct Manifest {
     pub postal_codes: Option<SourceFile<ReferenceFormat>>,
     #[serde(default)]
     pub overlay: Option<OverlayFile>,
+    /// Without it, the compiled-in table of Osaka Prefecture.
+    #[serde(default)]
+    pub regions: Option<RegionsFiles>,
 }
 
 impl Manifest {
@@ -246,6 +259,23 @@ impl Manifest {
     }
 
     /// Whether a JIS municipality code (5 digits, or 6 with the check digit) is kept.
+    /// The dataset's regions: its table cut to the municipalities it keeps. A kept code
+    /// the table does not have is an error naming the manifest.
+    pub fn regions(&self, dir: &Path) -> Result<crate::model::Regions, ImportError> {
+        let all = match &self.regions {
+            Some(r) => crate::geo::regions::read(&dir.join(&r.file), &dir.join(&r.areas))?,
+            None => crate::geo::regions::osaka(),
+        };
+        let leaves: Vec<String> = all.leaves().map(|r| r.code.to_string()).collect();
+        if let Some(m) = self.municipalities.iter().find(|m| !leaves.contains(m)) {
+            return Err(ImportError::file(
+                dir.join(MANIFEST_FILE),
+                format!("municipality {m} is not a ward or undivided 市町村 of the regions table"),
+            ));
+        }
+        Ok(all.restrict(|c| self.keeps_municipality(&c.to_string())))
+    }
+
     pub fn keeps_municipality(&self, code: &str) -> bool {
         code.get(..5)
             .is_some_and(|c| self.municipalities.iter().any(|m| m == c))

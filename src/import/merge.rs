@@ -16,7 +16,7 @@ use super::todokede::{self, FilingList};
 use super::ImportError;
 use crate::geo::Boundaries;
 use crate::geocode::{fold, Geocoder, Level};
-use crate::model::{Accepting, Facility, FacilityId, Kind, LatLon, ValueSource, WardCode};
+use crate::model::{Accepting, Facility, FacilityId, Kind, LatLon, Regions, ValueSource, WardCode};
 
 /// A record with its place.
 struct Placed {
@@ -43,11 +43,12 @@ pub fn merge(
     extra: Extra<'_>,
     geocoder: &Geocoder,
     boundaries: &Boundaries,
+    regions: &Regions,
     report: &mut ImportReport,
 ) -> Vec<Facility> {
     let mut placed = Vec::with_capacity(records.len());
     for r in records {
-        if let Some(p) = place(r, geocoder, boundaries, report) {
+        if let Some(p) = place(r, geocoder, boundaries, regions, report) {
             placed.push(p);
         }
     }
@@ -139,7 +140,7 @@ pub fn merge(
     }
     let (mut built, placed): (Vec<Facility>, Vec<Placed>) = facilities.into_iter().unzip();
     for list in extra.filings {
-        let joined = todokede::join::join(list, &mut built, &by_id, extra.municipalities);
+        let joined = todokede::join::join(list, &mut built, &by_id, extra.municipalities, regions);
         report.filings.push(joined);
     }
     for row in extra.overlay {
@@ -183,6 +184,7 @@ fn place(
     record: SourceRecord,
     geocoder: &Geocoder,
     boundaries: &Boundaries,
+    regions: &Regions,
     report: &mut ImportReport,
 ) -> Option<Placed> {
     let query = match &record.postal_code {
@@ -232,7 +234,7 @@ fn place(
             let detail = match &inside {
                 Some((p, _, w)) => format!(
                     "the publisher's point {point} is outside the dataset's wards; placed at its address instead ({p}, {})",
-                    ward_name(*w)
+                    regions.label(*w)
                 ),
                 None => format!("{point} is outside the dataset's wards; not indexed"),
             };
@@ -254,19 +256,41 @@ fn place(
         .map(WardCode)
         .or_else(|| geocoded.as_ref().ok().and_then(|g| g.stated_ward_code))
         .or_else(|| geocoded.as_ref().ok().and_then(|g| g.ward_code));
-    if let Some(s) = stated {
-        if s != ward {
-            report.ward_mismatches.push(Placement {
-                origin: record.origin.clone(),
-                name: record.name.clone(),
-                address: record.address.clone(),
-                detail: format!(
-                    "the row says {} but the point lies in {}",
-                    ward_name(s),
-                    ward_name(ward)
-                ),
-            });
-        }
+    let (mut point, mut level, mut ward) = (point, level, ward);
+    if let Some(s) = stated.filter(|s| *s != ward) {
+        // The address wins when its 町丁目 resolves, unambiguously, inside the ward it
+        // names: the publisher's point then sits across the line (a point at the building
+        // entrance, a neighbour's rounding), and the ward's lists must have the row.
+        let at_address = geocoded.as_ref().ok().filter(|g| {
+            g.level == Level::Chome
+                && g.ward_code == Some(s)
+                && boundaries.locate(g.point()) == Some(s)
+        });
+        let detail = match at_address {
+            Some(g) => {
+                let d = format!(
+                    "the row says {} and its 町丁目 is there, but the publisher's point lies {:.0} m away in {}; placed at the address ({})",
+                    regions.label(s),
+                    crate::geo::haversine_m(g.point(), point),
+                    regions.label(ward),
+                    g.point()
+                );
+                (point, level, ward) = (g.point(), Some(g.level), s);
+                report.address_wins += 1;
+                d
+            }
+            None => format!(
+                "the row says {} but the point lies in {}",
+                regions.label(s),
+                regions.label(ward)
+            ),
+        };
+        report.ward_mismatches.push(Placement {
+            origin: record.origin.clone(),
+            name: record.name.clone(),
+            address: record.address.clone(),
+            detail,
+        });
     }
     let address_key = match &geocoded {
         Ok(g) if g.level == Level::Chome => g.normalized.clone(),
@@ -279,10 +303,6 @@ fn place(
         ward,
         address_key,
     })
-}
-
-fn ward_name(c: WardCode) -> String {
-    crate::model::Ward::by_code(c).map_or_else(|| c.0.to_string(), |w| w.name.to_string())
 }
 
 fn facility(p: &Placed) -> Facility {

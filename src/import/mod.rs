@@ -30,7 +30,7 @@ use std::path::{Path, PathBuf};
 
 use crate::geo::{Boundaries, WardShape};
 use crate::geocode::{read_postal_codes, read_towns, Geocoder, GeocoderData};
-use crate::model::Facility;
+use crate::model::{Facility, Regions};
 use manifest::{resolve_file, SourceFormat, DEFAULT_RAW_DIR};
 
 /// The file inside a dataset directory that holds facilities in the project format.
@@ -53,6 +53,8 @@ pub struct Dataset {
     pub boundaries: Vec<WardShape>,
     /// The address reference table (empty for the demo dataset).
     pub geocoder: GeocoderData,
+    /// The 市町村, wards and areas the dataset covers.
+    pub regions: Regions,
 }
 
 impl Dataset {
@@ -63,6 +65,7 @@ impl Dataset {
             facilities: &self.facilities,
             boundaries: &self.boundaries,
             geocoder: &self.geocoder,
+            regions: &self.regions,
             origin: &self.dir,
             source_rows: &self.source_rows,
             max_shrink,
@@ -91,8 +94,14 @@ pub fn load_dataset(dir: &Path, raw: Option<&Path>) -> Result<Dataset, ImportErr
         return load_official(dir, &raw);
     }
     let path = dir.join(FACILITIES_FILE);
-    let facilities = read_facilities(&path)?;
+    let all = crate::geo::regions::osaka();
+    let facilities = read_facilities(&path, &all)?;
+    // Osaka City, where the demo is, and wherever the file places facilities.
+    let city = all.leaves_of(crate::model::WardCode(27100));
+    let regions =
+        all.restrict(|c| city.contains(&c) || facilities.iter().any(|f| f.ward_code == Some(c)));
     Ok(Dataset {
+        regions,
         dir: dir.to_path_buf(),
         source_rows: vec![(FACILITIES_FILE.to_string(), facilities.len(), path.clone())],
         rows_read: vec![(path, facilities.len())],
@@ -119,6 +128,7 @@ fn find(raw: &Path, manifest_path: &Path, pattern: &str) -> Result<PathBuf, Impo
 pub fn load_official(dir: &Path, raw: &Path) -> Result<Dataset, ImportErrors> {
     let manifest = Manifest::load(dir)?;
     let manifest_path = dir.join(MANIFEST_FILE);
+    let regions = manifest.regions(dir)?;
     let mut errors: Vec<ImportError> = Vec::new();
     let mut report = ImportReport::default();
 
@@ -218,7 +228,7 @@ pub fn load_official(dir: &Path, raw: &Path) -> Result<Dataset, ImportErrors> {
     }
     let overlay = match &manifest.overlay {
         Some(o) if dir.join(&o.file).exists() => {
-            match read_overlay(&dir.join(&o.file), &manifest) {
+            match read_overlay(&dir.join(&o.file), &manifest, &regions) {
                 Ok((rows, rejected)) => {
                     report.overlay_rows = rows.len() + rejected.len();
                     report.rejected.extend(rejected);
@@ -254,7 +264,7 @@ pub fn load_official(dir: &Path, raw: &Path) -> Result<Dataset, ImportErrors> {
         towns,
         postal,
     };
-    let geocoder = Geocoder::new(geocoder_data.clone());
+    let geocoder = Geocoder::new(geocoder_data.clone(), &regions);
     let polygons = Boundaries::new(boundaries.clone());
     let mut municipalities: Vec<String> = geocoder_data
         .towns
@@ -272,6 +282,7 @@ pub fn load_official(dir: &Path, raw: &Path) -> Result<Dataset, ImportErrors> {
         },
         &geocoder,
         &polygons,
+        &regions,
         &mut report,
     );
     report.facilities = facilities.len();
@@ -295,5 +306,6 @@ pub fn load_official(dir: &Path, raw: &Path) -> Result<Dataset, ImportErrors> {
         report: Some(report),
         boundaries,
         geocoder: geocoder_data,
+        regions,
     })
 }

@@ -14,7 +14,7 @@ use super::record::RowOrigin;
 use super::report::CapabilityConflict;
 use super::{ImportError, Manifest};
 use crate::model::{
-    Accepting, Capability, CapabilityClaim, Facility, Ward, WardCode, LEGAL_HOME_VISIT_RADIUS_KM,
+    Accepting, Capability, CapabilityClaim, Facility, Regions, WardCode, LEGAL_HOME_VISIT_RADIUS_KM,
 };
 use crate::table::{Col, Table};
 
@@ -101,6 +101,7 @@ fn mark(s: &str) -> Result<Option<bool>, String> {
 pub fn read_overlay(
     path: &Path,
     manifest: &Manifest,
+    regions: &Regions,
 ) -> Result<(Vec<OverlayRow>, Vec<ImportError>), ImportError> {
     let t = Table::read(path)?;
     let col = |en: &str| {
@@ -233,11 +234,14 @@ pub fn read_overlay(
             (Some(c), v) if !v.is_empty() => {
                 let mut out = BTreeSet::new();
                 for w in split_list(v) {
-                    match Ward::parse(w) {
-                        Some(ward) => {
-                            out.insert(ward.code);
-                        }
-                        None => err(c, format!("'{w}' is not a ward of Osaka City")),
+                    // A ward, a 市町村 (a city with wards stands for all of them) or
+                    // an area (二次医療圏, 基本保健医療圏).
+                    match regions.place(w) {
+                        Ok(place) => out.extend(regions.leaves_of_place(&place)),
+                        Err(e) => err(
+                            c,
+                            format!("'{w}' is not a ward, 市町村 or area of this dataset: {e}"),
+                        ),
                     }
                 }
                 Some(out.into_iter().collect())

@@ -50,7 +50,11 @@ pub struct ImportReport {
     pub geocoded: Vec<(Level, RowOrigin)>,
     pub official_points: usize,
     pub outside: Vec<Placement>,
+    /// Rows whose stated ward differs from the polygon of the publisher's point.
     pub ward_mismatches: Vec<Placement>,
+    /// Of those, the rows placed at their address instead (its 町丁目 resolves inside the
+    /// stated ward).
+    pub address_wins: usize,
     pub overlay_rows: usize,
     pub overlay_applied: usize,
     pub facilities: usize,
@@ -258,7 +262,10 @@ impl fmt::Display for ImportReport {
         }
         section(
             f,
-            "ward mismatches (the polygon decides)",
+            &format!(
+                "ward mismatches ({} placed at the address, whose 町丁目 is in the ward it names; else the polygon decides)",
+                self.address_wins
+            ),
             self.ward_mismatches.len(),
         )?;
         for p in &self.ward_mismatches {

@@ -9,11 +9,11 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use super::{
     records, IndexMeta, TextIndex, BOUNDARIES_FILE, FORMAT_VERSION, GEOCODER_FILE, META_FILE,
-    RECORDS_FILE, TEXT_DIR,
+    RECORDS_FILE, REGIONS_FILE, TEXT_DIR,
 };
 use crate::geo::WardShape;
 use crate::geocode::GeocoderData;
-use crate::model::{Facility, Kind};
+use crate::model::{Facility, Kind, Regions};
 
 /// What an index is built from: the parts of a loaded dataset (`import::load_dataset`).
 /// Building takes data, not a directory, so an index never reads source files itself.
@@ -24,6 +24,8 @@ pub struct IndexInput<'a> {
     pub boundaries: &'a [WardShape],
     /// The address reference table (may be empty).
     pub geocoder: &'a GeocoderData,
+    /// The dataset's 市町村, wards and areas.
+    pub regions: &'a Regions,
     /// Where the data came from, recorded in the index's meta.
     pub origin: &'a Path,
     /// Rows per source (the manifest's file names), recorded in the meta and compared
@@ -170,6 +172,8 @@ pub fn build_index(dataset: IndexInput<'_>, lock: &BuildLock) -> Result<BuildSum
             let json = serde_json::to_vec(dataset.boundaries).expect("boundaries serialize");
             part(BOUNDARIES_FILE, &json)?;
         }
+        let json = serde_json::to_vec(dataset.regions).expect("regions serialize");
+        part(REGIONS_FILE, &json)?;
         if !dataset.geocoder.towns.is_empty() {
             let json = serde_json::to_vec(dataset.geocoder).expect("geocoder serializes");
             part(GEOCODER_FILE, &json)?;

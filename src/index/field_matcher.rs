@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use super::tags::tag_words;
+use super::TagSets;
 use super::TextField;
 use crate::model::{Capability, Kind, WardCode};
 use crate::text::joined_unigrams;
@@ -47,13 +47,13 @@ impl FieldMatcher {
     }
 
     /// The groups matched by the record stored as `json`.
-    pub fn fields_in(&self, json: &str) -> Vec<&'static str> {
+    pub fn fields_in(&self, json: &str, tags: &TagSets) -> Vec<&'static str> {
         serde_json::from_str::<RecordText>(json)
-            .map(|r| self.fields_of(&r))
+            .map(|r| self.fields_of(&r, tags))
             .unwrap_or_default()
     }
 
-    fn fields_of(&self, r: &RecordText) -> Vec<&'static str> {
+    fn fields_of(&self, r: &RecordText, tags: &TagSets) -> Vec<&'static str> {
         let any = |hay: &str| self.terms.iter().any(|t| hay.contains(t.as_str()));
         TextField::ALL
             .iter()
@@ -65,7 +65,7 @@ impl FieldMatcher {
                     r.departments.iter().any(|d| any(&joined_unigrams(d)))
                         || any(&joined_unigrams(&r.notes))
                 }
-                TextField::Tags => tag_words(&r.kinds, &r.capabilities, r.ward_code).any(any),
+                TextField::Tags => tags.words(&r.kinds, &r.capabilities, r.ward_code).any(any),
             })
             .map(|tf| tf.label())
             .collect()

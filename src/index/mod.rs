@@ -30,10 +30,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::geo::{Boundaries, PointIndex, WardLocator, WardShape};
 use crate::geocode::{Geocoder, GeocoderData};
-use crate::model::Facility;
+use crate::model::{Facility, Regions};
 
 /// Bumped whenever the on-disk layout changes; older indexes must be rebuilt.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 
 const META_FILE: &str = "zaitaku.json";
 /// One facility record (JSON) per line, in ordinal order.
@@ -43,6 +43,8 @@ const TEXT_DIR: &str = "text";
 const BOUNDARIES_FILE: &str = "boundaries.json";
 /// The geocoder's reference table (official datasets only).
 const GEOCODER_FILE: &str = "geocoder.json";
+/// The regions table of the dataset: 市町村, wards and their areas.
+const REGIONS_FILE: &str = "regions.json";
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct IndexMeta {
@@ -100,6 +102,8 @@ pub struct SearchIndex {
     /// Ward polygons when the dataset has them (official data), for maps and "which ward".
     pub boundaries: Option<Arc<Boundaries>>,
     pub geocoder: Geocoder,
+    /// The 市町村, wards, 二次医療圏 and 基本保健医療圏 of the dataset.
+    pub regions: Arc<Regions>,
 }
 
 impl SearchIndex {
@@ -155,7 +159,19 @@ impl SearchIndex {
         if records.len() != meta.facility_count || text.num_docs() != records.len() as u64 {
             return Err(corrupt(dir, &"record counts of the parts disagree"));
         }
-        let mut index = Self::from_parts(meta, dir.to_path_buf(), records, columns.finish(), text);
+        let r_path = dir.join(REGIONS_FILE);
+        let regions: Regions = match part(REGIONS_FILE)? {
+            Some(bytes) => serde_json::from_slice(&bytes).map_err(|e| corrupt(&r_path, &e))?,
+            None => return Err(corrupt(&r_path, &"not listed in the index's parts")),
+        };
+        let mut index = Self::from_parts(
+            meta,
+            dir.to_path_buf(),
+            records,
+            columns.finish(),
+            text,
+            regions,
+        );
         let b_path = dir.join(BOUNDARIES_FILE);
         if let Some(bytes) = part(BOUNDARIES_FILE)? {
             let shapes: Vec<WardShape> =
@@ -168,7 +184,7 @@ impl SearchIndex {
         if let Some(bytes) = part(GEOCODER_FILE)? {
             let data: GeocoderData =
                 serde_json::from_slice(&bytes).map_err(|e| corrupt(&g_path, &e))?;
-            index.geocoder = Geocoder::new(data);
+            index.geocoder = Geocoder::new(data, &index.regions);
         }
         Ok(index)
     }
@@ -179,6 +195,7 @@ impl SearchIndex {
         records: Records,
         columns: Columns,
         text: TextIndex,
+        regions: Regions,
     ) -> Self {
         let points = PointIndex::new(
             columns
@@ -193,12 +210,13 @@ impl SearchIndex {
             records,
             points,
             trees: FilterTrees::new(&columns),
-            tags: TagSets::new(&columns),
+            tags: TagSets::new(&columns, &regions),
             columns,
             text,
-            wards: WardLocator::default(),
+            wards: WardLocator::points(&regions),
             boundaries: None,
-            geocoder: Geocoder::new(GeocoderData::default()),
+            geocoder: Geocoder::new(GeocoderData::default(), &regions),
+            regions: Arc::new(regions),
         }
     }
 

@@ -11,7 +11,7 @@
 use std::sync::OnceLock;
 
 use super::{Columns, DocBits};
-use crate::model::{Capability, Kind, WardCode, WARDS};
+use crate::model::{Capability, Kind, Regions, WardCode};
 use crate::text::joined_unigrams;
 
 /// Every tag word, in the form `joined_unigrams` gives (normalised, no separators).
@@ -20,69 +20,40 @@ struct Vocabulary {
     kinds: Vec<Vec<String>>,
     /// By `Capability as usize`.
     caps: Vec<Vec<String>>,
-    wards: Vec<(WardCode, Vec<String>)>,
+}
+
+fn prepare<'a>(words: impl Iterator<Item = &'a str>) -> Vec<String> {
+    words
+        .map(joined_unigrams)
+        .filter(|w| !w.is_empty())
+        .collect()
 }
 
 fn vocabulary() -> &'static Vocabulary {
     static WORDS: OnceLock<Vocabulary> = OnceLock::new();
-    WORDS.get_or_init(|| {
-        let prepare = |words: &mut dyn Iterator<Item = &str>| -> Vec<String> {
-            words
-                .map(joined_unigrams)
-                .filter(|w| !w.is_empty())
-                .collect()
-        };
-        Vocabulary {
-            kinds: Kind::ALL
-                .iter()
-                .map(|k| {
-                    let i = k.info();
-                    prepare(
-                        &mut [i.label, i.kana]
-                            .into_iter()
-                            .chain(i.synonyms.iter().copied()),
-                    )
-                })
-                .collect(),
-            caps: Capability::all()
-                .map(|c| {
-                    let i = c.info();
-                    prepare(
-                        &mut [i.label, i.short]
-                            .into_iter()
-                            .chain(i.synonyms.iter().copied()),
-                    )
-                })
-                .collect(),
-            wards: WARDS
-                .iter()
-                .map(|w| {
-                    (
-                        w.code,
-                        prepare(&mut [w.name, w.kana, w.kihon.label()].into_iter()),
-                    )
-                })
-                .collect(),
-        }
+    WORDS.get_or_init(|| Vocabulary {
+        kinds: Kind::ALL
+            .iter()
+            .map(|k| {
+                let i = k.info();
+                prepare(
+                    [i.label, i.kana]
+                        .into_iter()
+                        .chain(i.synonyms.iter().copied()),
+                )
+            })
+            .collect(),
+        caps: Capability::all()
+            .map(|c| {
+                let i = c.info();
+                prepare(
+                    [i.label, i.short]
+                        .into_iter()
+                        .chain(i.synonyms.iter().copied()),
+                )
+            })
+            .collect(),
     })
-}
-
-/// The tag words of one facility (for explaining a hit).
-pub fn tag_words<'a>(
-    kinds: &'a [Kind],
-    capabilities: &'a [Capability],
-    ward_code: Option<WardCode>,
-) -> impl Iterator<Item = &'static str> + 'a {
-    let v = vocabulary();
-    let ward = ward_code
-        .and_then(|code| v.wards.iter().find(|(c, _)| *c == code))
-        .map(|(_, w)| w);
-    kinds
-        .iter()
-        .flat_map(|k| &v.kinds[*k as usize])
-        .chain(capabilities.iter().flat_map(|c| &v.caps[*c as usize]))
-        .chain(ward.into_iter().flatten())
-        .map(String::as_str)
 }
 
 /// Per kind, capability and ward, its facilities as a bitset (built when an index is
@@ -90,24 +61,51 @@ pub fn tag_words<'a>(
 pub struct TagSets {
     kinds: Vec<DocBits>,
     caps: Vec<DocBits>,
-    wards: Vec<Option<DocBits>>,
+    /// Each region of the dataset with its words (name, kana, city, areas) and its
+    /// facilities.
+    wards: Vec<(WardCode, Vec<String>, Option<DocBits>)>,
     docs: usize,
 }
 
 impl TagSets {
-    pub fn new(columns: &Columns) -> Self {
+    pub fn new(columns: &Columns, regions: &Regions) -> Self {
         let docs = columns.kind_bits.len();
         let set = |list: &[u32]| DocBits::from_ords(list.iter().copied(), docs);
         Self {
             kinds: columns.by_kind.iter().map(|l| set(l)).collect(),
             caps: columns.by_cap.iter().map(|l| set(l)).collect(),
-            wards: vocabulary()
-                .wards
-                .iter()
-                .map(|(code, _)| columns.by_ward.get(code).map(|l| set(l)))
+            wards: regions
+                .leaves()
+                .map(|r| {
+                    let words = regions.words(r.code);
+                    (
+                        r.code,
+                        prepare(words.iter().map(String::as_str)),
+                        columns.by_ward.get(&r.code).map(|l| set(l)),
+                    )
+                })
                 .collect(),
             docs,
         }
+    }
+
+    /// The tag words of one facility (for explaining a hit).
+    pub fn words<'a>(
+        &'a self,
+        kinds: &'a [Kind],
+        capabilities: &'a [Capability],
+        ward_code: Option<WardCode>,
+    ) -> impl Iterator<Item = &'a str> + 'a {
+        let v = vocabulary();
+        let ward = ward_code
+            .and_then(|code| self.wards.iter().find(|(c, _, _)| *c == code))
+            .map(|(_, w, _)| w);
+        kinds
+            .iter()
+            .flat_map(|k| &v.kinds[*k as usize])
+            .chain(capabilities.iter().flat_map(|c| &v.caps[*c as usize]))
+            .chain(ward.into_iter().flatten())
+            .map(String::as_str)
     }
 
     /// The facilities one of whose tag words contains `word` (any form the text box
@@ -119,8 +117,10 @@ impl TagSets {
         let mut out = DocBits::from_ords([], self.docs);
         let kinds = v.kinds.iter().zip(&self.kinds);
         let caps = v.caps.iter().zip(&self.caps);
-        let wards =
-            (v.wards.iter().zip(&self.wards)).filter_map(|((_, w), s)| Some((w, s.as_ref()?)));
+        let wards = self
+            .wards
+            .iter()
+            .filter_map(|(_, w, s)| Some((w, s.as_ref()?)));
         for (_, set) in kinds.chain(caps).chain(wards).filter(|(w, _)| has(w)) {
             out.union_with(set);
         }
@@ -142,7 +142,7 @@ mod tests {
         clinic.ward_code = Some(WardCode(27102)); // 都島区
         b.push(&nursing);
         b.push(&clinic);
-        let tags = TagSets::new(&b.finish());
+        let tags = TagSets::new(&b.finish(), &crate::geo::regions::osaka());
         let ords = |w: &str| tags.matches(w).ords().collect::<Vec<_>>();
         assert_eq!(ords("ホウモンカンゴ"), vec![0]);
         assert_eq!(ords("訪看"), vec![0]);

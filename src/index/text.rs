@@ -19,7 +19,7 @@ use super::collect::{contiguous_bases, AllScored, OrdSet};
 use super::tags::TagSets;
 use super::word_cache::{WordCache, CACHE_MIN_MATCHES};
 use super::DocBits;
-use crate::model::{Facility, Ward};
+use crate::model::{Facility, Regions};
 use crate::text::{
     is_substring_term, tokenize, BigramTokenizer, Gram, BIGRAM, SUBSTRINGS, UNIGRAM,
 };
@@ -79,7 +79,7 @@ impl TextField {
     /// The text of this group for one facility. Tags spell out kinds, capabilities, the
     /// ward and the area with their readings and synonyms, so "在支診" or "ほうもんかんご"
     /// find the facilities that are those things even when their names don't say so.
-    pub fn text_of(self, f: &Facility) -> String {
+    pub fn text_of(self, f: &Facility, regions: &Regions) -> String {
         match self {
             Self::Name => f.name.clone(),
             Self::Kana => f.name_kana.clone(),
@@ -101,10 +101,12 @@ impl TextField {
                     parts.extend([i.label, i.short]);
                     parts.extend(i.synonyms.iter().copied());
                 }
-                if let Some(w) = f.ward_code.and_then(Ward::by_code) {
-                    parts.extend([w.name, w.kana, w.kihon.label()]);
+                let mut text = parts.join("\n");
+                for w in f.ward_code.map(|c| regions.words(c)).unwrap_or_default() {
+                    text.push('\n');
+                    text.push_str(&w);
                 }
-                parts.join("\n")
+                text
             }
         }
     }
@@ -242,7 +244,8 @@ impl TextIndex {
             let mut doc = TantivyDocument::default();
             doc.add_u64(fields.ord, ord as u64);
             for (i, tf) in TextField::INDEXED.iter().enumerate() {
-                let text = tf.text_of(f);
+                // Only tags use the regions, and tags are not indexed as text.
+                let text = tf.text_of(f, &Regions::default());
                 doc.add_text(fields.unigram, &text);
                 doc.add_text(fields.substrings[i], &text);
                 let field = fields.text[i];

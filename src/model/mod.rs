@@ -19,8 +19,8 @@ pub use facility::{
 };
 pub use latlon::{LatLon, LatLonError};
 pub use region::{
-    strip_prefecture, KihonArea, NijiArea, Ward, WardCode, NIJI_AREAS, OSAKA_CITY_CODE,
-    PREFECTURE_NAMES, WARDS,
+    strip_prefecture, Area, AreaKind, Place, PlaceError, Region, Regions, WardCode,
+    PREFECTURE_NAMES,
 };
 pub use vocabulary::{
     Capability, CapabilityInfo, Kind, KindInfo, VocabularyError, CAPABILITIES, KINDS,

@@ -1,12 +1,15 @@
-//! Geography tables: Osaka City's 24 wards, its 4 基本保健医療圏 and Osaka Prefecture's
-//! 8 二次医療圏. These are facts that change by ordinance, so they live in code, not data.
+//! Geography as data: the regions a dataset covers (市町村 and the wards of designated
+//! cities), the city each ward belongs to, and the areas that group them (二次医療圏,
+//! Osaka City's 基本保健医療圏). The table comes with the dataset (`data/regions/`, read
+//! by `import::regions`) and is stored in each index; the code keeps no list of places.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
 use super::LatLon;
 
-/// JIS X 0402 municipality code (5 digits, without check digit), e.g. 27114 for 東淀川区.
+/// JIS X 0402 code (5 digits, without check digit) of a 市町村 or of a ward of a
+/// designated city, e.g. 27114 for 大阪市東淀川区 and 27205 for 吹田市.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct WardCode(pub u32);
@@ -17,339 +20,343 @@ impl fmt::Display for WardCode {
     }
 }
 
-/// The municipality code of Osaka City as a whole (its wards are 27102–27128).
-pub const OSAKA_CITY_CODE: WardCode = WardCode(27100);
-
-/// 基本保健医療圏 of Osaka City.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum KihonArea {
-    North,
-    West,
-    East,
-    South,
-}
-
-impl KihonArea {
-    pub const ALL: [KihonArea; 4] = [Self::North, Self::West, Self::East, Self::South];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::North => "north",
-            Self::West => "west",
-            Self::East => "east",
-            Self::South => "south",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::North => "北部",
-            Self::West => "西部",
-            Self::East => "東部",
-            Self::South => "南部",
-        }
-    }
-
-    pub fn wards(self) -> impl Iterator<Item = &'static Ward> {
-        WARDS.iter().filter(move |w| w.kihon == self)
-    }
-
-    /// Accepts the code (`north`), the label (`北部`) or the label with its suffix
-    /// (`北部基本保健医療圏`).
-    pub fn parse(s: &str) -> Option<Self> {
-        let s = s.trim();
-        let s = s.strip_suffix("基本保健医療圏").unwrap_or(s);
-        Self::ALL
-            .into_iter()
-            .find(|a| a.code() == s || a.label() == s)
-    }
-}
-
-/// One of Osaka City's 24 administrative wards.
-#[derive(Debug)]
-pub struct Ward {
+/// A 市町村, or a ward of a designated city (政令指定都市の区).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Region {
     pub code: WardCode,
-    pub name: &'static str,
-    pub kana: &'static str,
-    pub kihon: KihonArea,
-    /// A point inside the ward (from the N03 polygons); used by the demo generator and to
-    /// locate points when no polygons are loaded.
-    pub representative: (f64, f64),
-    pub area_km2: f64,
+    /// 東淀川区, 吹田市, 島本町.
+    pub name: String,
+    /// ひがしよどがわく.
+    pub kana: String,
+    /// The 郡 of a town or village (三島郡), else empty.
+    #[serde(default)]
+    pub county: String,
+    /// The designated city a ward belongs to (27100 大阪市), else `None`.
+    pub parent: Option<WardCode>,
+    /// The 二次医療圏 (an [`Area`] code); a ward has its city's.
+    pub niji: Option<String>,
+    /// Osaka City's 基本保健医療圏 (an [`Area`] code), for its wards.
+    pub kihon: Option<String>,
+    /// A point inside the region: where the demo places facilities, and what locates a
+    /// point when the dataset has no polygons.
+    pub point: Option<LatLon>,
+    /// Area in km² and residents (国勢調査), where the table gives them.
+    #[serde(default)]
+    pub area_km2: Option<f64>,
+    #[serde(default)]
+    pub population: Option<u32>,
 }
 
-macro_rules! ward {
-    ($code:expr, $name:expr, $kana:expr, $kihon:ident, $lat:expr, $lon:expr, $area:expr) => {
-        Ward {
-            code: WardCode($code),
-            name: $name,
-            kana: $kana,
-            kihon: KihonArea::$kihon,
-            representative: ($lat, $lon),
-            area_km2: $area,
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AreaKind {
+    /// 二次医療圏 (大阪府保健医療計画).
+    Niji,
+    /// 基本保健医療圏 of a designated city.
+    Kihon,
+}
+
+/// A group of regions: a 二次医療圏 or a 基本保健医療圏.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Area {
+    /// `toyono`, `north`.
+    pub code: String,
+    /// 豊能, 北部.
+    pub name: String,
+    pub kind: AreaKind,
+}
+
+impl Area {
+    /// 豊能二次医療圏, 北部基本保健医療圏.
+    pub fn full_name(&self) -> String {
+        match self.kind {
+            AreaKind::Niji => format!("{}二次医療圏", self.name),
+            AreaKind::Kihon => format!("{}基本保健医療圏", self.name),
         }
-    };
+    }
 }
 
-/// The 24 wards in JIS code order.
-pub static WARDS: [Ward; 24] = [
-    ward!(
-        27102,
-        "都島区",
-        "みやこじまく",
-        North,
-        34.7119,
-        135.5272,
-        6.08
-    ),
-    ward!(27103, "福島区", "ふくしまく", West, 34.6939, 135.4753, 4.67),
-    ward!(
-        27104,
-        "此花区",
-        "このはなく",
-        West,
-        34.6680,
-        135.4201,
-        19.30
-    ),
-    ward!(27106, "西区", "にしく", West, 34.6778, 135.4838, 5.21),
-    ward!(27107, "港区", "みなとく", West, 34.6603, 135.4508, 7.86),
-    ward!(
-        27108,
-        "大正区",
-        "たいしょうく",
-        West,
-        34.6441,
-        135.4663,
-        9.43
-    ),
-    ward!(
-        27109,
-        "天王寺区",
-        "てんのうじく",
-        East,
-        34.6599,
-        135.5204,
-        4.84
-    ),
-    ward!(27111, "浪速区", "なにわく", East, 34.6596, 135.4954, 4.39),
-    ward!(
-        27113,
-        "西淀川区",
-        "にしよどがわく",
-        West,
-        34.7039,
-        135.4412,
-        14.21
-    ),
-    ward!(
-        27114,
-        "東淀川区",
-        "ひがしよどがわく",
-        North,
-        34.7433,
-        135.5308,
-        13.27
-    ),
-    ward!(
-        27115,
-        "東成区",
-        "ひがしなりく",
-        East,
-        34.6731,
-        135.5469,
-        4.54
-    ),
-    ward!(27116, "生野区", "いくのく", East, 34.6524, 135.5444, 8.37),
-    ward!(27117, "旭区", "あさひく", North, 34.7255, 135.5473, 6.32),
-    ward!(
-        27118,
-        "城東区",
-        "じょうとうく",
-        East,
-        34.6966,
-        135.5489,
-        8.38
-    ),
-    ward!(
-        27119,
-        "阿倍野区",
-        "あべのく",
-        South,
-        34.6330,
-        135.5135,
-        5.98
-    ),
-    ward!(
-        27120,
-        "住吉区",
-        "すみよしく",
-        South,
-        34.6049,
-        135.5047,
-        9.40
-    ),
-    ward!(
-        27121,
-        "東住吉区",
-        "ひがしすみよしく",
-        South,
-        34.6190,
-        135.5316,
-        9.75
-    ),
-    ward!(
-        27122,
-        "西成区",
-        "にしなりく",
-        South,
-        34.6386,
-        135.4900,
-        7.37
-    ),
-    ward!(
-        27123,
-        "淀川区",
-        "よどがわく",
-        North,
-        34.7290,
-        135.4822,
-        12.78
-    ),
-    ward!(27124, "鶴見区", "つるみく", East, 34.7035, 135.5754, 8.17),
-    ward!(
-        27125,
-        "住之江区",
-        "すみのえく",
-        South,
-        34.6128,
-        135.4567,
-        20.68
-    ),
-    ward!(27126, "平野区", "ひらのく", South, 34.6150, 135.5607, 15.28),
-    ward!(27127, "北区", "きたく", North, 34.7052, 135.5019, 10.34),
-    ward!(
-        27128,
-        "中央区",
-        "ちゅうおうく",
-        East,
-        34.6801,
-        135.5141,
-        8.87
-    ),
-];
+/// What a place name given by a user stands for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Place<'a> {
+    Region(&'a Region),
+    Area(&'a Area),
+}
 
-impl Ward {
-    pub fn by_code(code: WardCode) -> Option<&'static Ward> {
-        WARDS.iter().find(|w| w.code == code)
+/// The regions and areas of a dataset. Regions with a polygon (wards and undivided
+/// 市町村) are the "leaves" a facility is placed in; a designated city stands for its wards.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Regions {
+    regions: Vec<Region>,
+    areas: Vec<Area>,
+}
+
+impl Regions {
+    /// Checked by `import::regions`: codes unique, parents, 二次医療圏 and 基本保健医療圏
+    /// named exist. A ward without its own 二次医療圏 gets its city's.
+    pub fn new(mut regions: Vec<Region>, areas: Vec<Area>) -> Self {
+        regions.sort_by_key(|r| r.code);
+        let niji_of_parent: Vec<Option<String>> = regions
+            .iter()
+            .map(|r| {
+                r.parent.and_then(|p| {
+                    regions
+                        .iter()
+                        .find(|c| c.code == p)
+                        .and_then(|c| c.niji.clone())
+                })
+            })
+            .collect();
+        for (r, n) in regions.iter_mut().zip(niji_of_parent) {
+            if r.niji.is_none() {
+                r.niji = n;
+            }
+        }
+        Self { regions, areas }
     }
 
-    /// Accepts the JIS code (`27114`), the name (`東淀川区`, `大阪市東淀川区`), the name without
-    /// 区 (`東淀川`) or the kana (`ひがしよどがわく`).
-    pub fn parse(s: &str) -> Option<&'static Ward> {
+    /// The table cut to the leaves `keep` accepts, their cities, and the areas that still
+    /// have a member: what a dataset of those places serves (so 北区 is 大阪市北区 in a
+    /// dataset of Osaka City).
+    pub fn restrict(&self, keep: impl Fn(WardCode) -> bool) -> Regions {
+        let leaves: Vec<WardCode> = self.leaves().map(|r| r.code).filter(|c| keep(*c)).collect();
+        let regions: Vec<Region> = self
+            .regions
+            .iter()
+            .filter(|r| {
+                leaves.contains(&r.code)
+                    || leaves
+                        .iter()
+                        .any(|l| self.get(*l).and_then(|x| x.parent) == Some(r.code))
+            })
+            .cloned()
+            .collect();
+        let areas = self
+            .areas
+            .iter()
+            .filter(|a| {
+                regions.iter().any(|r| {
+                    r.niji.as_deref() == Some(&a.code) || r.kihon.as_deref() == Some(&a.code)
+                })
+            })
+            .cloned()
+            .collect();
+        Regions::new(regions, areas)
+    }
+
+    /// The words a region is searched by: its name and kana, and its 基本保健医療圏 (北部)
+    /// or, for a 市町村, its 二次医療圏 (豊能). A ward's city and 二次医療圏 (大阪市) are
+    /// left to the address, which says so for every facility of the city.
+    pub fn words(&self, code: WardCode) -> Vec<String> {
+        let Some(r) = self.get(code) else {
+            return Vec::new();
+        };
+        let mut out = vec![r.name.clone(), r.kana.clone()];
+        let niji = r.niji.as_ref().filter(|_| r.parent.is_none());
+        for a in [r.kihon.as_ref(), niji].into_iter().flatten() {
+            out.extend(self.area(a).map(|a| a.name.clone()));
+        }
+        out.retain(|w| !w.is_empty());
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// Every region, in code order (cities before their wards).
+    pub fn all(&self) -> &[Region] {
+        &self.regions
+    }
+
+    pub fn areas(&self) -> &[Area] {
+        &self.areas
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.regions.is_empty()
+    }
+
+    pub fn get(&self, code: WardCode) -> Option<&Region> {
+        self.regions
+            .binary_search_by_key(&code, |r| r.code)
+            .ok()
+            .map(|i| &self.regions[i])
+    }
+
+    /// The regions a facility can be placed in: wards and the 市町村 without wards.
+    pub fn leaves(&self) -> impl Iterator<Item = &Region> {
+        self.regions
+            .iter()
+            .filter(move |r| !self.regions.iter().any(|c| c.parent == Some(r.code)))
+    }
+
+    /// The leaves of a region: a designated city's wards, or the region itself.
+    pub fn leaves_of(&self, code: WardCode) -> Vec<WardCode> {
+        let wards: Vec<WardCode> = self
+            .regions
+            .iter()
+            .filter(|r| r.parent == Some(code))
+            .map(|r| r.code)
+            .collect();
+        if wards.is_empty() {
+            self.get(code).map(|r| vec![r.code]).unwrap_or_default()
+        } else {
+            wards
+        }
+    }
+
+    /// The 市町村 of a region: the city of a ward, else the region itself.
+    pub fn municipality(&self, code: WardCode) -> Option<&Region> {
+        let r = self.get(code)?;
+        match r.parent {
+            Some(p) => self.get(p),
+            None => Some(r),
+        }
+    }
+
+    /// 大阪市東淀川区, 吹田市, 三島郡島本町.
+    pub fn full_name(&self, code: WardCode) -> String {
+        let Some(r) = self.get(code) else {
+            return code.to_string();
+        };
+        match r.parent.and_then(|p| self.get(p)) {
+            Some(city) => format!("{}{}", city.name, r.name),
+            None => format!("{}{}", r.county, r.name),
+        }
+    }
+
+    /// The name to show for a region: 東淀川区 when the name is unique among the leaves,
+    /// 堺市北区 when another city has a ward of that name.
+    pub fn label(&self, code: WardCode) -> String {
+        let Some(r) = self.get(code) else {
+            return code.to_string();
+        };
+        let same = self.regions.iter().filter(|o| o.name == r.name).count();
+        if same > 1 && r.parent.is_some() {
+            self.full_name(code)
+        } else {
+            r.name.clone()
+        }
+    }
+
+    pub fn area(&self, code: &str) -> Option<&Area> {
+        self.areas.iter().find(|a| a.code == code)
+    }
+
+    /// The leaves in an area, in code order.
+    pub fn leaves_in_area(&self, area: &Area) -> Vec<WardCode> {
+        self.leaves()
+            .filter(|r| match area.kind {
+                AreaKind::Niji => r.niji.as_deref() == Some(area.code.as_str()),
+                AreaKind::Kihon => r.kihon.as_deref() == Some(area.code.as_str()),
+            })
+            .map(|r| r.code)
+            .collect()
+    }
+
+    /// The 二次医療圏 of a region.
+    pub fn niji_of(&self, code: WardCode) -> Option<&Area> {
+        self.get(code)?.niji.as_deref().and_then(|a| self.area(a))
+    }
+
+    /// Finds the regions a written name stands for: the JIS code (`27114`), the name
+    /// (`東淀川区`, `吹田市`), the name with its city or 郡 (`大阪市東淀川区`, `三島郡島本町`),
+    /// without its suffix (`東淀川`, `吹田`) or the kana. 北区 alone matches both 大阪市北区
+    /// and 堺市北区: the caller says which are meant.
+    pub fn find(&self, s: &str) -> Vec<&Region> {
         let s = s.trim();
+        let s = super::strip_prefecture(s);
+        if s.is_empty() {
+            return Vec::new();
+        }
         if let Ok(n) = s.parse::<u32>() {
-            return Self::by_code(WardCode(n));
+            return self.get(WardCode(n)).into_iter().collect();
         }
-        let s = s.strip_prefix("大阪市").unwrap_or(s);
-        WARDS
+        let full: Vec<&Region> = self
+            .regions
             .iter()
-            .find(|w| w.name == s || w.kana == s || w.name.strip_suffix('区') == Some(s))
+            .filter(|r| self.full_name(r.code) == s || (r.county.is_empty() && r.name == s))
+            .collect();
+        if !full.is_empty() {
+            return full;
+        }
+        let stem = |n: &str| {
+            n.strip_suffix(['区', '市', '町', '村'])
+                .map(str::to_string)
+                .unwrap_or_default()
+        };
+        self.regions
+            .iter()
+            .filter(|r| {
+                r.name == s
+                    || r.kana == s
+                    || stem(&r.name) == s
+                    || r.parent
+                        .and_then(|p| self.get(p))
+                        .is_some_and(|c| format!("{}{}", stem(&c.name), r.name) == s)
+            })
+            .collect()
     }
 
-    pub fn representative_point(&self) -> LatLon {
-        LatLon {
-            lat: self.representative.0,
-            lon: self.representative.1,
+    /// A region or an area by any of its names: a region as in [`Self::find`] (which must
+    /// be unambiguous), an area by code (`toyono`), name (`豊能`) or full name
+    /// (`豊能二次医療圏`). A city that is also a 二次医療圏 (大阪市) is the region.
+    pub fn place(&self, s: &str) -> Result<Place<'_>, PlaceError> {
+        let t = s.trim();
+        let found = self.find(t);
+        match found.as_slice() {
+            [r] => return Ok(Place::Region(r)),
+            [] => {}
+            many => {
+                return Err(PlaceError::Ambiguous(
+                    many.iter().map(|r| self.full_name(r.code)).collect(),
+                ))
+            }
+        }
+        let area = t
+            .strip_suffix("二次医療圏")
+            .or_else(|| t.strip_suffix("基本保健医療圏"))
+            .unwrap_or(t);
+        self.areas
+            .iter()
+            .find(|a| a.code == area || a.name == area || a.full_name() == t)
+            .map(Place::Area)
+            .ok_or(PlaceError::Unknown)
+    }
+
+    /// The leaves a place stands for.
+    pub fn leaves_of_place(&self, place: &Place<'_>) -> Vec<WardCode> {
+        match place {
+            Place::Region(r) => self.leaves_of(r.code),
+            Place::Area(a) => self.leaves_in_area(a),
         }
     }
 
-    pub fn niji(&self) -> &'static NijiArea {
-        NijiArea::containing(self.code).expect("every ward is listed in NIJI_AREAS")
+    /// Where a facility in `facility` is relative to a home in `home`: `None` in the same
+    /// leaf, `区外` in another ward of the same city, `市外` (`町外`, `村外`) elsewhere.
+    pub fn relation(&self, facility: WardCode, home: WardCode) -> Option<String> {
+        if facility == home {
+            return None;
+        }
+        let fm = self.municipality(facility)?;
+        let hm = self.municipality(home)?;
+        if fm.code == hm.code {
+            return Some("区外".into());
+        }
+        let suffix = hm
+            .name
+            .chars()
+            .last()
+            .filter(|c| matches!(c, '市' | '町' | '村'));
+        Some(format!("{}外", suffix.unwrap_or('市')))
     }
 }
 
-/// One of Osaka Prefecture's 8 二次医療圏 and the municipalities it contains.
-#[derive(Debug)]
-pub struct NijiArea {
-    pub code: &'static str,
-    pub name: &'static str,
-    /// JIS codes of member municipalities. For the two designated cities the city code and
-    /// every ward code are listed, so a ward-level facility code matches directly.
-    pub municipalities: &'static [u32],
-}
-
-/// Osaka Prefecture's 二次医療圏 (大阪府保健医療計画). Osaka City is listed first.
-pub static NIJI_AREAS: [NijiArea; 8] = [
-    NijiArea {
-        code: "osaka_city",
-        name: "大阪市",
-        municipalities: &[
-            27100, 27102, 27103, 27104, 27106, 27107, 27108, 27109, 27111, 27113, 27114, 27115,
-            27116, 27117, 27118, 27119, 27120, 27121, 27122, 27123, 27124, 27125, 27126, 27127,
-            27128,
-        ],
-    },
-    NijiArea {
-        code: "toyono",
-        name: "豊能",
-        municipalities: &[27203, 27204, 27205, 27220, 27321, 27322],
-    },
-    NijiArea {
-        code: "mishima",
-        name: "三島",
-        municipalities: &[27207, 27211, 27224, 27301],
-    },
-    NijiArea {
-        code: "kitakawachi",
-        name: "北河内",
-        municipalities: &[27209, 27210, 27215, 27218, 27223, 27229, 27230],
-    },
-    NijiArea {
-        code: "nakakawachi",
-        name: "中河内",
-        municipalities: &[27212, 27221, 27227],
-    },
-    NijiArea {
-        code: "minamikawachi",
-        name: "南河内",
-        municipalities: &[
-            27214, 27216, 27217, 27222, 27226, 27231, 27381, 27382, 27383,
-        ],
-    },
-    NijiArea {
-        code: "sakai",
-        name: "堺市",
-        municipalities: &[27140, 27141, 27142, 27143, 27144, 27145, 27146, 27147],
-    },
-    NijiArea {
-        code: "senshu",
-        name: "泉州",
-        municipalities: &[
-            27202, 27206, 27208, 27213, 27219, 27225, 27228, 27232, 27341, 27361, 27362, 27366,
-        ],
-    },
-];
-
-impl NijiArea {
-    /// Accepts the code (`osaka_city`), the name (`大阪市`, `豊能`) or the name with
-    /// `二次医療圏` appended. The 5-digit codes 27100 / 27140 name the two city areas.
-    pub fn parse(s: &str) -> Option<&'static NijiArea> {
-        let s = s.trim();
-        let s = s.strip_suffix("二次医療圏").unwrap_or(s);
-        NIJI_AREAS.iter().find(|a| {
-            a.code == s
-                || a.name == s
-                || (a.name.ends_with('市') && a.municipalities[0].to_string() == s)
-        })
-    }
-
-    pub fn containing(code: WardCode) -> Option<&'static NijiArea> {
-        NIJI_AREAS
-            .iter()
-            .find(|a| a.municipalities.contains(&code.0))
-    }
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum PlaceError {
+    #[error("no region or area of that name")]
+    Unknown,
+    #[error("the name fits several regions: {}; add the city", .0.join(", "))]
+    Ambiguous(Vec<String>),
 }
 
 /// JIS prefecture names by code (`01` 北海道 … `47` 沖縄県).
@@ -409,57 +416,4 @@ pub fn strip_prefecture(address: &str) -> &str {
         .iter()
         .find_map(|p| address.strip_prefix(p))
         .unwrap_or(address)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ward_table_matches_the_issue_membership() {
-        let count = |a: KihonArea| a.wards().count();
-        assert_eq!(
-            [
-                count(KihonArea::North),
-                count(KihonArea::West),
-                count(KihonArea::East),
-                count(KihonArea::South)
-            ],
-            [5, 6, 7, 6]
-        );
-        let total: f64 = WARDS.iter().map(|w| w.area_km2).sum();
-        assert!(
-            (total - 225.3).abs() < 1.0,
-            "Osaka City is ~225 km², got {total}"
-        );
-        for w in &WARDS {
-            assert_eq!(w.niji().name, "大阪市");
-        }
-    }
-
-    #[test]
-    fn parses_wards_and_areas_in_every_spelling() {
-        for s in [
-            "27114",
-            "東淀川区",
-            "大阪市東淀川区",
-            "東淀川",
-            "ひがしよどがわく",
-        ] {
-            assert_eq!(Ward::parse(s).unwrap().code, WardCode(27114), "{s}");
-        }
-        assert!(Ward::parse("27100").is_none());
-        assert!(Ward::parse("堺区").is_none());
-        assert_eq!(
-            KihonArea::parse("北部基本保健医療圏"),
-            Some(KihonArea::North)
-        );
-        assert_eq!(KihonArea::parse("south"), Some(KihonArea::South));
-        assert_eq!(NijiArea::parse("豊能二次医療圏").unwrap().code, "toyono");
-        assert_eq!(NijiArea::parse("27140").unwrap().name, "堺市");
-        assert!(NijiArea::parse("27203").is_none());
-        assert_eq!(NijiArea::containing(WardCode(27142)).unwrap().name, "堺市");
-        let n: usize = NIJI_AREAS.iter().map(|a| a.municipalities.len()).sum();
-        assert_eq!(n, 25 + 6 + 4 + 7 + 3 + 9 + 8 + 12);
-    }
 }

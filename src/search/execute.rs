@@ -11,7 +11,7 @@ use super::result::{FacetCount, Facets, Hit, SearchResult};
 use crate::geo::PointIndex;
 use crate::geo::{haversine_m, Haversine};
 use crate::index::{DocBits, FieldMatcher, Scored, SearchIndex};
-use crate::model::{CapSet, Kind, LatLon, Ward, WardCode, CAPABILITIES, KINDS, WARDS};
+use crate::model::{CapSet, Kind, LatLon, WardCode, CAPABILITIES, KINDS};
 
 #[derive(Debug, thiserror::Error)]
 #[error("text search failed: {0}")]
@@ -68,7 +68,7 @@ struct Filter<'a> {
     kind_mask: u8,
     cap_masks: Vec<CapSet>,
     text: Option<TextHits>,
-    covers_ward: Option<&'static Ward>,
+    covers_ward: Option<WardCode>,
     /// Distances from the query's point.
     origin: Option<Haversine>,
 }
@@ -118,7 +118,7 @@ impl Filter<'_> {
             let wards = c.service_wards(ord);
             if !wards.is_empty() {
                 let w = self.covers_ward?;
-                if !wards.contains(&w.code) {
+                if !wards.contains(&w) {
                     return None;
                 }
             }
@@ -307,10 +307,10 @@ fn geo_candidates(index: &SearchIndex, q: &SearchQuery) -> Option<Vec<(u32, Opti
 
 fn facets(index: &SearchIndex, matched: &[Matched]) -> Facets {
     let c = &index.columns;
+    let regions = &index.regions;
     let mut kinds = [0usize; 8];
     let mut caps = [0usize; CapSet::CAPACITY];
-    // Osaka City's ward codes are 27102..=27128: counted by their last two digits.
-    let mut by_ward = [0usize; 100];
+    let mut by_ward = [0usize; 1000];
     for m in matched {
         let i = m.ord as usize;
         let mut bits = c.kind_bits[i];
@@ -333,23 +333,33 @@ fn facets(index: &SearchIndex, matched: &[Matched]) -> Facets {
             .iter()
             .map(|k| FacetCount {
                 code: k.code.into(),
-                label: k.label,
+                label: k.label.into(),
                 count: kinds[k.kind as usize],
             })
             .collect(),
-        ward: WARDS
-            .iter()
+        ward: regions
+            .leaves()
             .map(|w| FacetCount {
                 code: w.code.to_string().into(),
-                label: w.name,
+                label: regions.label(w.code).into(),
                 count: wards(w.code),
+            })
+            .collect(),
+        municipality: regions
+            .all()
+            .iter()
+            .filter(|r| r.parent.is_none())
+            .map(|m| FacetCount {
+                code: m.code.to_string().into(),
+                label: regions.full_name(m.code).into(),
+                count: regions.leaves_of(m.code).into_iter().map(wards).sum(),
             })
             .collect(),
         capability: CAPABILITIES
             .iter()
             .map(|ci| FacetCount {
                 code: ci.code.into(),
-                label: ci.label,
+                label: ci.label.into(),
                 count: caps[ci.capability as usize],
             })
             .collect(),
@@ -466,11 +476,10 @@ pub fn search(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResult, Sear
     Ok(result)
 }
 
+/// A dataset's regions share one prefecture (`import::regions` checks it), so the last
+/// three digits of a JIS code tell its places apart.
 fn ward_slot(code: WardCode) -> Option<usize> {
-    code.0
-        .checked_sub(27100)
-        .map(|s| s as usize)
-        .filter(|s| *s < 100)
+    Some(code.0 as usize % 1000)
 }
 
 /// Nearest first; equal distances in 五十音 order of the names.
@@ -516,9 +525,7 @@ fn page(
         .map(|m| Hit {
             ord: m.ord,
             record: index.records().raw(m.ord).into(),
-            ward_name: index.columns.ward[m.ord as usize]
-                .and_then(Ward::by_code)
-                .map(|w| w.name),
+            ward_name: index.columns.ward[m.ord as usize].map(|w| index.regions.label(w)),
             distance_m: m.distance_m,
             score: m.score,
             explanation: explain(index, m.ord, q, m.distance_m, &cx),

@@ -2,7 +2,7 @@
 //! question) each line of a shortlist.
 
 use crate::index::{FieldMatcher, ReachNote, SearchIndex};
-use crate::model::{Capability, Ward};
+use crate::model::{Capability, WardCode};
 
 use super::SearchQuery;
 
@@ -22,11 +22,11 @@ fn format_km(km: f64) -> String {
     }
 }
 
-/// What a query's explanations share: the ward of the patient's point (when the query had
-/// one) and the prepared text words.
+/// What a query's explanations share: the ward or 市町村 of the patient's point (when the
+/// query had one) and the prepared text words.
 #[derive(Default)]
-pub struct ExplainContext<'a> {
-    pub covers_ward: Option<&'a Ward>,
+pub struct ExplainContext {
+    pub covers_ward: Option<WardCode>,
     pub text: Option<FieldMatcher>,
 }
 
@@ -57,9 +57,22 @@ pub fn explain(
         if c.service_wards(ord).is_empty() {
             inner.push("対応地域の指定なし".to_string());
         } else if let Some(w) = covers_ward {
-            inner.push(format!("{}は対応地域", w.name));
+            inner.push(format!("{}は対応地域", index.regions.label(w)));
         }
-        parts.push(format!("{}（{}）", format_distance(d), inner.join("・")));
+        // Across a ward or city line, say where the facility is: 「吹田市（市外）2.1 km」.
+        let place = match (c.ward[i], covers_ward) {
+            (Some(f), Some(home)) => index
+                .regions
+                .relation(f, home)
+                .map(|rel| format!("{}（{rel}）", index.regions.label(f)))
+                .unwrap_or_default(),
+            _ => String::new(),
+        };
+        parts.push(format!(
+            "{place}{}（{}）",
+            format_distance(d),
+            inner.join("・")
+        ));
     } else if let Some(d) = distance_m {
         match q.radius_m {
             Some(r) => parts.push(format!(
@@ -74,7 +87,7 @@ pub fn explain(
         let fields = cx
             .text
             .as_ref()
-            .map(|m| m.fields_in(index.records().raw(ord)))
+            .map(|m| m.fields_in(index.records().raw(ord), &index.tags))
             .unwrap_or_default();
         if !fields.is_empty() {
             parts.push(format!("「{text}」が{}に一致", fields.join("・")));
@@ -113,8 +126,15 @@ pub fn explain(
         parts.push(c.accepting[i].label().into());
     }
     if !q.places.is_empty() {
-        if let Some(w) = c.ward[i].and_then(Ward::by_code) {
-            parts.push(format!("{}（{}）", w.name, w.kihon.label()));
+        if let Some(w) = c.ward[i].and_then(|w| index.regions.get(w)) {
+            let area = [&w.kihon, &w.niji]
+                .into_iter()
+                .flatten()
+                .find_map(|a| index.regions.area(a));
+            match area {
+                Some(a) => parts.push(format!("{}（{}）", index.regions.label(w.code), a.name)),
+                None => parts.push(index.regions.label(w.code)),
+            }
         }
     }
     parts.join(" / ")

@@ -3,9 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::model::{
-    Accepting, Capability, KihonArea, Kind, LatLon, NijiArea, Ward, WardCode, NIJI_AREAS, WARDS,
-};
+use crate::model::{Accepting, Capability, Kind, LatLon, Place, PlaceError, Regions, WardCode};
 
 pub const DEFAULT_LIMIT: usize = 20;
 pub const MAX_LIMIT: usize = 500;
@@ -158,45 +156,59 @@ fn parse_count(parameter: &'static str, v: &str, max: usize) -> Result<usize, Qu
     Ok(n)
 }
 
-/// Places named by `ward` (a ward) or `area` (a 基本保健医療圏 or 二次医療圏).
-fn resolve_place(parameter: &'static str, v: &str) -> Result<Vec<WardCode>, QueryError> {
-    if parameter == "ward" {
-        return Ward::parse(v).map(|w| vec![w.code]).ok_or_else(|| {
-            let valid: Vec<String> = WARDS
+/// Places named by `ward` (a ward or 市町村; a city with wards stands for all of them) or
+/// `area` (the same, or a 二次医療圏 / 基本保健医療圏), as the leaves of the dataset's
+/// regions they cover.
+fn resolve_place(
+    parameter: &'static str,
+    v: &str,
+    regions: &Regions,
+) -> Result<Vec<WardCode>, QueryError> {
+    let place = match regions.place(v) {
+        Ok(Place::Area(_)) if parameter == "ward" => Err(err(
+            parameter,
+            v,
+            format!("'{v}' is an area, not a ward or 市町村; use the area parameter"),
+        )),
+        Ok(p) => Ok(p),
+        Err(PlaceError::Ambiguous(names)) => Err(err(
+            parameter,
+            v,
+            format!("'{v}' fits {}; add the city", names.join(", ")),
+        )),
+        Err(PlaceError::Unknown) => {
+            let mut valid: Vec<String> = regions
+                .areas()
                 .iter()
-                .map(|w| format!("{} ({})", w.name, w.code))
+                .map(|a| format!("{} ({})", a.full_name(), a.code))
                 .collect();
-            err(
+            valid.extend(
+                regions
+                    .all()
+                    .iter()
+                    .map(|r| format!("{} ({})", regions.full_name(r.code), r.code)),
+            );
+            Err(err(
                 parameter,
                 v,
-                format!("unknown ward '{v}'; valid wards: {}", valid.join(", ")),
-            )
-        });
-    }
-    if let Some(a) = KihonArea::parse(v) {
-        return Ok(a.wards().map(|w| w.code).collect());
-    }
-    if let Some(n) = NijiArea::parse(v) {
-        return Ok(n.municipalities.iter().map(|c| WardCode(*c)).collect());
-    }
-    let mut valid: Vec<String> = KihonArea::ALL
-        .iter()
-        .map(|a| format!("{} ({})", a.label(), a.code()))
-        .collect();
-    valid.extend(
-        NIJI_AREAS
-            .iter()
-            .map(|a| format!("{} ({})", a.name, a.code)),
-    );
-    Err(err(
-        parameter,
-        v,
-        format!("unknown area '{v}'; valid areas: {}", valid.join(", ")),
-    ))
+                format!(
+                    "unknown {} '{v}'; valid places: {}",
+                    if parameter == "ward" {
+                        "ward or 市町村"
+                    } else {
+                        "area"
+                    },
+                    valid.join(", ")
+                ),
+            ))
+        }
+    }?;
+    Ok(regions.leaves_of_place(&place))
 }
 
 impl SearchQuery {
-    pub fn parse(p: &SearchParams) -> Result<Self, QueryError> {
+    /// Parses and checks a query; places are names of `regions` (the index's).
+    pub fn parse(p: &SearchParams, regions: &Regions) -> Result<Self, QueryError> {
         let mut q = SearchQuery {
             text: p
                 .text
@@ -270,7 +282,7 @@ impl SearchQuery {
                 .flat_map(|v| v.split(','))
                 .filter(|v| !v.trim().is_empty())
             {
-                q.places.extend(resolve_place(parameter, v)?);
+                q.places.extend(resolve_place(parameter, v, regions)?);
             }
         }
         q.near = p
@@ -390,7 +402,7 @@ mod tests {
             limit: Some("10".into()),
             ..params()
         };
-        let q = SearchQuery::parse(&p).unwrap();
+        let q = SearchQuery::parse(&p, &crate::geo::regions::osaka()).unwrap();
         assert_eq!(q.text.as_deref(), Some("訪問看護"));
         assert_eq!(q.kinds, vec![Kind::VisitingNursing, Kind::Clinic]);
         assert_eq!(q.capabilities.len(), 2);
@@ -458,7 +470,7 @@ mod tests {
             ),
             (
                 SearchParams {
-                    ward: vec!["堺区".into()],
+                    ward: vec!["京都市".into()],
                     ..params()
                 },
                 "ward",
@@ -550,7 +562,7 @@ mod tests {
             ),
         ];
         for (p, parameter) in cases {
-            let e = SearchQuery::parse(&p).unwrap_err();
+            let e = SearchQuery::parse(&p, &crate::geo::regions::osaka()).unwrap_err();
             assert_eq!(e.parameter, parameter, "{e}");
             assert!(
                 e.to_string()
@@ -562,12 +574,20 @@ mod tests {
 
     #[test]
     fn default_sort_follows_the_question() {
-        let q = SearchQuery::parse(&SearchParams {
-            covers: Some("34.7,135.5".into()),
-            ..params()
-        })
+        let q = SearchQuery::parse(
+            &SearchParams {
+                covers: Some("34.7,135.5".into()),
+                ..params()
+            },
+            &crate::geo::regions::osaka(),
+        )
         .unwrap();
         assert_eq!(q.sort, Sort::Distance);
-        assert_eq!(SearchQuery::parse(&params()).unwrap().sort, Sort::Name);
+        assert_eq!(
+            SearchQuery::parse(&params(), &crate::geo::regions::osaka())
+                .unwrap()
+                .sort,
+            Sort::Name
+        );
     }
 }

@@ -31,7 +31,8 @@ pub struct Hit {
     pub ord: u32,
     /// The facility record as JSON, exactly as stored in the index.
     pub record: Box<str>,
-    pub ward_name: Option<&'static str>,
+    /// The ward or 市町村 (堺市北区 where the name alone is ambiguous).
+    pub ward_name: Option<String>,
     /// Great-circle metres from the `near` / `covers` point.
     pub distance_m: Option<f64>,
     /// Text relevance (BM25) when the query had text.
@@ -51,7 +52,7 @@ impl Hit {
     pub fn write_json(&self, out: &mut Vec<u8>) {
         #[derive(Serialize)]
         struct Extra<'a> {
-            ward_name: Option<&'static str>,
+            ward_name: Option<&'a str>,
             distance_m: Option<f64>,
             score: Option<f32>,
             explanation: &'a str,
@@ -63,7 +64,7 @@ impl Hit {
         serde_json::to_writer(
             &mut *out,
             &Extra {
-                ward_name: self.ward_name,
+                ward_name: self.ward_name.as_deref(),
                 distance_m: self.distance_m,
                 score: self.score,
                 explanation: &self.explanation,
@@ -126,9 +127,9 @@ impl SearchResult {
 
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct FacetCount {
-    /// Vocabulary code, or the ward's municipality code as text.
+    /// Vocabulary code, or the ward's (市町村's) JIS code as text.
     pub code: Cow<'static, str>,
-    pub label: &'static str,
+    pub label: Cow<'static, str>,
     pub count: usize,
 }
 
@@ -136,7 +137,10 @@ pub struct FacetCount {
 #[derive(Clone, Debug, Serialize, Default)]
 pub struct Facets {
     pub kind: Vec<FacetCount>,
+    /// By ward or undivided 市町村 (the places facilities are in).
     pub ward: Vec<FacetCount>,
+    /// By 市町村: a designated city counts all its wards.
+    pub municipality: Vec<FacetCount>,
     pub capability: Vec<FacetCount>,
 }
 
@@ -148,7 +152,7 @@ mod tests {
         Hit {
             ord,
             record: record.into(),
-            ward_name: Some("北区"),
+            ward_name: Some("北区".into()),
             distance_m: Some(12.5),
             score: None,
             explanation: "指定地点から 13 m".into(),

@@ -26,6 +26,12 @@ const KANJI_VARIANTS: &[(char, char)] = &[
     ('藥', '薬'),
     ('德', '徳'),
     ('曾', '曽'),
+    // Place names: 四條畷市 (N03, 郵便番号) is written 四条畷市 in addresses, 螢池 蛍池.
+    ('條', '条'),
+    ('螢', '蛍'),
+    ('瀧', '滝'),
+    ('龍', '竜'),
+    ('廣', '広'),
 ];
 
 pub fn is_kanji(c: char) -> bool {

@@ -347,7 +347,10 @@ fn facility_nearby_regions_vocabulary_config() {
         .unwrap();
     assert_eq!(sum, total);
     assert_eq!(r["kihon_areas"].as_array().unwrap().len(), 4);
-    assert_eq!(r["niji_areas"].as_array().unwrap().len(), 8);
+    // The demo is Osaka City: one 二次医療圏, and 大阪市 the one 市町村.
+    assert_eq!(r["niji_areas"].as_array().unwrap().len(), 1);
+    assert_eq!(r["municipalities"].as_array().unwrap().len(), 1);
+    assert_eq!(r["municipalities"][0]["count"].as_u64().unwrap(), total);
     assert_eq!(r["niji_areas"][0]["count"].as_u64().unwrap(), total);
     let g = get("/api/v1/regions.geojson");
     assert_eq!(g.headers["content-type"], "application/geo+json");
@@ -986,4 +989,70 @@ fn half_open_connections_are_closed_and_do_not_hold_shutdown() {
     let mut server = server;
     server.terminate(Duration::from_secs(10));
     drop(open);
+}
+
+/// Issue 11, low 8: the answers hyper writes by itself, for a request it cannot parse
+/// (400), a request line too long (414) or headers past its buffer (431), have the same
+/// JSON error shape as every other error.
+#[test]
+fn requests_hyper_cannot_parse_get_the_json_error_shape() {
+    use std::io::Write as _;
+    use std::net::TcpStream;
+    let server = Server::start(demo_dir(), &demo_dir().join("index/demo"));
+    let addr = server.base.trim_start_matches("http://").to_string();
+    let huge_header = format!(
+        "GET /api/v1/config HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\n\r\n",
+        "a".repeat(600_000)
+    );
+    let many_headers = format!(
+        "GET /api/v1/config HTTP/1.1\r\nHost: x\r\n{}\r\n",
+        (0..200)
+            .map(|i| format!("X-{i}: 1\r\n"))
+            .collect::<String>()
+    );
+    for (request, status, code) in [
+        ("GARBAGE\r\n\r\n".to_string(), 400, "bad_request"),
+        (
+            "GET /api/v1/config HTTP/1.1\r\nBad Header\r\n\r\n".to_string(),
+            400,
+            "bad_request",
+        ),
+        (huge_header, 431, "too_large"),
+        (
+            format!("GET /{} HTTP/1.1\r\nHost: x\r\n\r\n", "a".repeat(70_000)),
+            414,
+            "too_large",
+        ),
+        (many_headers, 431, "too_large"),
+    ] {
+        let mut s = TcpStream::connect(&addr).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        // The server may answer and close before it has read all of a huge request.
+        let _ = s.write_all(request.as_bytes());
+        let mut buf = Vec::new();
+        let _ = s.read_to_end(&mut buf);
+        let text = String::from_utf8_lossy(&buf);
+        let what = &request[..request.len().min(40)];
+        assert!(
+            text.starts_with(&format!("HTTP/1.1 {status} ")),
+            "{what}: {text}"
+        );
+        let (head, body) = text.split_once("\r\n\r\n").expect("a whole answer");
+        assert!(
+            head.to_ascii_lowercase()
+                .contains("content-type: application/json"),
+            "{what}: {head}"
+        );
+        let v: serde_json::Value =
+            serde_json::from_str(body).unwrap_or_else(|e| panic!("{what}: {e}: {body}"));
+        assert_eq!(v["error"]["code"], code, "{what}: {body}");
+        assert!(
+            v["error"]["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty()),
+            "{body}"
+        );
+    }
+    // The connections that follow are served as before.
+    assert_eq!(server.get("/healthz").0, 200);
 }

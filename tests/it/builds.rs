@@ -71,6 +71,7 @@ fn a_generation_that_does_not_open_is_never_switched_in() {
         facilities: f,
         boundaries: &[],
         geocoder: &empty,
+        regions: crate::support::city_regions(),
         origin: Path::new("test"),
         source_rows: &[],
         max_shrink: None,

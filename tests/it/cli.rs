@@ -168,7 +168,7 @@ fn bad_input_exits_2_with_one_clear_line() {
     bad(
         dir,
         &["search", "--ward", "堺区"],
-        "unknown ward '堺区'; valid wards: 都島区 (27102)",
+        "unknown ward or 市町村 '堺区'; valid places: ",
     );
     bad(dir, &["search", "--kind", "温泉"], "unknown kind '温泉'");
     let e = bad(

@@ -112,7 +112,8 @@ fn importers_never_panic_on_any_file() {
                 Ok(list) => prop_assert!(list.rejected.iter().all(located)),
                 Err(e) => prop_assert!(located(&e), "{e}"),
             }
-            if let Err(e) = zaitaku::import::read_facilities(&path) {
+            if let Err(e) = zaitaku::import::read_facilities(&path, crate::support::city_regions())
+            {
                 prop_assert!(e.0.iter().all(located), "{e}");
             }
             if let Err(e) = zaitaku::geocode::read_towns(&path) {
@@ -146,7 +147,7 @@ fn dates_manifests_and_queries_never_panic() {
                 limit: Some(s.clone()),
                 ..Default::default()
             };
-            if let Err(e) = zaitaku::SearchQuery::parse(&p) {
+            if let Err(e) = zaitaku::SearchQuery::parse(&p, crate::support::city_regions()) {
                 prop_assert!(e.to_string().contains("parameter '"), "{e}");
             }
             Ok(())
@@ -161,11 +162,14 @@ fn the_geocoder_never_panics() {
             .join("tests/fixtures/official/raw/japanese_addresses.csv"),
     )
     .unwrap();
-    let geocoder = zaitaku::geocode::Geocoder::new(zaitaku::geocode::GeocoderData {
-        prefecture: "大阪府".into(),
-        towns,
-        postal: Vec::new(),
-    });
+    let geocoder = zaitaku::geocode::Geocoder::new(
+        zaitaku::geocode::GeocoderData {
+            prefecture: "大阪府".into(),
+            towns,
+            postal: Vec::new(),
+        },
+        &zaitaku::model::Regions::default(),
+    );
     let address = prop_oneof![
         "\\PC{0,40}",
         "(大阪府)?(大阪市)?(北区|都島区)?[一二三四五六七八九十0-9０-９]{0,4}(丁目|-|ー|番地|号)?[0-9]{0,3}",

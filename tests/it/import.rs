@@ -12,7 +12,7 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 fn errors(name: &str) -> Vec<String> {
-    read_facilities(&fixture(name))
+    read_facilities(&fixture(name), crate::support::city_regions())
         .unwrap_err()
         .0
         .iter()
@@ -48,7 +48,11 @@ fn reports_every_bad_row_with_line_and_column() {
 
 #[test]
 fn accepts_bom_crlf_reordered_and_missing_optional_columns() {
-    let fs = read_facilities(&fixture("valid_bom_crlf.csv")).unwrap();
+    let fs = read_facilities(
+        &fixture("valid_bom_crlf.csv"),
+        crate::support::city_regions(),
+    )
+    .unwrap();
     assert_eq!(fs.len(), 2);
     assert_eq!(fs[0].name, "テスト訪問看護ステーション, 本店");
     assert_eq!(fs[0].kinds, vec![Kind::VisitingNursing]);
@@ -92,7 +96,7 @@ fn unknown_and_missing_columns_are_errors() {
 
 #[test]
 fn missing_file_is_a_clear_error() {
-    let e = read_facilities(&fixture("nope.csv"))
+    let e = read_facilities(&fixture("nope.csv"), crate::support::city_regions())
         .unwrap_err()
         .to_string();
     assert!(e.contains("nope.csv: cannot open"), "{e}");

@@ -5,9 +5,7 @@ use std::collections::BTreeSet;
 
 use zaitaku::demo::Rng;
 use zaitaku::geo::{haversine_m, WardLocator};
-use zaitaku::model::{
-    Accepting, Capability, Facility, FacilityId, Kind, LatLon, ValueSource, WARDS,
-};
+use zaitaku::model::{Accepting, Capability, Facility, FacilityId, Kind, LatLon, ValueSource};
 use zaitaku::SearchParams;
 
 use super::support::{build, ids, run};
@@ -38,7 +36,7 @@ fn random_facilities(seed: u64, n: usize) -> Vec<Facility> {
             }
             let service_wards = if rng.chance(0.3) {
                 let mut w: Vec<_> = (0..1 + rng.below(3))
-                    .map(|_| rng.pick(&WARDS).code)
+                    .map(|_| rng.pick(&wards()).code)
                     .collect();
                 w.sort();
                 w.dedup();
@@ -55,7 +53,7 @@ fn random_facilities(seed: u64, n: usize) -> Vec<Facility> {
                 postal_code: None,
                 address: "大阪市".into(),
                 location,
-                ward_code: WardLocator::default().locate(location).map(|w| w.code),
+                ward_code: WardLocator::points(crate::support::city_regions()).locate(location),
                 phone: None,
                 fax: None,
                 url: None,
@@ -191,9 +189,9 @@ fn covers(f: &Facility, p: LatLon) -> bool {
     if f.service_wards.is_empty() {
         return true;
     }
-    WardLocator::default()
+    WardLocator::points(crate::support::city_regions())
         .locate(p)
-        .is_some_and(|w| f.service_wards.contains(&w.code))
+        .is_some_and(|w| f.service_wards.contains(&w))
 }
 
 #[test]
@@ -203,9 +201,10 @@ fn covers_matches_brute_force_including_ward_borders() {
     let mut rng = Rng::new(11);
     // Points halfway between pairs of ward representative points sit on ward borders.
     let mut points: Vec<LatLon> = (0..100).map(|_| random_point(&mut rng)).collect();
-    for a in WARDS.iter().take(12) {
-        for b in WARDS.iter().skip(12) {
-            let (pa, pb) = (a.representative_point(), b.representative_point());
+    let wards = wards();
+    for a in wards.iter().take(12) {
+        for b in wards.iter().skip(12) {
+            let (pa, pb) = (a.point.unwrap(), b.point.unwrap());
             points.push(LatLon::new((pa.lat + pb.lat) / 2.0, (pa.lon + pb.lon) / 2.0).unwrap());
         }
     }
@@ -469,4 +468,9 @@ fn early_stopping_on_filter_trees_gives_the_same_page() {
         stopped_early > 300,
         "most rounds walk a tree and stop early: {stopped_early}/400"
     );
+}
+
+/// Osaka City's 24 wards.
+fn wards() -> Vec<zaitaku::model::Region> {
+    crate::support::city_regions().leaves().cloned().collect()
 }

@@ -77,7 +77,7 @@ fn place_fragments_match_like_substrings() {
     let want = ids_where(|f| {
         zaitaku::index::TextField::ALL
             .iter()
-            .any(|tf| normalize(&tf.text_of(f)).contains("淀川"))
+            .any(|tf| normalize(&tf.text_of(f, crate::support::city_regions())).contains("淀川"))
     });
     assert_eq!(got, want);
     let wards: BTreeSet<u32> = demo_index()
@@ -111,10 +111,13 @@ fn injection_like_and_empty_text_is_harmless() {
     // Only punctuation, an emoji or a zero-width space: nothing to search for. Refused,
     // rather than matching every facility.
     for text in ["・・・", "?", "🏥", "\u{200b}"] {
-        let e = zaitaku::SearchQuery::parse(&SearchParams {
-            text: Some(text.into()),
-            ..Default::default()
-        })
+        let e = zaitaku::SearchQuery::parse(
+            &SearchParams {
+                text: Some(text.into()),
+                ..Default::default()
+            },
+            crate::support::city_regions(),
+        )
         .unwrap_err();
         assert!(e.to_string().contains("parameter 'text'"), "{e}");
     }
@@ -194,12 +197,15 @@ fn word_cache_gives_the_answers_tantivy_gives() {
     );
     assert_eq!(uncached.last().unwrap().0, 0);
     let parse = |text: &str, sort: &str| {
-        zaitaku::SearchQuery::parse(&SearchParams {
-            text: Some(text.into()),
-            near: Some("34.70,135.50".into()),
-            sort: Some(sort.into()),
-            ..Default::default()
-        })
+        zaitaku::SearchQuery::parse(
+            &SearchParams {
+                text: Some(text.into()),
+                near: Some("34.70,135.50".into()),
+                sort: Some(sort.into()),
+                ..Default::default()
+            },
+            crate::support::city_regions(),
+        )
         .unwrap()
     };
     assert!(!parse("訪問看護", "distance").is_quick(index), "cache off");
@@ -234,9 +240,9 @@ fn oracle_texts(facilities: &[zaitaku::model::Facility]) -> Vec<(String, Vec<Str
         .map(|f| {
             let text = TextField::ALL.map(|tf| match tf {
                 TextField::Tags => String::new(),
-                _ => normalize(&tf.text_of(f)),
+                _ => normalize(&tf.text_of(f, crate::support::city_regions())),
             });
-            let tags = TextField::Tags.text_of(f);
+            let tags = TextField::Tags.text_of(f, crate::support::city_regions());
             let labels = tags.lines().map(zaitaku::text::joined_unigrams);
             (text.join("\n"), labels.collect())
         })
@@ -275,7 +281,7 @@ fn every_word_length_matches_a_substring_oracle() {
     while words.len() < 120 {
         let f = &facilities[rng.below(facilities.len())];
         let field = TextField::ALL[rng.below(5)];
-        let text = normalize(&field.text_of(f));
+        let text = normalize(&field.text_of(f, crate::support::city_regions()));
         // A run of CJK characters (kanji, kana, the long vowel mark).
         let runs: Vec<Vec<char>> = text
             .split(|c: char| !zaitaku::text::is_cjk(c))
@@ -305,8 +311,12 @@ fn every_word_length_matches_a_substring_oracle() {
             let (got, want) = (found(w), oracle(w));
             let texts = |ids: Vec<&String>| -> Vec<String> {
                 let f = facilities.iter().filter(|f| ids.contains(&&f.id.0));
-                f.map(|f| TextField::ALL.map(|tf| tf.text_of(f)).join(" / "))
-                    .collect()
+                f.map(|f| {
+                    TextField::ALL
+                        .map(|tf| tf.text_of(f, crate::support::city_regions()))
+                        .join(" / ")
+                })
+                .collect()
             };
             let extra = texts(got.difference(&want).collect());
             let missing = texts(want.difference(&got).collect());

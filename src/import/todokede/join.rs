@@ -36,12 +36,13 @@ pub fn join(
     facilities: &mut [Facility],
     by_id: &HashMap<String, usize>,
     municipalities: &[String],
+    regions: &crate::model::Regions,
 ) -> JoinReport {
     let mut report = JoinReport {
         summary: Some(list.summary()),
         ..JoinReport::default()
     };
-    let stations = StationIndex::new(facilities);
+    let stations = StationIndex::new(facilities, regions);
     let mut target: BTreeMap<&Holder, usize> = BTreeMap::new();
     for (holder, listed) in &list.listed {
         let found = match holder {
@@ -183,11 +184,11 @@ struct StationIndex {
     by_name: HashMap<String, Vec<usize>>,
     /// Folded address, and the ward's name when the facility has one.
     address: Vec<String>,
-    ward: Vec<Option<&'static str>>,
+    ward: Vec<Option<String>>,
 }
 
 impl StationIndex {
-    fn new(facilities: &[Facility]) -> Self {
+    fn new(facilities: &[Facility], regions: &crate::model::Regions) -> Self {
         let mut idx = Self {
             by_phone: HashMap::new(),
             by_name: HashMap::new(),
@@ -198,8 +199,8 @@ impl StationIndex {
             idx.address.push(fold_name(&f.address));
             idx.ward.push(
                 f.ward_code
-                    .and_then(crate::model::Ward::by_code)
-                    .map(|w| w.name),
+                    .and_then(|c| regions.get(c))
+                    .map(|w| w.name.clone()),
             );
             if !f.has_kind(Kind::VisitingNursing) {
                 continue;
@@ -236,7 +237,9 @@ impl StationIndex {
             .copied()
             .filter(|&i| {
                 self.address[i].contains(&muni)
-                    || self.ward[i].is_some_and(|w| muni.ends_with(&fold_name(w)))
+                    || self.ward[i]
+                        .as_deref()
+                        .is_some_and(|w| muni.ends_with(&fold_name(w)))
             })
             .collect();
         match candidates.as_slice() {
