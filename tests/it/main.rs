@@ -13,6 +13,7 @@ mod import;
 mod official;
 mod oracle;
 mod osaka;
+mod prefecture;
 mod support;
 mod text;
 mod todokede;

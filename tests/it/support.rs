@@ -41,8 +41,7 @@ pub fn build_dataset(
 }
 
 pub fn run(index: &SearchIndex, p: SearchParams) -> SearchResult {
-    let q =
-        SearchQuery::parse(&p, crate::support::city_regions()).unwrap_or_else(|e| panic!("{e}"));
+    let q = SearchQuery::parse(&p, &index.regions).unwrap_or_else(|e| panic!("{e}"));
     zaitaku::search(index, &q).unwrap()
 }
 
