@@ -13,7 +13,57 @@ function checkbox(id, name, value, label) {
   );
 }
 
-/** Kind and capability checkboxes, ward (grouped by 基本保健医療圏) and area selects. */
+/**
+ * The place selects. A dataset of one city groups its wards by 基本保健医療圏; a dataset of
+ * several 市町村 (the prefecture) groups them by 二次医療圏, a designated city first as a
+ * whole, then its wards. The area select offers both kinds of area the dataset has.
+ */
+function buildPlaces(vocab) {
+  const ward = $('ward');
+  const wards = vocab.raw.wards || [];
+  const munis = vocab.raw.municipalities || [];
+  const kihon = vocab.raw.kihon_areas || [];
+  const niji = vocab.raw.niji_areas || [];
+  const option = (code, text) => h('option', { value: String(code) }, text);
+  if (niji.length > 1) {
+    $('ward-label').textContent = '市区町村';
+    ward.firstElementChild.textContent = 'すべての市区町村';
+    for (const a of niji) {
+      const group = h('optgroup', { label: `${a.label}二次医療圏` });
+      for (const code of a.members) {
+        const m = munis.find((x) => x.code === code);
+        if (!m) continue;
+        const own = wards.filter((w) => w.city === code);
+        group.append(option(code, own.length ? `${m.full_name}（全区）` : m.full_name));
+        for (const w of own) group.append(option(w.code, w.full_name));
+      }
+      if (group.children.length) ward.append(group);
+    }
+  } else {
+    for (const a of kihon) {
+      const group = h('optgroup', { label: `${a.label}基本保健医療圏` });
+      for (const w of wards.filter((w) => w.kihon === a.code)) group.append(option(w.code, w.name));
+      if (group.children.length) ward.append(group);
+    }
+    for (const w of wards.filter((w) => !kihon.some((a) => a.code === w.kihon))) {
+      ward.append(option(w.code, w.name));
+    }
+  }
+  const area = $('area');
+  const groups = [
+    ['基本保健医療圏', kihon],
+    ['二次医療圏', niji.length > 1 ? niji : []],
+  ];
+  for (const [label, list] of groups) {
+    if (!list.length) continue;
+    const group = h('optgroup', { label });
+    for (const a of list) group.append(option(a.code, `${a.label}${label}`));
+    area.append(group);
+  }
+  if (niji.length > 1) $('area-label').textContent = '医療圏';
+}
+
+/** Kind and capability checkboxes, the place selects. */
 export function buildControls(vocab) {
   const kindBox = $('kind-checks');
   for (const k of vocab.raw.kinds || []) {
@@ -23,19 +73,7 @@ export function buildControls(vocab) {
   for (const c of vocab.raw.capabilities || []) {
     capBox.append(checkbox(`cap-${c.code}`, 'cap', c.code, c.label));
   }
-  const ward = $('ward');
-  const areas = vocab.raw.kihon_areas || [];
-  for (const a of areas) {
-    const group = h('optgroup', { label: `${a.label}基本保健医療圏` });
-    for (const w of (vocab.raw.wards || []).filter((w) => w.kihon === a.code)) {
-      group.append(h('option', { value: String(w.code) }, w.name));
-    }
-    if (group.children.length) ward.append(group);
-  }
-  for (const w of (vocab.raw.wards || []).filter((w) => !areas.some((a) => a.code === w.kihon))) {
-    ward.append(h('option', { value: String(w.code) }, w.name));
-  }
-  for (const a of areas) $('area').append(h('option', { value: a.code }, a.label));
+  buildPlaces(vocab);
   $('legal-radius').textContent = String(vocab.legalRadiusKm);
 }
 

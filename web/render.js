@@ -24,8 +24,13 @@ export class Vocab {
     this.raw = v;
     this.kinds = new Map((v.kinds || []).map((k) => [k.code, k]));
     this.caps = new Map((v.capabilities || []).map((c) => [c.code, c]));
-    this.wards = new Map((v.wards || []).map((w) => [String(w.code), w]));
-    this.areas = new Map((v.kihon_areas || []).map((a) => [a.code, a]));
+    // Wards and undivided 市町村, and designated cities as a whole (27100 大阪市).
+    this.wards = new Map(
+      [...(v.municipalities || []), ...(v.wards || [])].map((w) => [String(w.code), w]),
+    );
+    this.areas = new Map(
+      [...(v.kihon_areas || []), ...(v.niji_areas || [])].map((a) => [a.code, a]),
+    );
     this.accepting = new Map((v.accepting || []).map((a) => [a.code, a]));
     this.legalRadiusKm = Number(v.legal_radius_km) || 16;
   }

@@ -73,7 +73,12 @@ struct Server {
 }
 
 fn start_server(log: &Path) -> Server {
-    if let Ok(url) = std::env::var("ZAITAKU_BROWSER_URL") {
+    start_server_with(log, &[])
+}
+
+/// `zaitaku index ARGS` (the demo without them), then `zaitaku serve` on it.
+fn start_server_with(log: &Path, index_args: &[&str]) -> Server {
+    if let (Ok(url), []) = (std::env::var("ZAITAKU_BROWSER_URL"), index_args) {
         println!("browser test against {url}");
         return Server {
             base: url.trim_end_matches('/').to_string(),
@@ -85,6 +90,7 @@ fn start_server(log: &Path) -> Server {
     let dir = tempfile::tempdir().unwrap();
     let out = Command::new(bin)
         .arg("index")
+        .args(index_args)
         .current_dir(dir.path())
         .output()
         .unwrap();
@@ -95,6 +101,13 @@ fn start_server(log: &Path) -> Server {
     );
     let mut child = Command::new(bin)
         .args(["serve", "--bind", "127.0.0.1:0"])
+        .args(match index_args.iter().position(|a| *a == "--name") {
+            Some(i) => vec![
+                "--index".to_string(),
+                format!("index/{}", index_args[i + 1]),
+            ],
+            None => vec![],
+        })
         .current_dir(dir.path())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -889,4 +902,86 @@ fn map_page_in_headless_chromium() {
     let shot = artifacts.join("claims.png");
     s.screenshot(&shot);
     println!("screenshot: {}", shot.display());
+}
+
+/// Issue 12: on the prefecture, the place select groups 市町村 by 二次医療圏 (a designated
+/// city first as a whole, then its wards), and choosing one filters the list as the API does.
+#[test]
+fn region_selector_groups_municipalities_by_niji_area() {
+    let (Some(chromium), Some(chromedriver)) =
+        (find_in_path("chromium"), find_in_path("chromedriver"))
+    else {
+        let msg = "browser test needs chromium and chromedriver: run scripts/setup.sh";
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("{msg}");
+        }
+        println!("skipped: {msg}");
+        return;
+    };
+    let Some(shared) = crate::support::shared_data() else {
+        return;
+    };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dataset = root.join("data/osaka-pref");
+    let raw = shared.join("osaka-pref");
+    let artifacts = artifacts_dir();
+    let server = start_server_with(
+        &artifacts.join("server-pref.log"),
+        &[
+            "--dataset",
+            dataset.to_str().unwrap(),
+            "--raw",
+            raw.to_str().unwrap(),
+            "--name",
+            "pref",
+        ],
+    );
+    let driver = start_driver(&chromedriver, &artifacts.join("chromedriver-pref.log"));
+    let profile = tempfile::tempdir().unwrap();
+    let s = Session::new(&driver, &chromium, profile.path());
+    let base = server.base.clone();
+    s.goto(&format!("{base}/"));
+    s.wait_search(0);
+    let groups = s.js(
+        "return [...document.querySelectorAll('#ward optgroup')].map((g) => \
+         [g.label, [...g.querySelectorAll('option')].map((o) => o.textContent)]);",
+    );
+    let groups = groups.as_array().unwrap();
+    assert_eq!(groups.len(), 8, "{groups:?}");
+    let group = |label: &str| {
+        groups
+            .iter()
+            .find(|g| g[0] == label)
+            .unwrap_or_else(|| panic!("no group {label}: {groups:?}"))[1]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o.as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert!(group("豊能二次医療圏").contains(&"吹田市".to_string()));
+    let city = group("大阪市二次医療圏");
+    assert_eq!(city[0], "大阪市（全区）");
+    assert_eq!(city.len(), 1 + 24);
+    assert!(group("堺市二次医療圏").contains(&"堺市北区".to_string()));
+    assert_eq!(s.text("#ward-label"), "市区町村");
+
+    // Choosing 吹田市 lists exactly what the API counts there.
+    let before = s.searches();
+    s.js(
+        "const w = document.getElementById('ward'); w.value = '27205'; \
+          w.dispatchEvent(new Event('change', { bubbles: true }));",
+    );
+    s.wait_search(before);
+    let text = agent()
+        .get(&format!("{base}/api/v1/search?ward=27205&limit=0"))
+        .call()
+        .unwrap()
+        .body_mut()
+        .read_to_string()
+        .unwrap();
+    let api: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(s.total(), api["total"].as_u64().unwrap(), "{text}");
+    assert!(s.total() > 100, "{}", s.total());
+    assert!(s.href().contains("ward=27205"), "{}", s.href());
 }
