@@ -101,6 +101,7 @@ pub fn read_jigyosho(path: &Path, source: &str) -> Result<FileRead, ImportError>
         let key = RecordKey::Jigyosho(no.to_string());
         let mut record = SourceRecord::new(&t, r, source, key, kind, n, (addr, &address));
         record.name_kana = r.opt(&kana).to_string();
+        record.code_missing = muni.is_some() && municipality_code.is_none();
         record.municipality_code = municipality_code;
         record.point = point;
         record.phone = non_empty(r.opt(&phone));

@@ -255,7 +255,11 @@ fn place(
         .and_then(|c| c.parse::<u32>().ok())
         .map(WardCode)
         .or_else(|| geocoded.as_ref().ok().and_then(|g| g.stated_ward_code))
-        .or_else(|| geocoded.as_ref().ok().and_then(|g| g.ward_code));
+        // Without a code, where the geocoder found the town is no statement of the row.
+        .or_else(|| {
+            let g = geocoded.as_ref().ok().filter(|_| !record.code_missing)?;
+            g.ward_code
+        });
     let (mut point, mut level, mut ward) = (point, level, ward);
     if let Some(s) = stated.filter(|s| *s != ward) {
         // The address wins when its 町丁目 resolves, unambiguously, inside the ward it
@@ -290,6 +294,22 @@ fn place(
             name: record.name.clone(),
             address: record.address.clone(),
             detail,
+        });
+    }
+    if record.code_missing {
+        report.without_code.push(Placement {
+            origin: record.origin.clone(),
+            name: record.name.clone(),
+            address: record.address.clone(),
+            detail: format!(
+                "no 市区町村コード; placed in {} by {}",
+                regions.full_name(ward),
+                if level.is_none() {
+                    "the publisher's point"
+                } else {
+                    "its address"
+                }
+            ),
         });
     }
     let address_key = match &geocoded {

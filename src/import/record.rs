@@ -56,6 +56,9 @@ pub struct SourceRecord {
     pub address_column: (usize, String),
     /// JIS municipality code the row states (5 digits), if any.
     pub municipality_code: Option<String>,
+    /// The list has a municipality code column and this row's cell is empty or malformed
+    /// (its address usually drops the ward, 郡 or town too): placed, and reported.
+    pub code_missing: bool,
     /// The publisher's point; `None` when the row has none (or `0.0,0.0`).
     pub point: Option<LatLon>,
     pub phone: Option<String>,
@@ -90,6 +93,7 @@ impl SourceRecord {
             address: crate::table::clean(address).into_owned(),
             address_column: (address_col.index + 1, address_col.name.clone()),
             municipality_code: None,
+            code_missing: false,
             point: None,
             phone: None,
             fax: None,

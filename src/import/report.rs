@@ -55,6 +55,9 @@ pub struct ImportReport {
     /// Of those, the rows placed at their address instead (its 町丁目 resolves inside the
     /// stated ward).
     pub address_wins: usize,
+    /// Rows of a list with municipality codes whose code is missing (their address drops
+    /// the ward, 郡 or town): placed all the same, and listed here.
+    pub without_code: Vec<Placement>,
     pub overlay_rows: usize,
     pub overlay_applied: usize,
     pub facilities: usize,
@@ -269,6 +272,18 @@ impl fmt::Display for ImportReport {
             self.ward_mismatches.len(),
         )?;
         for p in &self.ward_mismatches {
+            writeln!(
+                f,
+                "  {}: {} ({}): {}",
+                p.origin, p.name, p.address, p.detail
+            )?;
+        }
+        section(
+            f,
+            "rows without a 市区町村コード (placed)",
+            self.without_code.len(),
+        )?;
+        for p in &self.without_code {
             writeln!(
                 f,
                 "  {}: {} ({}): {}",

@@ -317,3 +317,38 @@ fn filters_by_niji_and_municipality_agree_with_a_brute_force_count() {
     assert_eq!(sakai.count, brute);
     assert_eq!(r.facets.municipality.len(), 43);
 }
+
+/// The seven 訪問看護 rows without a 市区町村コード (their addresses drop the ward, the 郡 or
+/// the town) are placed and reported, each in the polygon of its point.
+#[test]
+fn rows_without_a_municipality_code_are_placed_and_reported() {
+    let Some(p) = pref() else { return };
+    let rows = &p.report.without_code;
+    assert_eq!(rows.len(), 7, "{rows:#?}");
+    let shijonawate = rows
+        .iter()
+        .find(|r| r.address.contains("四条畷市"))
+        .expect("the 四条畷市 row");
+    assert!(
+        shijonawate.detail.contains("四條畷市"),
+        "{}",
+        shijonawate.detail
+    );
+    let misaki = rows
+        .iter()
+        .find(|r| r.address.contains("淡輪"))
+        .expect("the 淡輪 row");
+    assert!(misaki.detail.contains("岬町"), "{}", misaki.detail);
+    // Not taken for a statement of another ward.
+    assert!(
+        !p.report
+            .ward_mismatches
+            .iter()
+            .any(|m| m.address.contains("淡輪")),
+        "{:?}",
+        p.report
+            .ward_mismatches
+            .iter()
+            .find(|m| m.address.contains("淡輪"))
+    );
+}
