@@ -68,7 +68,7 @@ pub const COLUMNS: &[ColumnSpec] = &[
     ColumnSpec {
         name: "ward_code",
         required: false,
-        meaning: "JIS code 27102–27128; empty = located from lat/lon",
+        meaning: "JIS code or name of a ward or 市町村 of the regions table (27114, 吹田市); empty = located from lat/lon",
     },
     ColumnSpec {
         name: "phone",

@@ -397,3 +397,115 @@ fn index_and_geocode_commands() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no index at index/osaka"));
 }
+
+/// Issue 12: a row whose publisher's point lies across the line from the ward it states is
+/// placed at its address when the address's 町丁目 is in that ward (and reported); when the
+/// town is not in the stated ward, the polygon decides. A row without its code is placed
+/// and reported.
+#[test]
+fn the_address_wins_only_when_its_town_is_in_the_stated_ward() {
+    let c = Copy::new();
+    let path = c.raw().join("jigyosho_130.csv");
+    let mut text = fs::read_to_string(&path).unwrap();
+    let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    if !text.ends_with(eol) {
+        text.push_str(eol);
+    }
+    // 北区 is 135.48–135.52 E, 都島区 135.52–135.56 E; 見本町一丁目 is in 都島区, 架空町 in 北区.
+    for (no, name, address) in [
+        (
+            "2760000091",
+            "【試験】線の向こう訪問看護",
+            "大阪府大阪市都島区見本町1丁目2-3",
+        ),
+        (
+            "2760000092",
+            "【試験】町違い訪問看護",
+            "大阪府大阪市都島区架空町1丁目2-3",
+        ),
+    ] {
+        text.push_str(&format!(
+            "271021,{no},大阪府,大阪市都島区,{name},,訪問看護,{address},,34.700,135.515,,,,,{no},,,,,,,,{eol}"
+        ));
+    }
+    fs::write(&path, text).unwrap();
+    let (index, report) = c.build().unwrap();
+    let by_name = |name: &str| {
+        (0..index.len() as u32)
+            .map(|o| index.facility(o))
+            .find(|f| f.name == name)
+            .unwrap_or_else(|| panic!("{name} not indexed"))
+    };
+    let wins = by_name("【試験】線の向こう訪問看護");
+    assert_eq!(wins.ward_code, Some(WardCode(27102)));
+    assert!(
+        (wins.location.lon - 135.53).abs() < 1e-6,
+        "{}",
+        wins.location
+    );
+    let stays = by_name("【試験】町違い訪問看護");
+    assert_eq!(stays.ward_code, Some(WardCode(27127)));
+    assert!(
+        (stays.location.lon - 135.515).abs() < 1e-6,
+        "{}",
+        stays.location
+    );
+    let detail = |name: &str| {
+        report
+            .ward_mismatches
+            .iter()
+            .find(|m| m.name == name)
+            .unwrap_or_else(|| panic!("{name} not reported"))
+            .detail
+            .clone()
+    };
+    assert!(detail("【試験】線の向こう訪問看護").contains("placed at the address"));
+    assert!(!detail("【試験】町違い訪問看護").contains("placed at the address"));
+    assert_eq!(report.address_wins, 1);
+    // The fixture's row without a 市区町村コード (大阪府大阪市見本町…) is placed and listed.
+    assert_eq!(report.without_code.len(), 1, "{:?}", report.without_code);
+    assert!(
+        report.without_code[0].detail.contains("都島区"),
+        "{:?}",
+        report.without_code
+    );
+}
+
+/// Issue 12: the overlay's 訪問可能区 takes wards, 市町村 (a city stands for its wards) and
+/// areas of the dataset; a place outside it is a located error.
+#[test]
+fn overlay_service_areas_take_municipalities_and_areas() {
+    for (cell, expect) in [
+        ("大阪市", Ok(vec![WardCode(27102), WardCode(27127)])),
+        (
+            "北部基本保健医療圏",
+            Ok(vec![WardCode(27102), WardCode(27127)]),
+        ),
+        ("27127;都島", Ok(vec![WardCode(27102), WardCode(27127)])),
+        ("吹田市", Err("overlay.csv:4:9")),
+    ] {
+        let c = Copy::new();
+        let path = c.dataset().join("overlay.csv");
+        let text = fs::read_to_string(&path)
+            .unwrap()
+            .replace(",都島区,", &format!(",{cell},"));
+        fs::write(&path, text).unwrap();
+        let (index, report) = c.build().unwrap();
+        match expect {
+            Ok(wards) => assert_eq!(
+                facility(&index, "2760000001").service_wards,
+                wards,
+                "{cell}"
+            ),
+            Err(at) => {
+                let e = report
+                    .rejected
+                    .iter()
+                    .map(|e| e.to_string())
+                    .find(|e| e.contains(at))
+                    .unwrap_or_else(|| panic!("{cell}: no error at {at}: {:?}", report.rejected));
+                assert!(e.contains("吹田市"), "{e}");
+            }
+        }
+    }
+}
