@@ -244,6 +244,8 @@ fn boundaries_geojson(index: &SearchIndex) -> Vec<u8> {
                         "properties": {
                             "code": s.code.0,
                             "name": s.name,
+                            "full_name": index.regions.full_name(s.code),
+                            "niji": index.regions.niji_of(s.code).map(|a| a.code.as_str()),
                         },
                         "geometry": {"type": "MultiPolygon", "coordinates": s.polygons},
                     })

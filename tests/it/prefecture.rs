@@ -14,6 +14,7 @@ use crate::support::{build_dataset, shared_data};
 
 struct Pref {
     _dir: TempDir,
+    index_dir: std::path::PathBuf,
     index: SearchIndex,
     report: ImportReport,
 }
@@ -33,6 +34,7 @@ fn pref() -> Option<&'static Pref> {
         .unwrap_or_else(|e| panic!("the prefecture builds: {e}"));
         let index = SearchIndex::open(&dir.path().join("index/osaka-pref")).unwrap();
         Some(Pref {
+            index_dir: dir.path().join("index/osaka-pref"),
             _dir: dir,
             index,
             report: report.expect("an official dataset reports"),
@@ -351,4 +353,72 @@ fn rows_without_a_municipality_code_are_placed_and_reported() {
             .iter()
             .find(|m| m.address.contains("淡輪"))
     );
+}
+
+/// `/regions` and `/regions.geojson` cover the prefecture: 72 places, 43 市町村, 8
+/// 二次医療圏 with their 市町村, counts that add up.
+#[test]
+fn regions_endpoints_cover_the_prefecture() {
+    use tower::ServiceExt;
+    let Some(p) = pref() else { return };
+    let state =
+        zaitaku::api::AppState::open(&p.index_dir, zaitaku::api::ServerConfig::default()).unwrap();
+    let get = |uri: &str| -> serde_json::Value {
+        crate::api::runtime().block_on(async {
+            let r = zaitaku::api::router(state.clone())
+                .oneshot(
+                    axum::http::Request::get(uri)
+                        .body(axum::body::Body::empty())
+                        .unwrap(),
+                )
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 200, "{uri}");
+            let body = axum::body::to_bytes(r.into_body(), 1 << 28).await.unwrap();
+            serde_json::from_slice(&body).unwrap()
+        })
+    };
+    let r = get("/api/v1/regions");
+    let count = |list: &serde_json::Value| -> u64 {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["count"].as_u64().unwrap())
+            .sum()
+    };
+    let total = p.index.len() as u64;
+    assert_eq!(r["wards"].as_array().unwrap().len(), 72);
+    assert_eq!(r["municipalities"].as_array().unwrap().len(), 43);
+    assert_eq!(r["niji_areas"].as_array().unwrap().len(), 8);
+    assert_eq!(count(&r["wards"]), total);
+    assert_eq!(count(&r["municipalities"]), total);
+    assert_eq!(count(&r["niji_areas"]), total);
+    let toyono = r["niji_areas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["code"] == "toyono")
+        .unwrap();
+    assert_eq!(toyono["members"].as_array().unwrap().len(), 6);
+    assert!(toyono["members"]
+        .as_array()
+        .unwrap()
+        .contains(&27205.into()));
+    let sakai_kita = r["wards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["code"] == 27146)
+        .unwrap();
+    assert_eq!(sakai_kita["name"], "堺市北区");
+    assert_eq!(sakai_kita["city"], 27140);
+    let g = get("/api/v1/regions.geojson");
+    let features = g["features"].as_array().unwrap();
+    assert_eq!(features.len(), 72);
+    let suita = features
+        .iter()
+        .find(|f| f["properties"]["code"] == 27205)
+        .unwrap();
+    assert_eq!(suita["properties"]["full_name"], "吹田市");
+    assert_eq!(suita["properties"]["niji"], "toyono");
 }
