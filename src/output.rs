@@ -62,7 +62,7 @@ pub fn table(result: &SearchResult) -> String {
             "{} {} {} {} {}",
             pad(&f.name, 40),
             pad(&kinds.join("・"), 20),
-            pad(hit.ward_name.as_deref().unwrap_or("-"), 10),
+            pad(hit.ward_name.unwrap_or("-"), 10),
             pad(
                 &hit.distance_m
                     .map(format_distance)

@@ -68,7 +68,7 @@ pub async fn search_csv(
             &labels(f.kinds.iter().map(|k: &Kind| k.label()).collect()),
             f.postal_code.as_deref().unwrap_or(""),
             &f.address,
-            h.ward_name.as_deref().unwrap_or(""),
+            h.ward_name.unwrap_or(""),
             f.phone.as_deref().unwrap_or(""),
             f.fax.as_deref().unwrap_or(""),
             &h.distance_m.map_or(String::new(), |d| format!("{d:.0}")),

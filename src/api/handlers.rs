@@ -110,7 +110,7 @@ fn hit(loaded: &Loaded, ord: u32) -> Hit {
     Hit {
         ord,
         record: index.records().raw(ord).into(),
-        ward_name: index.columns.ward[ord as usize].map(|w| index.regions.label(w)),
+        ward_name: index.columns.ward[ord as usize].and_then(|w| index.regions.label(w)),
         distance_m: None,
         score: None,
         explanation: String::new(),

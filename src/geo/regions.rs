@@ -279,8 +279,8 @@ mod tests {
         }
         assert!(r.place("京都市").is_err());
         assert_eq!(r.niji_of(WardCode(27142)).unwrap().name, "堺市");
-        assert_eq!(r.label(WardCode(27146)), "堺市北区");
-        assert_eq!(r.label(WardCode(27114)), "東淀川区");
+        assert_eq!(r.label(WardCode(27146)), Some("堺市北区"));
+        assert_eq!(r.label(WardCode(27114)), Some("東淀川区"));
         assert_eq!(r.full_name(WardCode(27301)), "三島郡島本町");
     }
 

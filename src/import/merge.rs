@@ -234,7 +234,7 @@ fn place(
             let detail = match &inside {
                 Some((p, _, w)) => format!(
                     "the publisher's point {point} is outside the dataset's wards; placed at its address instead ({p}, {})",
-                    regions.label(*w)
+                    regions.label_or_code(*w)
                 ),
                 None => format!("{point} is outside the dataset's wards; not indexed"),
             };
@@ -274,9 +274,9 @@ fn place(
             Some(g) => {
                 let d = format!(
                     "the row says {} and its 町丁目 is there, but the publisher's point lies {:.0} m away in {}; placed at the address ({})",
-                    regions.label(s),
+                    regions.label_or_code(s),
                     crate::geo::haversine_m(g.point(), point),
-                    regions.label(ward),
+                    regions.label_or_code(ward),
                     g.point()
                 );
                 (point, level, ward) = (g.point(), Some(g.level), s);
@@ -285,8 +285,8 @@ fn place(
             }
             None => format!(
                 "the row says {} but the point lies in {}",
-                regions.label(s),
-                regions.label(ward)
+                regions.label_or_code(s),
+                regions.label_or_code(ward)
             ),
         };
         report.ward_mismatches.push(Placement {

@@ -86,9 +86,115 @@ pub enum Place<'a> {
 /// The regions and areas of a dataset. Regions with a polygon (wards and undivided
 /// 市町村) are the "leaves" a facility is placed in; a designated city stands for its wards.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(from = "Table", into = "Table")]
 pub struct Regions {
     regions: Vec<Region>,
     areas: Vec<Area>,
+    /// Derived once (searches ask for them on every query): by position in `regions`.
+    cache: Cache,
+}
+
+/// What an index stores: the table itself; the cache is rebuilt on open.
+#[derive(Clone, Serialize, Deserialize)]
+struct Table {
+    regions: Vec<Region>,
+    areas: Vec<Area>,
+}
+
+impl From<Table> for Regions {
+    fn from(t: Table) -> Self {
+        Regions::new(t.regions, t.areas)
+    }
+}
+
+impl From<Regions> for Table {
+    fn from(r: Regions) -> Self {
+        Table {
+            regions: r.regions,
+            areas: r.areas,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Cache {
+    /// Positions of the leaves (wards and undivided 市町村).
+    leaves: Vec<usize>,
+    /// Per region: its code as text, its label and its full name.
+    code_text: Vec<&'static str>,
+    label: Vec<&'static str>,
+    full_name: Vec<&'static str>,
+    /// The 市町村 (no parent) with their leaves.
+    municipalities: Vec<(usize, Vec<WardCode>)>,
+}
+
+/// One `&'static str` per distinct text: region names are few (a few hundred in Japan) and
+/// answers borrow them on every query, so they are kept for the life of the process
+/// instead of being allocated per answer.
+fn intern(s: String) -> &'static str {
+    use std::collections::HashSet;
+    use std::sync::{Mutex, OnceLock};
+    static SEEN: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
+    let mut seen = SEEN
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    if let Some(s) = seen.get(s.as_str()) {
+        return s;
+    }
+    let s: &'static str = Box::leak(s.into_boxed_str());
+    seen.insert(s);
+    s
+}
+
+impl Cache {
+    fn new(regions: &[Region]) -> Self {
+        let get = |code: WardCode| regions.iter().find(|r| r.code == code);
+        let has_children = |code: WardCode| regions.iter().any(|c| c.parent == Some(code));
+        let leaves: Vec<usize> = (0..regions.len())
+            .filter(|&i| !has_children(regions[i].code))
+            .collect();
+        let full_name: Vec<&'static str> = regions
+            .iter()
+            .map(|r| {
+                intern(match r.parent.and_then(get) {
+                    Some(city) => format!("{}{}", city.name, r.name),
+                    None => format!("{}{}", r.county, r.name),
+                })
+            })
+            .collect();
+        let label = regions
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let same = regions.iter().filter(|o| o.name == r.name).count();
+                if same > 1 && r.parent.is_some() {
+                    full_name[i]
+                } else {
+                    intern(r.name.clone())
+                }
+            })
+            .collect();
+        let municipalities = (0..regions.len())
+            .filter(|&i| regions[i].parent.is_none())
+            .map(|i| {
+                let code = regions[i].code;
+                let wards: Vec<WardCode> = regions
+                    .iter()
+                    .filter(|r| r.parent == Some(code))
+                    .map(|r| r.code)
+                    .collect();
+                (i, if wards.is_empty() { vec![code] } else { wards })
+            })
+            .collect();
+        Cache {
+            leaves,
+            code_text: regions.iter().map(|r| intern(r.code.to_string())).collect(),
+            label,
+            full_name,
+            municipalities,
+        }
+    }
 }
 
 impl Regions {
@@ -112,7 +218,29 @@ impl Regions {
                 r.niji = n;
             }
         }
-        Self { regions, areas }
+        let cache = Cache::new(&regions);
+        Self {
+            regions,
+            areas,
+            cache,
+        }
+    }
+
+    fn position(&self, code: WardCode) -> Option<usize> {
+        self.regions.binary_search_by_key(&code, |r| r.code).ok()
+    }
+
+    /// The code as text (`27205`), without allocating.
+    pub fn code_text(&self, code: WardCode) -> Option<&'static str> {
+        self.position(code).map(|i| self.cache.code_text[i])
+    }
+
+    /// Every 市町村 (designated cities as a whole) with the leaves it counts.
+    pub fn municipalities(&self) -> impl Iterator<Item = (&Region, &[WardCode])> {
+        self.cache
+            .municipalities
+            .iter()
+            .map(|(i, leaves)| (&self.regions[*i], leaves.as_slice()))
     }
 
     /// The table cut to the leaves `keep` accepts, their cities, and the areas that still
@@ -176,17 +304,12 @@ impl Regions {
     }
 
     pub fn get(&self, code: WardCode) -> Option<&Region> {
-        self.regions
-            .binary_search_by_key(&code, |r| r.code)
-            .ok()
-            .map(|i| &self.regions[i])
+        self.position(code).map(|i| &self.regions[i])
     }
 
     /// The regions a facility can be placed in: wards and the 市町村 without wards.
     pub fn leaves(&self) -> impl Iterator<Item = &Region> {
-        self.regions
-            .iter()
-            .filter(move |r| !self.regions.iter().any(|c| c.parent == Some(r.code)))
+        self.cache.leaves.iter().map(|&i| &self.regions[i])
     }
 
     /// The leaves of a region: a designated city's wards, or the region itself.
@@ -213,29 +336,27 @@ impl Regions {
         }
     }
 
-    /// 大阪市東淀川区, 吹田市, 三島郡島本町.
+    /// 大阪市東淀川区, 吹田市, 三島郡島本町 (the code itself when unknown).
     pub fn full_name(&self, code: WardCode) -> String {
-        let Some(r) = self.get(code) else {
-            return code.to_string();
-        };
-        match r.parent.and_then(|p| self.get(p)) {
-            Some(city) => format!("{}{}", city.name, r.name),
-            None => format!("{}{}", r.county, r.name),
-        }
+        self.full_name_static(code)
+            .map_or_else(|| code.to_string(), str::to_string)
     }
 
-    /// The name to show for a region: 東淀川区 when the name is unique among the leaves,
-    /// 堺市北区 when another city has a ward of that name.
-    pub fn label(&self, code: WardCode) -> String {
-        let Some(r) = self.get(code) else {
-            return code.to_string();
-        };
-        let same = self.regions.iter().filter(|o| o.name == r.name).count();
-        if same > 1 && r.parent.is_some() {
-            self.full_name(code)
-        } else {
-            r.name.clone()
-        }
+    /// [`Self::full_name`] without allocating; `None` for an unknown code.
+    pub fn full_name_static(&self, code: WardCode) -> Option<&'static str> {
+        self.position(code).map(|i| self.cache.full_name[i])
+    }
+
+    /// The name to show for a region: 東淀川区 when the name is unique in the table,
+    /// 堺市北区 when another city has a ward of that name. `None` for an unknown code.
+    pub fn label(&self, code: WardCode) -> Option<&'static str> {
+        self.position(code).map(|i| self.cache.label[i])
+    }
+
+    /// [`Self::label`], or the code itself.
+    pub fn label_or_code(&self, code: WardCode) -> String {
+        self.label(code)
+            .map_or_else(|| code.to_string(), str::to_string)
     }
 
     pub fn area(&self, code: &str) -> Option<&Area> {

@@ -340,19 +340,17 @@ fn facets(index: &SearchIndex, matched: &[Matched]) -> Facets {
         ward: regions
             .leaves()
             .map(|w| FacetCount {
-                code: w.code.to_string().into(),
-                label: regions.label(w.code).into(),
+                code: regions.code_text(w.code).unwrap_or_default().into(),
+                label: regions.label(w.code).unwrap_or_default().into(),
                 count: wards(w.code),
             })
             .collect(),
         municipality: regions
-            .all()
-            .iter()
-            .filter(|r| r.parent.is_none())
-            .map(|m| FacetCount {
-                code: m.code.to_string().into(),
-                label: regions.full_name(m.code).into(),
-                count: regions.leaves_of(m.code).into_iter().map(wards).sum(),
+            .municipalities()
+            .map(|(m, leaves)| FacetCount {
+                code: regions.code_text(m.code).unwrap_or_default().into(),
+                label: regions.full_name_static(m.code).unwrap_or_default().into(),
+                count: leaves.iter().copied().map(wards).sum(),
             })
             .collect(),
         capability: CAPABILITIES
@@ -525,7 +523,7 @@ fn page(
         .map(|m| Hit {
             ord: m.ord,
             record: index.records().raw(m.ord).into(),
-            ward_name: index.columns.ward[m.ord as usize].map(|w| index.regions.label(w)),
+            ward_name: index.columns.ward[m.ord as usize].and_then(|w| index.regions.label(w)),
             distance_m: m.distance_m,
             score: m.score,
             explanation: explain(index, m.ord, q, m.distance_m, &cx),

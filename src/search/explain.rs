@@ -57,14 +57,14 @@ pub fn explain(
         if c.service_wards(ord).is_empty() {
             inner.push("対応地域の指定なし".to_string());
         } else if let Some(w) = covers_ward {
-            inner.push(format!("{}は対応地域", index.regions.label(w)));
+            inner.push(format!("{}は対応地域", index.regions.label_or_code(w)));
         }
         // Across a ward or city line, say where the facility is: 「吹田市（市外）2.1 km」.
         let place = match (c.ward[i], covers_ward) {
             (Some(f), Some(home)) => index
                 .regions
                 .relation(f, home)
-                .map(|rel| format!("{}（{rel}）", index.regions.label(f)))
+                .map(|rel| format!("{}（{rel}）", index.regions.label_or_code(f)))
                 .unwrap_or_default(),
             _ => String::new(),
         };
@@ -132,8 +132,12 @@ pub fn explain(
                 .flatten()
                 .find_map(|a| index.regions.area(a));
             match area {
-                Some(a) => parts.push(format!("{}（{}）", index.regions.label(w.code), a.name)),
-                None => parts.push(index.regions.label(w.code)),
+                Some(a) => parts.push(format!(
+                    "{}（{}）",
+                    index.regions.label_or_code(w.code),
+                    a.name
+                )),
+                None => parts.push(index.regions.label_or_code(w.code)),
             }
         }
     }

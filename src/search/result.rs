@@ -32,7 +32,7 @@ pub struct Hit {
     /// The facility record as JSON, exactly as stored in the index.
     pub record: Box<str>,
     /// The ward or 市町村 (堺市北区 where the name alone is ambiguous).
-    pub ward_name: Option<String>,
+    pub ward_name: Option<&'static str>,
     /// Great-circle metres from the `near` / `covers` point.
     pub distance_m: Option<f64>,
     /// Text relevance (BM25) when the query had text.
@@ -52,7 +52,7 @@ impl Hit {
     pub fn write_json(&self, out: &mut Vec<u8>) {
         #[derive(Serialize)]
         struct Extra<'a> {
-            ward_name: Option<&'a str>,
+            ward_name: Option<&'static str>,
             distance_m: Option<f64>,
             score: Option<f32>,
             explanation: &'a str,
@@ -64,7 +64,7 @@ impl Hit {
         serde_json::to_writer(
             &mut *out,
             &Extra {
-                ward_name: self.ward_name.as_deref(),
+                ward_name: self.ward_name,
                 distance_m: self.distance_m,
                 score: self.score,
                 explanation: &self.explanation,
@@ -152,7 +152,7 @@ mod tests {
         Hit {
             ord,
             record: record.into(),
-            ward_name: Some("北区".into()),
+            ward_name: Some("北区"),
             distance_m: Some(12.5),
             score: None,
             explanation: "指定地点から 13 m".into(),
