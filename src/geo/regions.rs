@@ -269,10 +269,14 @@ mod tests {
         assert!(
             matches!(r.place("北区"), Err(crate::model::PlaceError::Ambiguous(v)) if v.len() == 2)
         );
-        match r.place("豊能二次医療圏").unwrap() {
-            Place::Area(a) => assert_eq!(a.code, "toyono"),
-            p => panic!("{p:?}"),
+        for s in ["豊能二次医療圏", "豊能", "toyono"] {
+            match r.place(s).unwrap() {
+                Place::Area(a) => assert_eq!(a.code, "toyono", "{s}"),
+                p => panic!("{s}: {p:?}"),
+            }
         }
+        // The town of the same stem by its own name.
+        assert_eq!(code("豊能町"), 27321);
         match r.place("北部").unwrap() {
             Place::Area(a) => assert_eq!(r.leaves_in_area(a).len(), 5),
             p => panic!("{p:?}"),

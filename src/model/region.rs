@@ -384,21 +384,36 @@ impl Regions {
     /// without its suffix (`東淀川`, `吹田`) or the kana. 北区 alone matches both 大阪市北区
     /// and 堺市北区: the caller says which are meant.
     pub fn find(&self, s: &str) -> Vec<&Region> {
-        let s = s.trim();
-        let s = super::strip_prefecture(s);
+        let exact = self.find_exact(s);
+        if exact.is_empty() {
+            self.find_loose(s)
+        } else {
+            exact
+        }
+    }
+
+    /// By code, name, or name with its city or 郡.
+    fn find_exact(&self, s: &str) -> Vec<&Region> {
+        let s = super::strip_prefecture(s.trim());
         if s.is_empty() {
             return Vec::new();
         }
         if let Ok(n) = s.parse::<u32>() {
             return self.get(WardCode(n)).into_iter().collect();
         }
-        let full: Vec<&Region> = self
-            .regions
+        self.regions
             .iter()
-            .filter(|r| self.full_name(r.code) == s || (r.county.is_empty() && r.name == s))
-            .collect();
-        if !full.is_empty() {
-            return full;
+            .enumerate()
+            .filter(|(i, r)| self.cache.full_name[*i] == s || r.name == s)
+            .map(|(_, r)| r)
+            .collect()
+    }
+
+    /// By kana, or the name without its suffix (吹田, 東淀川, 大阪北区).
+    fn find_loose(&self, s: &str) -> Vec<&Region> {
+        let s = super::strip_prefecture(s.trim());
+        if s.is_empty() {
+            return Vec::new();
         }
         let stem = |n: &str| {
             n.strip_suffix(['区', '市', '町', '村'])
@@ -408,8 +423,7 @@ impl Regions {
         self.regions
             .iter()
             .filter(|r| {
-                r.name == s
-                    || r.kana == s
+                r.kana == s
                     || stem(&r.name) == s
                     || r.parent
                         .and_then(|p| self.get(p))
@@ -418,30 +432,41 @@ impl Regions {
             .collect()
     }
 
-    /// A region or an area by any of its names: a region as in [`Self::find`] (which must
-    /// be unambiguous), an area by code (`toyono`), name (`豊能`) or full name
-    /// (`豊能二次医療圏`). A city that is also a 二次医療圏 (大阪市) is the region.
+    /// A region or an area by any of its names. An exact name of a region comes first (a
+    /// city that is also a 二次医療圏, 大阪市, is the region), then an area by code
+    /// (`toyono`), name (`豊能`) or full name (`豊能二次医療圏`), then a region by kana or
+    /// without its suffix (so `豊能` is the 二次医療圏, not 豊能町). A name that fits several
+    /// regions is an error naming them.
     pub fn place(&self, s: &str) -> Result<Place<'_>, PlaceError> {
         let t = s.trim();
-        let found = self.find(t);
-        match found.as_slice() {
-            [r] => return Ok(Place::Region(r)),
-            [] => {}
-            many => {
-                return Err(PlaceError::Ambiguous(
-                    many.iter().map(|r| self.full_name(r.code)).collect(),
-                ))
-            }
+        if let Some(r) = self.one(self.find_exact(t))? {
+            return Ok(Place::Region(r));
         }
         let area = t
             .strip_suffix("二次医療圏")
             .or_else(|| t.strip_suffix("基本保健医療圏"))
             .unwrap_or(t);
-        self.areas
+        if let Some(a) = self
+            .areas
             .iter()
             .find(|a| a.code == area || a.name == area || a.full_name() == t)
-            .map(Place::Area)
+        {
+            return Ok(Place::Area(a));
+        }
+        self.one(self.find_loose(t))?
+            .map(Place::Region)
             .ok_or(PlaceError::Unknown)
+    }
+
+    /// The one region found, none, or an error naming them all.
+    fn one<'a>(&self, found: Vec<&'a Region>) -> Result<Option<&'a Region>, PlaceError> {
+        match found.as_slice() {
+            [] => Ok(None),
+            [r] => Ok(Some(*r)),
+            many => Err(PlaceError::Ambiguous(
+                many.iter().map(|r| self.full_name(r.code)).collect(),
+            )),
+        }
     }
 
     /// The leaves a place stands for.

@@ -237,6 +237,17 @@ fn filters_by_niji_and_municipality_agree_with_a_brute_force_count() {
                     .is_some_and(|m| m.code == WardCode(27140))
             }),
         ),
+        // The 二次医療圏 by its bare name, not 豊能町.
+        (
+            "area",
+            "豊能",
+            Box::new(|w: WardCode| regions.niji_of(w).is_some_and(|a| a.code == "toyono")),
+        ),
+        (
+            "ward",
+            "豊能町",
+            Box::new(|w: WardCode| w == WardCode(27321)),
+        ),
         (
             "ward",
             "吹田市",
