@@ -144,6 +144,13 @@ pub struct SearchArgs {
     /// and the point's ward inside its declared service area.
     #[arg(long, value_name = "LAT,LON", allow_hyphen_values = true)]
     pub covers: Option<String>,
+    /// A written address or postal code, placed by the index's geocoder; used as --near,
+    /// or as --covers with `--address-use covers`.
+    #[arg(long)]
+    pub address: Option<String>,
+    /// near (default) or covers.
+    #[arg(long, value_name = "near|covers")]
+    pub address_use: Option<String>,
     /// Ward (東淀川区, 27114 …); repeat or comma-separate for any of several.
     #[arg(long)]
     pub ward: Vec<String>,
@@ -201,6 +208,8 @@ impl SearchArgs {
             offset: self.offset.clone(),
             facets: None,
             total: None,
+            address: self.address.clone(),
+            address_use: self.address_use.clone(),
         }
     }
 }

@@ -302,11 +302,24 @@ fn run_search(args: &SearchArgs) -> anyhow::Result<()> {
             return Err(e.into());
         }
     };
-    let query = SearchQuery::parse(&args.params(), &index.regions)?;
-    let result = search(&index, &query)?;
+    let resolved = SearchQuery::resolve(&args.params(), &index)?;
+    let result = search(&index, &resolved.query)?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&result)?);
+        #[derive(serde::Serialize)]
+        struct Point {
+            point: Option<zaitaku::search::QueryPoint>,
+        }
+        let point = Point {
+            point: resolved.point,
+        };
+        println!("{}", String::from_utf8_lossy(&result.to_json_with(point)));
     } else {
+        if let Some(g) = resolved.point.as_ref().and_then(|p| p.geocoded.as_ref()) {
+            println!(
+                "{}（{}）{:.6},{:.6}",
+                g.normalized, g.level_label, g.lat, g.lon
+            );
+        }
         print!("{}", output::table(&result));
     }
     Ok(())

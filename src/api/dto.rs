@@ -6,22 +6,21 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use crate::geocode::Geocoded;
-use crate::search::SearchResult;
+use crate::search::{QueryPoint, SearchResult};
 
 #[derive(Serialize)]
 pub struct SearchResponse {
     #[serde(flatten)]
     pub result: SearchResult,
     /// The point the search measured from, and where it came from.
-    pub point: Option<PointDto>,
+    pub point: Option<QueryPoint>,
 }
 
 impl IntoResponse for SearchResponse {
     fn into_response(self) -> Response {
         #[derive(Serialize)]
         struct Point {
-            point: Option<PointDto>,
+            point: Option<QueryPoint>,
         }
         // A point is often a patient's home: no cache along the way may keep it.
         let cache = if self.point.is_some() {
@@ -39,15 +38,6 @@ impl IntoResponse for SearchResponse {
         )
             .into_response()
     }
-}
-
-#[derive(Serialize)]
-pub struct PointDto {
-    pub lat: f64,
-    pub lon: f64,
-    /// `near`, `covers` or `address`.
-    pub source: &'static str,
-    pub geocoded: Option<Geocoded>,
 }
 
 /// A ward or undivided 市町村 (a place facilities are in), or a 市町村 as a whole.

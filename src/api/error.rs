@@ -6,8 +6,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
 
-use crate::geocode::GeocodeError;
-use crate::search::QueryError;
+use crate::search::{Problem, QueryError};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApiError {
@@ -30,10 +29,12 @@ struct Inner<'a> {
 }
 
 impl ApiError {
-    pub fn bad_parameter(parameter: &str, message: impl Into<String>) -> Self {
+    /// A 400 about one parameter of the request itself (unknown, repeated, not UTF-8);
+    /// errors about a parameter's value come from [`QueryError`].
+    pub fn parameter(code: &'static str, parameter: &str, message: impl Into<String>) -> Self {
         Self {
             status: StatusCode::BAD_REQUEST,
-            code: "bad_parameter",
+            code,
             message: message.into(),
             parameter: Some(parameter.to_string()),
         }
@@ -104,47 +105,21 @@ impl ApiError {
             parameter: None,
         }
     }
-
-    /// The geocoder could not place `q` (given as parameter `parameter`).
-    pub fn geocode(parameter: &str, e: &GeocodeError) -> Self {
-        let (status, code, message) = match e {
-            GeocodeError::Empty => (
-                StatusCode::BAD_REQUEST,
-                "bad_parameter",
-                "住所または郵便番号を入力してください。".to_string(),
-            ),
-            GeocodeError::Ambiguous(wards) => (
-                StatusCode::BAD_REQUEST,
-                "ambiguous_address",
-                format!(
-                    "同じ町名が複数の区にあります（{wards}）。区名か郵便番号を加えてください。"
-                ),
-            ),
-            GeocodeError::NotFound(_) | GeocodeError::UnknownPostalCode(_) => (
-                StatusCode::NOT_FOUND,
-                "address_not_found",
-                "住所または郵便番号が見つかりませんでした。区名・町名を確認してください。"
-                    .to_string(),
-            ),
-        };
-        Self {
-            status,
-            code,
-            message,
-            parameter: Some(parameter.to_string()),
-        }
-    }
 }
 
+/// A refused parameter value: the problem's code and the Japanese message. An address
+/// that cannot be placed is 404 (nothing there), every other problem 400.
 impl From<QueryError> for ApiError {
     fn from(e: QueryError) -> Self {
-        Self::bad_parameter(
-            e.parameter,
-            format!(
-                "パラメータ「{}」の値が正しくありません: {}",
-                e.parameter, e.reason
-            ),
-        )
+        Self {
+            status: match e.problem {
+                Problem::AddressNotFound => StatusCode::NOT_FOUND,
+                _ => StatusCode::BAD_REQUEST,
+            },
+            code: e.code(),
+            message: e.message(),
+            parameter: Some(e.parameter.to_string()),
+        }
     }
 }
 

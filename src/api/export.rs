@@ -54,8 +54,7 @@ pub async fn search_csv(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    let limit = MAX_LIMIT.to_string();
-    let r = run_search(&state, raw, Some(&limit)).await?;
+    let r = run_search(&state, raw, Some(MAX_LIMIT)).await?;
     let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
     let w = |e: csv::Error| ApiError::internal(&e);
     out.write_record(CSV_HEADER).map_err(w)?;
@@ -119,8 +118,7 @@ pub async fn search_geojson(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    let limit = MAX_LIMIT.to_string();
-    let r = run_search(&state, raw, Some(&limit)).await?;
+    let r = run_search(&state, raw, Some(MAX_LIMIT)).await?;
     let features: Vec<serde_json::Value> = r
         .result
         .hits

@@ -6,14 +6,12 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
-use super::dto::{
-    CenterDto, ConfigDto, DatasetDto, Labelled, PointDto, SearchResponse, VocabularyDto,
-};
-use super::params::{pairs, search_params, AddressUse};
+use super::dto::{CenterDto, ConfigDto, DatasetDto, Labelled, SearchResponse, VocabularyDto};
+use super::params::{pairs, search_params};
 use super::state::Loaded;
 use super::{ApiError, AppState};
 use crate::model::{Accepting, CAPABILITIES, KINDS, LEGAL_HOME_VISIT_RADIUS_KM};
-use crate::search::{Hit, SearchQuery, SearchResult};
+use crate::search::{geocode_error, Hit, NearbyError, Resolved, SearchQuery};
 
 /// Runs blocking index work on the blocking pool.
 async fn blocking<T: Send + 'static>(
@@ -24,71 +22,25 @@ async fn blocking<T: Send + 'static>(
         .map_err(|e| ApiError::internal(&e))?
 }
 
-/// Parses the search parameters of a query string and runs the search.
+/// Parses the search parameters of a query string and runs the search (`default_limit`
+/// when the query names none: exports ask for more).
 pub(super) async fn run_search(
     state: &AppState,
     raw: Option<String>,
-    default_limit: Option<&str>,
+    default_limit: Option<usize>,
 ) -> Result<SearchResponse, ApiError> {
     let loaded = state.current()?;
-    let pairs = pairs(raw.as_deref())?;
-    let mut p = search_params(&pairs, &[])?;
-    if p.search.limit.is_none() {
-        p.search.limit = default_limit.map(String::from);
+    let mut p = search_params(&pairs(raw.as_deref())?)?;
+    if p.limit.is_none() {
+        p.limit = default_limit.map(|n| n.to_string());
     }
-    // Geocoding and parsing are in memory and quick.
-    let (q, point) = {
-        let mut point = None;
-        if let Some(address) = &p.address {
-            if p.search.near.is_some() || p.search.covers.is_some() {
-                return Err(ApiError::bad_parameter(
-                    "address",
-                    "address は near / covers と同時に指定できません。",
-                ));
-            }
-            let g = loaded
-                .index
-                .geocoder
-                .geocode(address)
-                .map_err(|e| ApiError::geocode("address", &e))?;
-            let at = format!("{},{}", g.lat, g.lon);
-            match p.address_use.unwrap_or(AddressUse::Near) {
-                AddressUse::Near => p.search.near = Some(at),
-                AddressUse::Covers => p.search.covers = Some(at),
-            }
-            point = Some(PointDto {
-                lat: g.lat,
-                lon: g.lon,
-                source: "address",
-                geocoded: Some(g),
-            });
-        } else if p.address_use.is_some() {
-            return Err(ApiError::bad_parameter(
-                "address_use",
-                "address_use は address と一緒に指定してください。",
-            ));
-        }
-        let q = SearchQuery::parse(&p.search, &loaded.index.regions)?;
-        if point.is_none() {
-            point = q
-                .covers
-                .map(|c| (c, "covers"))
-                .or(q.near.map(|n| (n, "near")))
-                .map(|(c, source)| PointDto {
-                    lat: c.lat,
-                    lon: c.lon,
-                    source,
-                    geocoded: None,
-                });
-        }
-        (q, point)
-    };
-    // Most searches take tens of microseconds: cheaper to run here than to hand to the
-    // blocking pool. Text with a word not in the word cache, or ranked by relevance, can
-    // take milliseconds and goes to the pool.
-    let quick = q.is_quick(&loaded.index);
+    // Parsing and geocoding are in memory and quick.
+    let Resolved { query, point } = SearchQuery::resolve(&p, &loaded.index)?;
+    // Most searches take tens of microseconds: cheaper here than on the blocking pool.
+    // Text with a word not in the word cache, or ranked by relevance, goes to the pool.
+    let quick = query.is_quick(&loaded.index);
     let run = move || {
-        let result = crate::search(&loaded.index, &q).map_err(|e| ApiError::internal(&e))?;
+        let result = crate::search(&loaded.index, &query).map_err(|e| ApiError::internal(&e))?;
         Ok(SearchResponse { result, point })
     };
     if quick {
@@ -105,18 +57,6 @@ pub async fn search(
     run_search(&state, raw, None).await
 }
 
-fn hit(loaded: &Loaded, ord: u32) -> Hit {
-    let index = &loaded.index;
-    Hit {
-        ord,
-        record: index.records().raw(ord).into(),
-        ward_name: index.columns.ward[ord as usize].and_then(|w| index.regions.label(w)),
-        distance_m: None,
-        score: None,
-        explanation: String::new(),
-    }
-}
-
 fn find(loaded: &Loaded, id: &str) -> Result<u32, ApiError> {
     loaded
         .facility(id)
@@ -129,11 +69,10 @@ pub async fn facility(
 ) -> Result<Json<Hit>, ApiError> {
     let loaded = state.current()?;
     let ord = find(&loaded, &id)?;
-    Ok(Json(hit(&loaded, ord)))
+    Ok(Json(Hit::of(&loaded.index, ord)))
 }
 
-/// Facilities around a facility (discharge partners around a hospital, or around a
-/// patient's home given as a facility), nearest first, the facility itself left out.
+/// Facilities around a facility (discharge partners around a hospital).
 pub async fn nearby(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -141,86 +80,55 @@ pub async fn nearby(
 ) -> Result<SearchResponse, ApiError> {
     let loaded = state.current()?;
     let ord = find(&loaded, &id)?;
-    let pairs = pairs(raw.as_deref())?;
-    let mut p = search_params(&pairs, &[])?;
-    for (name, given) in [
-        ("near", p.search.near.is_some()),
-        ("covers", p.search.covers.is_some()),
-        ("address", p.address.is_some()),
-    ] {
-        if given {
-            return Err(ApiError::bad_parameter(
-                name,
-                format!("nearby では「{name}」は使えません（基準は施設の所在地です）。"),
-            ));
-        }
-    }
-    let at = loaded.index.columns.location[ord as usize];
-    p.search.near = Some(format!("{},{}", at.lat, at.lon));
-    let q = SearchQuery::parse(&p.search, &loaded.index.regions)?;
-    let l = loaded.clone();
-    let response = blocking(move || {
-        // One more than asked, then the facility itself is dropped.
-        let mut wider = q.clone();
-        wider.limit = q.limit + 1;
-        let mut result: SearchResult =
-            crate::search(&l.index, &wider).map_err(|e| ApiError::internal(&e))?;
-        let before = result.hits.len();
-        result.hits.retain(|h| h.ord != ord);
-        if result.hits.len() < before {
-            result.total -= 1;
-        }
-        result.hits.truncate(q.limit);
-        result.limit = q.limit;
-        Ok(SearchResponse {
-            result,
-            point: Some(PointDto {
-                lat: at.lat,
-                lon: at.lon,
-                source: "near",
-                geocoded: None,
+    let p = search_params(&pairs(raw.as_deref())?)?;
+    blocking(
+        move || match crate::search::nearby(&loaded.index, ord, &p) {
+            Ok((result, point)) => Ok(SearchResponse {
+                result,
+                point: Some(point),
             }),
-        })
-    })
-    .await?;
-    Ok(response)
+            Err(NearbyError::Query(e)) => Err(e.into()),
+            Err(NearbyError::Search(e)) => Err(ApiError::internal(&e)),
+        },
+    )
+    .await
 }
 
+/// An address or postal code (`q`) → a point. The answer echoes the address: never cached.
 pub async fn geocode(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     let loaded = state.current()?;
-    let pairs = pairs(raw.as_deref())?;
-    let mut q = None;
-    for (k, v) in pairs {
-        match k.as_str() {
-            "q" if q.is_none() => q = Some(v),
-            "q" => {
-                return Err(ApiError::bad_parameter(
-                    "q",
-                    "q は1つだけ指定してください。",
-                ))
-            }
-            other => {
-                return Err(ApiError::bad_parameter(
-                    other,
-                    format!("不明なパラメータ「{other}」です。"),
-                ))
-            }
-        }
-    }
-    let q = q.ok_or_else(|| ApiError::bad_parameter("q", "q（住所または郵便番号）が必要です。"))?;
+    let q = single(&pairs(raw.as_deref())?, "q")?;
     let g = blocking(move || {
-        loaded
-            .index
-            .geocoder
-            .geocode(&q)
-            .map_err(|e| ApiError::geocode("q", &e))
+        let g = loaded.index.geocoder.geocode(&q);
+        g.map_err(|e| geocode_error("q", &q, &e).into())
     })
     .await?;
-    // The answer echoes the searched address: never cached.
     Ok(([(header::CACHE_CONTROL, "no-store")], Json(g)).into_response())
+}
+
+/// The one value of `name`, the query string's only parameter.
+fn single(pairs: &[(String, String)], name: &'static str) -> Result<String, ApiError> {
+    match pairs {
+        [(k, v)] if k == name => Ok(v.clone()),
+        [] => Err(ApiError::parameter(
+            "missing_parameter",
+            name,
+            format!("「{name}」（住所または郵便番号）を指定してください。"),
+        )),
+        [(k, _)] => Err(ApiError::parameter(
+            "unknown_parameter",
+            k,
+            format!("不明なパラメータ「{k}」です。"),
+        )),
+        _ => Err(ApiError::parameter(
+            "duplicate_parameter",
+            name,
+            format!("「{name}」だけを1つ指定してください。"),
+        )),
+    }
 }
 
 pub async fn regions(State(state): State<AppState>) -> Result<Response, ApiError> {

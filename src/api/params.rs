@@ -8,25 +8,11 @@ use super::ApiError;
 /// Longest query string accepted (bytes); longer ones are refused before parsing.
 pub const MAX_QUERY_BYTES: usize = 4096;
 
-/// How `address=` is used: as the point to sort by distance from (`near`, the default),
-/// or as the patient's home (`covers`: who can visit it).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AddressUse {
-    Near,
-    Covers,
-}
-
-#[derive(Debug, Default)]
-pub struct ApiParams {
-    pub search: SearchParams,
-    pub address: Option<String>,
-    pub address_use: Option<AddressUse>,
-}
-
 pub fn pairs(raw: Option<&str>) -> Result<Vec<(String, String)>, ApiError> {
     let raw = raw.unwrap_or("");
     if raw.len() > MAX_QUERY_BYTES {
-        return Err(ApiError::bad_parameter(
+        return Err(ApiError::parameter(
+            "too_long",
             "query",
             format!("クエリ文字列が長すぎます（{MAX_QUERY_BYTES} バイトまで）。"),
         ));
@@ -40,7 +26,8 @@ pub fn pairs(raw: Option<&str>) -> Result<Vec<(String, String)>, ApiError> {
             let key = decode(k);
             let name = String::from_utf8_lossy(&key).replace('\u{FFFD}', "");
             let bad = || {
-                ApiError::bad_parameter(
+                ApiError::parameter(
+                    "invalid_value",
                     &name,
                     format!("パラメータ「{name}」が UTF-8 として正しくありません。"),
                 )
@@ -82,14 +69,15 @@ fn decode(s: &str) -> Vec<u8> {
     out
 }
 
-/// Search parameters, from a query string; `extra` names further keys the caller reads.
-pub fn search_params(pairs: &[(String, String)], extra: &[&str]) -> Result<ApiParams, ApiError> {
-    let mut p = ApiParams::default();
+/// Search parameters, from a query string.
+pub fn search_params(pairs: &[(String, String)]) -> Result<SearchParams, ApiError> {
+    let mut p = SearchParams::default();
     for (k, v) in pairs {
-        let s = &mut p.search;
+        let s = &mut p;
         let one = |slot: &mut Option<String>| -> Result<(), ApiError> {
             if slot.is_some() {
-                return Err(ApiError::bad_parameter(
+                return Err(ApiError::parameter(
+                    "duplicate_parameter",
                     k,
                     format!("パラメータ「{k}」が2回以上指定されています。"),
                 ));
@@ -115,22 +103,11 @@ pub fn search_params(pairs: &[(String, String)], extra: &[&str]) -> Result<ApiPa
             "offset" => one(&mut s.offset)?,
             "facets" => one(&mut s.facets)?,
             "total" => one(&mut s.total)?,
-            "address" => one(&mut p.address)?,
-            "address_use" => {
-                p.address_use = Some(match v.as_str() {
-                    "near" => AddressUse::Near,
-                    "covers" => AddressUse::Covers,
-                    _ => {
-                        return Err(ApiError::bad_parameter(
-                            "address_use",
-                            "address_use は near または covers です。",
-                        ))
-                    }
-                })
-            }
-            other if extra.contains(&other) => {}
+            "address" => one(&mut s.address)?,
+            "address_use" => one(&mut s.address_use)?,
             other => {
-                return Err(ApiError::bad_parameter(
+                return Err(ApiError::parameter(
+                    "unknown_parameter",
                     other,
                     format!("不明なパラメータ「{other}」です。"),
                 ))
@@ -150,13 +127,19 @@ mod tests {
             "kind=clinic&kind=%E8%A8%AA%E5%95%8F%E7%9C%8B%E8%AD%B7&text=a+b",
         ))
         .unwrap();
-        let a = search_params(&p, &[]).unwrap();
-        assert_eq!(a.search.kind, ["clinic", "訪問看護"]);
-        assert_eq!(a.search.text.as_deref(), Some("a b"));
-        let e = search_params(&pairs(Some("kinds=clinic")).unwrap(), &[]).unwrap_err();
-        assert_eq!(e.parameter.as_deref(), Some("kinds"));
-        let e = search_params(&pairs(Some("limit=1&limit=2")).unwrap(), &[]).unwrap_err();
-        assert_eq!(e.parameter.as_deref(), Some("limit"));
+        let a = search_params(&p).unwrap();
+        assert_eq!(a.kind, ["clinic", "訪問看護"]);
+        assert_eq!(a.text.as_deref(), Some("a b"));
+        let e = search_params(&pairs(Some("kinds=clinic")).unwrap()).unwrap_err();
+        assert_eq!(
+            (e.code, e.parameter.as_deref()),
+            ("unknown_parameter", Some("kinds"))
+        );
+        let e = search_params(&pairs(Some("limit=1&limit=2")).unwrap()).unwrap_err();
+        assert_eq!(
+            (e.code, e.parameter.as_deref()),
+            ("duplicate_parameter", Some("limit"))
+        );
         assert!(pairs(Some(&"a".repeat(5000))).is_err());
         let e = pairs(Some("text=%E3%81")).unwrap_err();
         assert_eq!(e.parameter.as_deref(), Some("text"));

@@ -9,7 +9,7 @@ use std::path::Path;
 use super::{ImportError, ImportErrors};
 use crate::geo::WardLocator;
 use crate::model::{
-    Accepting, Capability, CapabilityClaim, Facility, FacilityId, Kind, LatLon, Regions,
+    Accepting, Capability, CapabilityClaim, Facility, FacilityId, Kind, LatLon, RadiusKm, Regions,
     ValueSource, WardCode,
 };
 use crate::table::{Col, Table};
@@ -108,7 +108,7 @@ pub const COLUMNS: &[ColumnSpec] = &[
     ColumnSpec {
         name: "service_radius_km",
         required: false,
-        meaning: "declared home-visit radius in km (0–50)",
+        meaning: "declared home-visit radius in km (above 0, at most 50)",
     },
     ColumnSpec {
         name: "service_wards",
@@ -141,8 +141,6 @@ pub const COLUMNS: &[ColumnSpec] = &[
         meaning: "`;`-separated sources; `name:field,field` limits one to fields",
     },
 ];
-
-const MAX_RADIUS_KM: f64 = 50.0;
 
 pub(crate) fn parse_bool(s: &str) -> Result<Option<bool>, String> {
     match s {
@@ -351,15 +349,10 @@ impl<'a> Row<'a> {
         let service_radius_km = if radius_raw.is_empty() {
             None
         } else {
-            match radius_raw.parse::<f64>() {
-                Ok(r) if r.is_finite() && (0.0..=MAX_RADIUS_KM).contains(&r) => Some(r),
-                _ => {
-                    self.error(
-                        "service_radius_km",
-                        format!(
-                            "'{radius_raw}' is not a radius in km between 0 and {MAX_RADIUS_KM}"
-                        ),
-                    );
+            match RadiusKm::parse(radius_raw) {
+                Ok(r) => Some(r.km()),
+                Err(e) => {
+                    self.error("service_radius_km", e.to_string());
                     None
                 }
             }

@@ -14,7 +14,8 @@ use super::record::RowOrigin;
 use super::report::CapabilityConflict;
 use super::{ImportError, Manifest};
 use crate::model::{
-    Accepting, Capability, CapabilityClaim, Facility, Regions, WardCode, LEGAL_HOME_VISIT_RADIUS_KM,
+    Accepting, Capability, CapabilityClaim, Facility, RadiusKm, Regions, WardCode,
+    LEGAL_HOME_VISIT_RADIUS_KM,
 };
 use crate::table::{Col, Table};
 
@@ -45,7 +46,7 @@ pub const OVERLAY_COLUMNS: &[(&str, &str, &str)] = &[
     (
         "訪問範囲km",
         "service_radius_km",
-        "home-visit radius in km (0 < r ≤ 50)",
+        "home-visit radius in km (above 0, at most 50)",
     ),
     (
         "訪問可能区",
@@ -222,10 +223,10 @@ pub fn read_overlay(
         let pediatric = flag(&ped);
         let radius_km = match (r.opt(&radius), &radius) {
             ("", _) | (_, None) => None,
-            (v, Some(c)) => match v.parse::<f64>() {
-                Ok(x) if x > 0.0 && x <= 50.0 => Some(x),
-                _ => {
-                    err(c, format!("訪問範囲km '{v}' is not a number above 0 and at most 50 (the legal limit for 訪問診療 is {LEGAL_HOME_VISIT_RADIUS_KM} km)"));
+            (v, Some(c)) => match RadiusKm::parse(v) {
+                Ok(x) => Some(x.km()),
+                Err(e) => {
+                    err(c, format!("訪問範囲km: {e} (the legal limit for 訪問診療 is {LEGAL_HOME_VISIT_RADIUS_KM} km)"));
                     None
                 }
             },

@@ -6,6 +6,7 @@
 mod capset;
 mod facility;
 mod latlon;
+mod radius;
 mod region;
 mod vocabulary;
 
@@ -18,6 +19,7 @@ pub use facility::{
     Accepting, CapabilityClaim, CapabilityStatus, Facility, FacilityId, Reach, ValueSource,
 };
 pub use latlon::{LatLon, LatLonError};
+pub use radius::{RadiusError, RadiusKm};
 pub use region::{
     strip_prefecture, Area, AreaKind, Place, PlaceError, Region, Regions, WardCode,
     PREFECTURE_NAMES,

@@ -2,15 +2,18 @@
 //! it against a [`SearchIndex`](crate::index::SearchIndex). The CLI and the HTTP API both
 //! call exactly this.
 
+mod error;
 mod execute;
 mod explain;
 mod query;
+mod request;
 mod result;
 
+pub use error::{Problem, QueryError};
 pub use execute::{search, SearchError};
 pub use explain::format_distance;
 pub use query::{
-    QueryError, SearchParams, SearchQuery, Sort, DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET,
-    MAX_RADIUS_KM,
+    AddressUse, SearchParams, SearchQuery, Sort, DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET,
 };
+pub use request::{geocode_error, nearby, NearbyError, QueryPoint, Resolved};
 pub use result::{FacetCount, Facets, Hit, SearchResult};

@@ -3,12 +3,15 @@
 
 use std::collections::BTreeSet;
 
-use crate::model::{Accepting, Capability, Kind, LatLon, Place, PlaceError, Regions, WardCode};
+use super::error::{Problem, QueryError};
+use crate::model::{
+    Accepting, Capability, Kind, LatLon, Place, PlaceError, RadiusError, RadiusKm, Regions,
+    WardCode,
+};
 
 pub const DEFAULT_LIMIT: usize = 20;
 pub const MAX_LIMIT: usize = 500;
 pub const MAX_OFFSET: usize = 10_000;
-pub const MAX_RADIUS_KM: f64 = 50.0;
 
 /// Unvalidated parameters, named as in the CLI flags and the HTTP query string.
 #[derive(Clone, Debug, Default)]
@@ -33,22 +36,45 @@ pub struct SearchParams {
     /// `false`: do not count every match; `total` is then a lower bound (see
     /// `SearchResult::total_is_lower_bound`) and nearest-first search can stop early.
     pub total: Option<String>,
+    /// A written address or postal code, placed by the index's geocoder and used as
+    /// `address_use` says (`near`, the default, or `covers`).
+    pub address: Option<String>,
+    pub address_use: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, thiserror::Error)]
-#[error("parameter '{parameter}': {reason}")]
-pub struct QueryError {
-    pub parameter: &'static str,
-    pub value: String,
-    pub reason: String,
+/// What a geocoded `address` stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AddressUse {
+    /// Facilities near the address.
+    Near,
+    /// Facilities that can visit the address (a patient's home).
+    Covers,
 }
 
-fn err(parameter: &'static str, value: &str, reason: impl Into<String>) -> QueryError {
-    QueryError {
-        parameter,
-        value: value.to_string(),
-        reason: reason.into(),
+impl AddressUse {
+    pub fn parse(v: &str) -> Result<Self, QueryError> {
+        match v.trim() {
+            "" | "near" => Ok(Self::Near),
+            "covers" => Ok(Self::Covers),
+            other => Err(err(
+                "address_use",
+                other,
+                Problem::Unknown {
+                    valid: vec!["near".into(), "covers".into()],
+                },
+                "use near or covers",
+            )),
+        }
     }
+}
+
+fn err(
+    parameter: &'static str,
+    value: &str,
+    problem: Problem,
+    detail: impl Into<String>,
+) -> QueryError {
+    QueryError::new(parameter, value, problem, detail)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -133,23 +159,39 @@ fn parse_flag(parameter: &'static str, v: &str) -> Result<bool, QueryError> {
     match v.trim() {
         "" | "true" | "1" | "yes" | "on" => Ok(true),
         "false" | "0" | "no" | "off" => Ok(false),
-        _ => Err(err(parameter, v, format!("'{v}' is not true or false"))),
+        _ => Err(err(
+            parameter,
+            v,
+            Problem::Invalid {
+                expected: "true または false",
+            },
+            format!("'{v}' is not true or false"),
+        )),
     }
 }
 
 fn parse_point(parameter: &'static str, v: &str) -> Result<LatLon, QueryError> {
-    LatLon::parse(v).map_err(|e| err(parameter, v, e.to_string()))
+    LatLon::parse(v).map_err(|e| QueryError::point(parameter, v, &e))
 }
 
 fn parse_count(parameter: &'static str, v: &str, max: usize) -> Result<usize, QueryError> {
-    let n: usize = v
-        .trim()
-        .parse()
-        .map_err(|_| err(parameter, v, format!("'{v}' is not a whole number")))?;
+    let n: usize = v.trim().parse().map_err(|_| {
+        err(
+            parameter,
+            v,
+            Problem::Invalid {
+                expected: "0 以上の整数",
+            },
+            format!("'{v}' is not a whole number"),
+        )
+    })?;
     if n > max {
         return Err(err(
             parameter,
             v,
+            Problem::OutOfRange {
+                range: format!("0 以上 {max} 以下"),
+            },
             format!("{n} is above the maximum of {max}"),
         ));
     }
@@ -168,12 +210,18 @@ fn resolve_place(
         Ok(Place::Area(_)) if parameter == "ward" => Err(err(
             parameter,
             v,
+            Problem::Unknown {
+                valid: vec!["区または市町村（医療圏は area で指定）".into()],
+            },
             format!("'{v}' is an area, not a ward or 市町村; use the area parameter"),
         )),
         Ok(p) => Ok(p),
         Err(PlaceError::Ambiguous(names)) => Err(err(
             parameter,
             v,
+            Problem::Ambiguous {
+                candidates: names.clone(),
+            },
             format!("'{v}' fits {}; add the city", names.join(", ")),
         )),
         Err(PlaceError::Unknown) => {
@@ -188,27 +236,41 @@ fn resolve_place(
                     .iter()
                     .map(|r| format!("{} ({})", regions.full_name(r.code), r.code)),
             );
-            Err(err(
-                parameter,
-                v,
-                format!(
-                    "unknown {} '{v}'; valid places: {}",
-                    if parameter == "ward" {
-                        "ward or 市町村"
-                    } else {
-                        "area"
-                    },
-                    valid.join(", ")
-                ),
-            ))
+            let what = if parameter == "ward" {
+                "ward or 市町村"
+            } else {
+                "area"
+            };
+            let detail = format!("unknown {what} '{v}'; valid places: {}", valid.join(", "));
+            Err(err(parameter, v, Problem::Unknown { valid }, detail))
         }
     }?;
     Ok(regions.leaves_of_place(&place))
 }
 
 impl SearchQuery {
-    /// Parses and checks a query; places are names of `regions` (the index's).
+    /// Parses and checks a query; places are names of `regions` (the index's). An
+    /// `address` needs the geocoder: see [`SearchQuery::resolve`].
     pub fn parse(p: &SearchParams, regions: &Regions) -> Result<Self, QueryError> {
+        if let Some(a) = &p.address {
+            return Err(err(
+                "address",
+                a,
+                Problem::Invalid {
+                    expected: "近い地点（near）か訪問先（covers）",
+                },
+                "an address needs the index's geocoder (SearchQuery::resolve)",
+            ));
+        }
+        Self::parse_at(p, regions, None)
+    }
+
+    /// Parses a query whose `address`, if any, is already placed at `address`.
+    pub(super) fn parse_at(
+        p: &SearchParams,
+        regions: &Regions,
+        address: Option<(AddressUse, LatLon)>,
+    ) -> Result<Self, QueryError> {
         let mut q = SearchQuery {
             text: p
                 .text
@@ -219,13 +281,21 @@ impl SearchQuery {
         };
         if let Some(t) = &q.text {
             if t.chars().count() > 200 {
-                return Err(err("text", t, "text is longer than 200 characters"));
+                return Err(err(
+                    "text",
+                    t,
+                    Problem::TooLong { max: 200 },
+                    "text is longer than 200 characters",
+                ));
             }
             // `?`, an emoji or a zero-width space would otherwise match every facility.
             if !crate::text::normalize(t).chars().any(char::is_alphanumeric) {
                 return Err(err(
                     "text",
                     t,
+                    Problem::Invalid {
+                        expected: "文字・かな・漢字・数字を含む語",
+                    },
                     "text has no letter, kana, kanji or digit to search for",
                 ));
             }
@@ -236,7 +306,7 @@ impl SearchQuery {
             .flat_map(|k| k.split(','))
             .filter(|k| !k.trim().is_empty())
         {
-            let kind = Kind::parse(k).map_err(|e| err("kind", k, e.to_string()))?;
+            let kind = Kind::parse(k).map_err(|e| QueryError::vocabulary("kind", k, &e))?;
             if !q.kinds.contains(&kind) {
                 q.kinds.push(kind);
             }
@@ -247,8 +317,9 @@ impl SearchQuery {
             .flat_map(|c| c.split(','))
             .filter(|c| !c.trim().is_empty())
         {
-            q.capabilities
-                .push(Capability::parse_filter(c).map_err(|e| err("cap", c, e.to_string()))?);
+            q.capabilities.push(
+                Capability::parse_filter(c).map_err(|e| QueryError::vocabulary("cap", c, &e))?,
+            );
         }
         q.wheelchair = p
             .wheelchair
@@ -266,8 +337,16 @@ impl SearchQuery {
             .map(|v| match v.trim() {
                 "" | "true" => Ok(Accepting::Yes),
                 "false" => Ok(Accepting::No),
-                other => Accepting::parse(other)
-                    .ok_or_else(|| err("accepting_new", v, "use yes, no or unknown")),
+                other => Accepting::parse(other).ok_or_else(|| {
+                    err(
+                        "accepting_new",
+                        v,
+                        Problem::Unknown {
+                            valid: vec!["yes".into(), "no".into(), "unknown".into()],
+                        },
+                        "use yes, no or unknown",
+                    )
+                }),
             })
             .transpose()?;
         if let Some(v) = &p.facets {
@@ -299,43 +378,71 @@ impl SearchQuery {
             return Err(err(
                 "covers",
                 p.covers.as_deref().unwrap_or(""),
+                Problem::Conflict { with: "near" },
                 "give either near or covers, not both",
             ));
         }
+        // A geocoded address is the near or covers point.
+        if let Some((use_as, at)) = address {
+            match use_as {
+                AddressUse::Near => q.near = Some(at),
+                AddressUse::Covers => q.covers = Some(at),
+            }
+        }
         if let Some(v) = &p.radius_km {
-            let r: f64 = v
-                .trim()
-                .parse()
-                .ok()
-                .filter(|r: &f64| r.is_finite())
-                .ok_or_else(|| err("radius_km", v, format!("'{v}' is not a number")))?;
-            if r <= 0.0 || r > MAX_RADIUS_KM {
+            let r = RadiusKm::parse(v).map_err(|e| match e {
+                RadiusError::NotANumber(_) => err(
+                    "radius_km",
+                    v,
+                    Problem::Invalid {
+                        expected: "数値（km）",
+                    },
+                    e.to_string(),
+                ),
+                RadiusError::OutOfRange(_) => err(
+                    "radius_km",
+                    v,
+                    Problem::OutOfRange {
+                        range: format!("0 より大きく {} 以下（km）", RadiusKm::MAX),
+                    },
+                    e.to_string(),
+                ),
+            })?;
+            if q.near.is_none() {
                 return Err(err(
                     "radius_km",
                     v,
-                    format!("radius must be above 0 and at most {MAX_RADIUS_KM} km"),
+                    Problem::Requires { other: "near" },
+                    "radius_km needs a near point",
                 ));
             }
-            if q.near.is_none() {
-                return Err(err("radius_km", v, "radius_km needs a near point"));
-            }
-            q.radius_m = Some(r * 1000.0);
+            q.radius_m = Some(r.metres());
         }
         if let Some(v) = &p.bbox {
             let nums: Vec<f64> = v
                 .split(',')
                 .map(LatLon::parse_number)
                 .collect::<Result<_, _>>()
-                .map_err(|e| err("bbox", v, e.to_string()))?;
+                .map_err(|e| QueryError::point("bbox", v, &e))?;
             let [w, s, e, n] = nums[..] else {
-                return Err(err("bbox", v, "expected west,south,east,north (4 numbers)"));
+                return Err(err(
+                    "bbox",
+                    v,
+                    Problem::Invalid {
+                        expected: "「西,南,東,北」の4つの数値",
+                    },
+                    "expected west,south,east,north (4 numbers)",
+                ));
             };
-            let min = LatLon::new(s, w).map_err(|e| err("bbox", v, e.to_string()))?;
-            let max = LatLon::new(n, e).map_err(|e| err("bbox", v, e.to_string()))?;
+            let min = LatLon::new(s, w).map_err(|e| QueryError::point("bbox", v, &e))?;
+            let max = LatLon::new(n, e).map_err(|e| QueryError::point("bbox", v, &e))?;
             if min.lat > max.lat || min.lon > max.lon {
                 return Err(err(
                     "bbox",
                     v,
+                    Problem::Invalid {
+                        expected: "西 ≤ 東、南 ≤ 北 となる「西,南,東,北」",
+                    },
                     "west must not exceed east, nor south exceed north",
                 ));
             }
@@ -358,12 +465,22 @@ impl SearchQuery {
                 return Err(err(
                     "sort",
                     "distance",
+                    Problem::Requires { other: "near" },
                     "sorting by distance needs near or covers",
                 ))
             }
             Some("relevance") => Sort::Relevance,
             Some("name") => Sort::Name,
-            Some(other) => return Err(err("sort", other, "use distance, relevance or name")),
+            Some(other) => {
+                return Err(err(
+                    "sort",
+                    other,
+                    Problem::Unknown {
+                        valid: vec!["distance".into(), "relevance".into(), "name".into()],
+                    },
+                    "use distance, relevance or name",
+                ))
+            }
         };
         if let Some(v) = &p.limit {
             q.limit = parse_count("limit", v, MAX_LIMIT)?;
@@ -564,9 +681,10 @@ mod tests {
         for (p, parameter) in cases {
             let e = SearchQuery::parse(&p, &crate::geo::regions::osaka()).unwrap_err();
             assert_eq!(e.parameter, parameter, "{e}");
+            assert!(e.message().contains(&format!("「{parameter}」")), "{e}");
             assert!(
                 e.to_string()
-                    .starts_with(&format!("parameter '{parameter}'")),
+                    .contains(&format!("(parameter '{parameter}': ")),
                 "{e}"
             );
         }

@@ -42,6 +42,18 @@ pub struct Hit {
 }
 
 impl Hit {
+    /// Facility `ord` on its own: no distance, score or explanation.
+    pub fn of(index: &crate::index::SearchIndex, ord: u32) -> Self {
+        Hit {
+            ord,
+            record: index.records().raw(ord).into(),
+            ward_name: index.columns.ward[ord as usize].and_then(|w| index.regions.label(w)),
+            distance_m: None,
+            score: None,
+            explanation: String::new(),
+        }
+    }
+
     /// The decoded record.
     pub fn facility(&self) -> Facility {
         serde_json::from_str(&self.record).expect("index records are valid")

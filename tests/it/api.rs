@@ -97,7 +97,9 @@ fn encode(uri: &str) -> String {
     out
 }
 
-fn error_of(uri: &str, status: StatusCode, parameter: Option<&str>) -> Value {
+/// The error answer of `uri`: its status, its exact code and parameter, and a message in
+/// Japanese only (no English words).
+fn error_of(uri: &str, status: StatusCode, code: &str, parameter: Option<&str>) -> Value {
     let g = get(uri);
     assert_eq!(
         g.status,
@@ -107,7 +109,7 @@ fn error_of(uri: &str, status: StatusCode, parameter: Option<&str>) -> Value {
     );
     let v = g.json();
     let e = &v["error"];
-    assert!(e["code"].is_string(), "{v}");
+    assert_eq!(e["code"], code, "{uri}: {v}");
     let message = e["message"].as_str().unwrap();
     assert!(
         message
@@ -115,6 +117,13 @@ fn error_of(uri: &str, status: StatusCode, parameter: Option<&str>) -> Value {
             .any(|c| ('\u{3040}'..='\u{30ff}').contains(&c)),
         "message is Japanese: {message}"
     );
+    // Entirely Japanese: no English sentence after it (parameter names and values aside).
+    for word in [" is ", " not ", " must ", "parameter ", " the "] {
+        assert!(
+            !message.contains(word),
+            "{uri}: English in the message: {message}"
+        );
+    }
     assert_eq!(e["parameter"].as_str(), parameter, "{uri}: {v}");
     v
 }
@@ -250,16 +259,19 @@ fn address_is_geocoded_for_near_or_covers() {
     error_of(
         "/api/v1/search?address=東京都千代田区",
         StatusCode::NOT_FOUND,
+        "address_not_found",
         Some("address"),
     );
     error_of(
         "/api/v1/search?address=大阪市北区&near=34.7,135.5",
         StatusCode::BAD_REQUEST,
+        "conflict",
         Some("address"),
     );
     error_of(
         "/api/v1/search?address_use=covers",
         StatusCode::BAD_REQUEST,
+        "missing_parameter",
         Some("address_use"),
     );
 }
@@ -267,32 +279,104 @@ fn address_is_geocoded_for_near_or_covers() {
 #[test]
 fn bad_parameters_get_one_error_shape() {
     let bad = StatusCode::BAD_REQUEST;
-    error_of("/api/v1/search?limit=abc", bad, Some("limit"));
-    error_of("/api/v1/search?limit=501", bad, Some("limit"));
-    error_of("/api/v1/search?offset=-1", bad, Some("offset"));
-    error_of("/api/v1/search?near=91,135", bad, Some("near"));
-    error_of("/api/v1/search?covers=34.7,200", bad, Some("covers"));
+    error_of(
+        "/api/v1/search?limit=abc",
+        bad,
+        "invalid_value",
+        Some("limit"),
+    );
+    error_of(
+        "/api/v1/search?limit=501",
+        bad,
+        "out_of_range",
+        Some("limit"),
+    );
+    error_of(
+        "/api/v1/search?offset=-1",
+        bad,
+        "invalid_value",
+        Some("offset"),
+    );
+    error_of(
+        "/api/v1/search?near=91,135",
+        bad,
+        "out_of_range",
+        Some("near"),
+    );
+    error_of(
+        "/api/v1/search?covers=34.7,200",
+        bad,
+        "out_of_range",
+        Some("covers"),
+    );
     error_of(
         "/api/v1/search?near=34.7,135.5&radius_km=51",
         bad,
+        "out_of_range",
         Some("radius_km"),
     );
-    error_of("/api/v1/search?kind=spaceport", bad, Some("kind"));
-    error_of("/api/v1/search?cap=teleport", bad, Some("cap"));
-    error_of("/api/v1/search?ward=渋谷区", bad, Some("ward"));
-    error_of("/api/v1/search?bbox=1,2,3", bad, Some("bbox"));
-    error_of("/api/v1/search?sort=random", bad, Some("sort"));
-    error_of("/api/v1/search?colour=red", bad, Some("colour"));
-    error_of("/api/v1/search?limit=1&limit=2", bad, Some("limit"));
+    error_of(
+        "/api/v1/search?kind=spaceport",
+        bad,
+        "unknown_value",
+        Some("kind"),
+    );
+    error_of(
+        "/api/v1/search?cap=teleport",
+        bad,
+        "unknown_value",
+        Some("cap"),
+    );
+    error_of(
+        "/api/v1/search?ward=渋谷区",
+        bad,
+        "unknown_value",
+        Some("ward"),
+    );
+    error_of(
+        "/api/v1/search?bbox=1,2,3",
+        bad,
+        "invalid_value",
+        Some("bbox"),
+    );
+    error_of(
+        "/api/v1/search?sort=random",
+        bad,
+        "unknown_value",
+        Some("sort"),
+    );
+    error_of(
+        "/api/v1/search?colour=red",
+        bad,
+        "unknown_parameter",
+        Some("colour"),
+    );
+    error_of(
+        "/api/v1/search?limit=1&limit=2",
+        bad,
+        "duplicate_parameter",
+        Some("limit"),
+    );
     error_of(
         &format!("/api/v1/search?text={}", "a".repeat(5000)),
         bad,
+        "too_long",
         Some("query"),
     );
-    error_of("/api/v1/geocode", bad, Some("q"));
-    error_of("/api/v1/geocode?q=", bad, Some("q"));
-    error_of("/api/v1/facilities/NOPE-1", StatusCode::NOT_FOUND, None);
-    error_of("/api/v1/no-such-endpoint", StatusCode::NOT_FOUND, None);
+    error_of("/api/v1/geocode", bad, "missing_parameter", Some("q"));
+    error_of("/api/v1/geocode?q=", bad, "invalid_value", Some("q"));
+    error_of(
+        "/api/v1/facilities/NOPE-1",
+        StatusCode::NOT_FOUND,
+        "not_found",
+        None,
+    );
+    error_of(
+        "/api/v1/no-such-endpoint",
+        StatusCode::NOT_FOUND,
+        "not_found",
+        None,
+    );
     // Injection-like text is just text: no error, no match, nothing echoed as markup.
     for t in [
         "' OR 1=1 --",
@@ -335,6 +419,7 @@ fn facility_nearby_regions_vocabulary_config() {
     error_of(
         &format!("/api/v1/facilities/{id}/nearby?near=34.7,135.5"),
         StatusCode::BAD_REQUEST,
+        "conflict",
         Some("near"),
     );
 
@@ -475,6 +560,7 @@ fn exports_csv_and_geojson() {
     error_of(
         "/api/v1/search.csv?limit=x",
         StatusCode::BAD_REQUEST,
+        "invalid_value",
         Some("limit"),
     );
 }
@@ -836,6 +922,7 @@ fn searched_homes_are_not_cached_and_empty_words_are_refused() {
         let v = error_of(
             &format!("/api/v1/search?text={text}"),
             StatusCode::BAD_REQUEST,
+            "invalid_value",
             Some("text"),
         );
         assert!(

@@ -158,7 +158,7 @@ fn bad_input_exits_2_with_one_clear_line() {
     bad(
         dir,
         &["search", "--near", "135.5,34.7"],
-        "parameter 'near': latitude 135.5 is outside Japan",
+        "(parameter 'near': latitude 135.5 is outside Japan",
     );
     bad(
         dir,
@@ -178,12 +178,94 @@ fn bad_input_exits_2_with_one_clear_line() {
     );
     assert!(e.contains("24h (24時間対応)"));
     assert_eq!(e.lines().count(), 1, "{e}");
-    bad(
+    // Japanese first (as the API says it), then the English detail.
+    let e = bad(
         dir,
         &["search", "--near", "34.7,135.5", "--radius-km", "80"],
-        "parameter 'radius_km': radius must be above 0 and at most 50 km",
+        "error: 「radius_km」の値「80」は範囲外です。0 より大きく 50 以下（km）で指定してください。 (parameter 'radius_km': 80 km is not above 0 and at most 50 km)",
     );
+    assert_eq!(e.lines().count(), 1, "{e}");
     bad(dir, &["search", "--limit", "100000"], "parameter 'limit'");
+}
+
+/// Issue 13: `--address` and `--address-use` behave as the API's address and address_use.
+#[test]
+fn search_by_address_from_the_cli() {
+    let dir = demo_dir();
+    bad(
+        dir,
+        &[
+            "search",
+            "--address",
+            "大阪市東淀川区",
+            "--near",
+            "34.7,135.5",
+        ],
+        "「address」と「near」は同時に指定できません。",
+    );
+    bad(
+        dir,
+        &["search", "--address-use", "covers"],
+        "「address_use」には「address」も指定してください。",
+    );
+    bad(
+        dir,
+        &[
+            "search",
+            "--address",
+            "大阪市東淀川区",
+            "--address-use",
+            "home",
+        ],
+        "parameter 'address_use'",
+    );
+    bad(
+        dir,
+        &["search", "--address", "京都府京都市左京区"],
+        "住所「京都府京都市左京区」が見つかりませんでした。",
+    );
+    // The demo has no address table: a ward still places the home, at the ward's point.
+    let out = ok(
+        dir,
+        &[
+            "search",
+            "--address",
+            "大阪市東淀川区",
+            "--address-use",
+            "covers",
+            "--kind",
+            "visiting_nursing",
+            "--json",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["point"]["source"], "address");
+    assert_eq!(v["point"]["geocoded"]["ward_code"], 27114);
+    assert!(v["total"].as_u64().unwrap() > 0);
+    assert!(v["hits"][0]["explanation"]
+        .as_str()
+        .unwrap()
+        .contains("訪問範囲"));
+    // The same as --covers at that point.
+    let (lat, lon) = (
+        v["point"]["lat"].as_f64().unwrap(),
+        v["point"]["lon"].as_f64().unwrap(),
+    );
+    let covers = format!("{lat},{lon}");
+    let same: serde_json::Value = serde_json::from_str(&ok(
+        dir,
+        &[
+            "search",
+            "--covers",
+            &covers,
+            "--kind",
+            "visiting_nursing",
+            "--json",
+        ],
+    ))
+    .unwrap();
+    assert_eq!(v["total"], same["total"]);
+    assert_eq!(v["hits"], same["hits"]);
 }
 
 #[test]

@@ -63,7 +63,8 @@ fn random_facilities(seed: u64, n: usize) -> Vec<Facility> {
                 pediatric: if rng.chance(0.05) { Some(true) } else { None },
                 service_radius_km: rng
                     .chance(0.5)
-                    .then(|| (rng.unit() * 20.0 * 10.0).round() / 10.0),
+                    // 0.1–20 km: a declared radius is above 0 (RadiusKm).
+                    .then(|| ((rng.unit() * 20.0 * 10.0).round() / 10.0).max(0.1)),
                 service_wards,
                 departments: vec![],
                 notes: String::new(),
