@@ -15,11 +15,13 @@
 //! - [`index`]: building (atomically) and opening indexes.
 //! - [`search`]: validated queries and the one search function.
 //! - [`demo`]: the deterministic demo dataset generator.
+//! - [`fault`]: whose fault an error is (the CLI's exit code), and printing its causes once.
 // One `unsafe` in the crate: `malloc_trim` after an index is opened (api/state.rs).
 #![deny(unsafe_code)]
 
 pub mod api;
 pub mod demo;
+pub mod fault;
 pub mod fetch;
 pub mod geo;
 pub mod geocode;

@@ -87,8 +87,8 @@ impl ApiError {
     }
 
     /// Logged with its cause; the client sees only that something failed.
-    pub fn internal(cause: &dyn std::fmt::Display) -> Self {
-        tracing::error!(%cause, "internal error");
+    pub fn internal(cause: &(dyn std::error::Error + 'static)) -> Self {
+        tracing::error!(cause = crate::fault::report(cause), "internal error");
         Self {
             status: StatusCode::INTERNAL_SERVER_ERROR,
             code: "internal",

@@ -267,7 +267,10 @@ pub async fn reload(
             status: StatusCode::INTERNAL_SERVER_ERROR,
             code: "reload_failed",
             // Only loopback callers get here: the operator needs the reason.
-            message: format!("索引を読み込めませんでした（現在の索引のまま）: {e}"),
+            message: format!(
+                "索引を読み込めませんでした（現在の索引のまま）: {}",
+                crate::fault::report(&e)
+            ),
             parameter: None,
         })
     })

@@ -257,7 +257,10 @@ pub fn reload_on_sighup(state: AppState) {
             let s = state.clone();
             match tokio::task::spawn_blocking(move || s.reload()).await {
                 Ok(Ok(n)) => tracing::info!(facilities = n, "index reloaded (SIGHUP)"),
-                Ok(Err(e)) => tracing::error!(error = %e, "reload failed; the current index stays"),
+                Ok(Err(e)) => tracing::error!(
+                    error = crate::fault::report(&e),
+                    "reload failed; the current index stays"
+                ),
                 Err(e) => tracing::error!(error = %e, "reload task failed"),
             }
         }

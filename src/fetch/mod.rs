@@ -90,7 +90,7 @@ pub enum FetchError {
         partial_bytes: u64,
         reason: String,
     },
-    #[error("{}: {source}", path.display())]
+    #[error("{}", path.display())]
     Io {
         path: PathBuf,
         #[source]

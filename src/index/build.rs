@@ -43,7 +43,7 @@ pub const DEFAULT_MAX_SHRINK: f64 = 0.2;
 
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
-    #[error("cannot write {path}: {source}")]
+    #[error("cannot write {path}")]
     Io {
         path: PathBuf,
         source: std::io::Error,
@@ -60,7 +60,7 @@ pub enum BuildError {
     },
     #[error("the new index in {path} does not open ({reason}); the current index is unchanged")]
     Check { path: PathBuf, reason: String },
-    #[error("text index failed in {path}: {source}")]
+    #[error("text index failed in {path}")]
     Text {
         path: PathBuf,
         source: tantivy::TantivyError,
@@ -207,7 +207,7 @@ pub fn build_index(dataset: IndexInput<'_>, lock: &BuildLock) -> Result<BuildSum
             .map(drop)
             .map_err(|e| BuildError::Check {
                 path: gen_dir.clone(),
-                reason: e.to_string(),
+                reason: crate::fault::report(&e),
             })
     });
     if let Err(e) = written {

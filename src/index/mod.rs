@@ -75,7 +75,7 @@ pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
 pub enum OpenError {
     #[error("no index at {path}: build it with `zaitaku index` first")]
     Missing { path: PathBuf },
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}")]
     Io {
         path: PathBuf,
         source: std::io::Error,

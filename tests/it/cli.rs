@@ -350,3 +350,42 @@ fn demo_index_from_an_older_format_is_rebuilt() {
     let out = ok(dir.path(), &["search", "薬局"]);
     assert!(out.contains("薬局"), "{out}");
 }
+
+/// Issue 13 (and issue 11's finding 13): a failure prints its cause once, and the exit
+/// code follows the error's type: the machine's fault is 1, bad arguments are 2.
+#[test]
+fn causes_print_once_and_exit_codes_follow_the_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(d, &["demo-data", "--out", "ds/city", "--scale", "0.02"]);
+    std::fs::write(d.join("blocker"), "a file where a directory should be").unwrap();
+    let out = zaitaku(
+        d,
+        &[
+            "index",
+            "--dataset",
+            "ds/city",
+            "--index-root",
+            "blocker/index",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.starts_with("error: cannot write "), "{err}");
+    let cause = err.rsplit(": ").next().unwrap().trim();
+    assert_eq!(err.matches(cause).count(), 1, "the cause twice: {err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    // Arguments out of range are refused before anything runs.
+    for args in [
+        &["demo-data", "--scale", "0"][..],
+        &["demo-data", "--national", "--count", "0"],
+        &["serve", "--header-read-timeout", "0"],
+    ] {
+        let out = zaitaku(d, args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("invalid value"),
+            "{args:?}"
+        );
+    }
+}
