@@ -6,7 +6,9 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use crate::search::{QueryPoint, SearchResult};
+use super::state::{Loaded, ServerConfig};
+use crate::model::{Accepting, CAPABILITIES, FIELD_LABELS, KINDS, LEGAL_HOME_VISIT_RADIUS_KM};
+use crate::search::{QueryPoint, SearchResult, DEFAULT_LIMIT, MAX_LIMIT};
 
 #[derive(Serialize)]
 pub struct SearchResponse {
@@ -85,15 +87,91 @@ pub struct Labelled {
 }
 
 #[derive(Serialize)]
+pub struct KindDto {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub short: &'static str,
+    /// The colour group of its markers (`medical`, `nursing` …).
+    pub group: &'static str,
+}
+
+#[derive(Serialize)]
+pub struct FieldLabel {
+    pub field: &'static str,
+    pub label: &'static str,
+}
+
+/// Everything the page shows in words: kinds (with their marker groups), capabilities,
+/// places, statuses, field labels, and the legal home-visit radius. The page keeps no copy.
+#[derive(Serialize)]
 pub struct VocabularyDto {
-    pub kinds: Vec<Labelled>,
+    pub kinds: Vec<KindDto>,
     pub capabilities: Vec<Labelled>,
     pub wards: Vec<WardCount>,
     pub municipalities: Vec<WardCount>,
     pub kihon_areas: Vec<AreaCount>,
     pub niji_areas: Vec<AreaCount>,
+    /// 新規受入 statuses.
     pub accepting: Vec<Labelled>,
+    /// What a facility offers beyond its capabilities (車いす対応, 小児対応).
+    pub flags: Vec<Labelled>,
+    /// The record's fields as the page labels them.
+    pub field_labels: Vec<FieldLabel>,
     pub legal_radius_km: f64,
+}
+
+impl VocabularyDto {
+    pub fn new(loaded: &Loaded) -> Self {
+        let r = &loaded.regions;
+        VocabularyDto {
+            kinds: KINDS
+                .iter()
+                .map(|k| KindDto {
+                    code: k.code,
+                    label: k.label,
+                    short: k.short,
+                    group: k.group,
+                })
+                .collect(),
+            capabilities: CAPABILITIES
+                .iter()
+                .map(|c| Labelled {
+                    code: c.code,
+                    label: c.label,
+                    short: c.short,
+                })
+                .collect(),
+            wards: r.wards.clone(),
+            municipalities: r.municipalities.clone(),
+            kihon_areas: r.kihon_areas.clone(),
+            niji_areas: r.niji_areas.clone(),
+            accepting: [Accepting::Yes, Accepting::No, Accepting::Unknown]
+                .iter()
+                .map(|a| Labelled {
+                    code: a.code(),
+                    label: a.label(),
+                    short: a.label(),
+                })
+                .collect(),
+            flags: vec![
+                Labelled {
+                    code: "wheelchair",
+                    label: "車いすで利用可",
+                    short: "車いす対応",
+                },
+                Labelled {
+                    code: "pediatric",
+                    label: "小児の受け入れ可",
+                    short: "小児対応",
+                },
+            ],
+            field_labels: FIELD_LABELS
+                .iter()
+                .map(|(field, label)| FieldLabel { field, label })
+                .collect(),
+            legal_radius_km: LEGAL_HOME_VISIT_RADIUS_KM,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -111,6 +189,14 @@ pub struct CenterDto {
     pub lon: f64,
 }
 
+/// Page sizes: what a search returns when it names none, and the most it may ask for.
+#[derive(Serialize)]
+pub struct PageDto {
+    pub default_limit: usize,
+    pub max_limit: usize,
+}
+
+/// The page's settings. Attributions are plain text (the page never inserts them as HTML).
 #[derive(Serialize)]
 pub struct ConfigDto {
     pub tile_url: String,
@@ -118,4 +204,39 @@ pub struct ConfigDto {
     pub data_attribution: &'static str,
     pub dataset: DatasetDto,
     pub center: CenterDto,
+    pub page: PageDto,
+}
+
+impl ConfigDto {
+    pub fn new(loaded: &Loaded, c: &ServerConfig) -> Self {
+        let index = &loaded.index;
+        let real = index.boundaries.is_some();
+        ConfigDto {
+            tile_url: c.tile_url.clone(),
+            tile_attribution: c.tile_attribution.clone(),
+            data_attribution: if real {
+                "出典: 厚生労働省 介護サービス情報公表システム・医療情報ネット、近畿厚生局、国土数値情報（行政区域）、Geolonia 住所データ（CC BY 4.0）"
+            } else {
+                "デモデータ（架空の施設です）"
+            },
+            dataset: DatasetDto {
+                name: index
+                    .dir
+                    .file_name()
+                    .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+                facility_count: index.len(),
+                built_at: index.meta.built_at,
+                has_boundaries: real,
+                has_towns: index.geocoder.town_count() > 0,
+            },
+            center: CenterDto {
+                lat: 34.6937,
+                lon: 135.5023,
+            },
+            page: PageDto {
+                default_limit: DEFAULT_LIMIT,
+                max_limit: MAX_LIMIT,
+            },
+        }
+    }
 }

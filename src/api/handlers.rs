@@ -6,11 +6,11 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
-use super::dto::{CenterDto, ConfigDto, DatasetDto, Labelled, SearchResponse, VocabularyDto};
+use super::dto::{ConfigDto, SearchResponse, VocabularyDto};
 use super::params::{pairs, search_params};
 use super::state::Loaded;
 use super::{ApiError, AppState};
-use crate::model::{Accepting, CAPABILITIES, KINDS, LEGAL_HOME_VISIT_RADIUS_KM};
+use crate::fault::report;
 use crate::search::{geocode_error, Hit, NearbyError, Resolved, SearchQuery};
 
 /// Runs blocking index work on the blocking pool.
@@ -146,69 +146,11 @@ pub async fn regions_geojson(State(state): State<AppState>) -> Result<Response, 
 }
 
 pub async fn vocabulary(State(state): State<AppState>) -> Result<Json<VocabularyDto>, ApiError> {
-    let loaded = state.current()?;
-    let regions = &loaded.regions;
-    Ok(Json(VocabularyDto {
-        kinds: KINDS
-            .iter()
-            .map(|k| Labelled {
-                code: k.code,
-                label: k.label,
-                short: k.short,
-            })
-            .collect(),
-        capabilities: CAPABILITIES
-            .iter()
-            .map(|c| Labelled {
-                code: c.code,
-                label: c.label,
-                short: c.short,
-            })
-            .collect(),
-        wards: regions.wards.clone(),
-        municipalities: regions.municipalities.clone(),
-        kihon_areas: regions.kihon_areas.clone(),
-        niji_areas: regions.niji_areas.clone(),
-        accepting: [Accepting::Yes, Accepting::No, Accepting::Unknown]
-            .iter()
-            .map(|a| Labelled {
-                code: a.code(),
-                label: a.label(),
-                short: a.label(),
-            })
-            .collect(),
-        legal_radius_km: LEGAL_HOME_VISIT_RADIUS_KM,
-    }))
+    Ok(Json(VocabularyDto::new(&*state.current()?)))
 }
 
 pub async fn config(State(state): State<AppState>) -> Result<Json<ConfigDto>, ApiError> {
-    let loaded = state.current()?;
-    let index = &loaded.index;
-    let real = index.boundaries.is_some();
-    let c = state.config();
-    Ok(Json(ConfigDto {
-        tile_url: c.tile_url.clone(),
-        tile_attribution: c.tile_attribution.clone(),
-        data_attribution: if real {
-            "出典: 厚生労働省 介護サービス情報公表システム・医療情報ネット、近畿厚生局、国土数値情報（行政区域）、Geolonia 住所データ（CC BY 4.0）"
-        } else {
-            "デモデータ（架空の施設です）"
-        },
-        dataset: DatasetDto {
-            name: index
-                .dir
-                .file_name()
-                .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
-            facility_count: index.len(),
-            built_at: index.meta.built_at,
-            has_boundaries: real,
-            has_towns: index.geocoder.town_count() > 0,
-        },
-        center: CenterDto {
-            lat: 34.6937,
-            lon: 135.5023,
-        },
-    }))
+    Ok(Json(ConfigDto::new(&*state.current()?, state.config())))
 }
 
 pub async fn openapi() -> Response {
@@ -236,6 +178,30 @@ pub async fn reload(
     axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
     headers: axum::http::HeaderMap,
 ) -> Result<Response, ApiError> {
+    authorize_admin(&peer, &headers, state.config().admin_token.as_deref())?;
+    let n = blocking(move || {
+        state.reload().map_err(|e| ApiError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            code: "reload_failed",
+            // Only loopback callers get here: the operator needs the reason.
+            message: format!(
+                "索引を読み込めませんでした（現在の索引のまま）: {}",
+                report(&e)
+            ),
+            parameter: None,
+        })
+    })
+    .await?;
+    tracing::info!(facilities = n, "index reloaded");
+    Ok(Json(serde_json::json!({"reloaded": true, "facility_count": n})).into_response())
+}
+
+/// Admin calls come from loopback and carry the token (`Authorization: Bearer …`).
+fn authorize_admin(
+    peer: &std::net::SocketAddr,
+    headers: &axum::http::HeaderMap,
+    token: Option<&str>,
+) -> Result<(), ApiError> {
     let forbidden = |message: &str| ApiError {
         status: StatusCode::FORBIDDEN,
         code: "forbidden",
@@ -247,7 +213,7 @@ pub async fn reload(
             "管理操作はサーバー上（127.0.0.1）からのみ実行できます。",
         ));
     }
-    let Some(token) = state.config().admin_token.as_deref() else {
+    let Some(token) = token else {
         return Err(forbidden(
             "管理トークン（ZAITAKU_ADMIN_TOKEN）が設定されていないため、再読み込みは SIGHUP で行ってください。",
         ));
@@ -262,21 +228,7 @@ pub async fn reload(
             "管理トークンが正しくありません（Authorization: Bearer …）。",
         ));
     }
-    let n = blocking(move || {
-        state.reload().map_err(|e| ApiError {
-            status: StatusCode::INTERNAL_SERVER_ERROR,
-            code: "reload_failed",
-            // Only loopback callers get here: the operator needs the reason.
-            message: format!(
-                "索引を読み込めませんでした（現在の索引のまま）: {}",
-                crate::fault::report(&e)
-            ),
-            parameter: None,
-        })
-    })
-    .await?;
-    tracing::info!(facilities = n, "index reloaded");
-    Ok(Json(serde_json::json!({"reloaded": true, "facility_count": n})).into_response())
+    Ok(())
 }
 
 /// Compares secrets without stopping at the first difference.

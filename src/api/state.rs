@@ -33,9 +33,7 @@ impl Default for ServerConfig {
     fn default() -> Self {
         Self {
             tile_url: "https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png".into(),
-            tile_attribution:
-                "<a href=\"https://maps.gsi.go.jp/development/ichiran.html\">地理院タイル</a>"
-                    .into(),
+            tile_attribution: "地理院タイル".into(),
             admin_token: None,
             header_read_timeout: super::HEADER_READ_TIMEOUT,
         }

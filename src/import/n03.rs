@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::{ImportError, Manifest};
 use crate::geo::WardShape;
-use crate::model::WardCode;
+use crate::model::{LatLon, WardCode};
 
 pub fn read_n03(path: &Path, manifest: &Manifest) -> Result<Vec<WardShape>, ImportError> {
     let bytes = crate::table::read_source(path)?;
@@ -110,18 +110,10 @@ fn rings(coords: Option<&Value>) -> Result<Vec<Vec<[f64; 2]>>, String> {
                     Some([x, y, ..]) => match (x.as_f64(), y.as_f64()) {
                         // GeoJSON is [lon, lat]; a file written [lat, lon] would put every
                         // ward in the sea and drop its facilities.
-                        (Some(x), Some(y))
-                            if (122.0..=154.0).contains(&x) && (20.0..=46.0).contains(&y) =>
-                        {
-                            Ok([x, y])
-                        }
-                        (Some(x), Some(y))
-                            if (20.0..=46.0).contains(&x) && (122.0..=154.0).contains(&y) =>
-                        {
-                            Err(format!(
-                                "coordinate {p} is [lat, lon]; GeoJSON is [lon, lat]"
-                            ))
-                        }
+                        (Some(x), Some(y)) if LatLon::new(y, x).is_ok() => Ok([x, y]),
+                        (Some(x), Some(y)) if LatLon::new(x, y).is_ok() => Err(format!(
+                            "coordinate {p} is [lat, lon]; GeoJSON is [lon, lat]"
+                        )),
                         (Some(_), Some(_)) => Err(format!("coordinate {p} is outside Japan")),
                         _ => Err(format!("coordinate {p} is not two numbers")),
                     },

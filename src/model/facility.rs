@@ -27,6 +27,29 @@ pub enum Accepting {
     Unknown,
 }
 
+/// The record's fields with their Japanese labels, in the order a facility's page shows
+/// them (and names the source of each value).
+pub const FIELD_LABELS: [(&str, &str); 18] = [
+    ("name", "名称"),
+    ("name_kana", "よみ"),
+    ("kinds", "種別"),
+    ("address", "住所"),
+    ("postal_code", "郵便番号"),
+    ("location", "位置"),
+    ("ward_code", "市区町村"),
+    ("phone", "電話"),
+    ("fax", "FAX"),
+    ("url", "ウェブサイト"),
+    ("capabilities", "機能"),
+    ("wheelchair", "車いす"),
+    ("pediatric", "小児"),
+    ("service_radius_km", "訪問範囲"),
+    ("service_wards", "対応地域"),
+    ("departments", "診療科"),
+    ("notes", "備考"),
+    ("accepting_new", "新規受入"),
+];
+
 impl Accepting {
     pub fn parse(s: &str) -> Option<Self> {
         match s.trim() {

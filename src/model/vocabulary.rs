@@ -46,6 +46,9 @@ pub struct KindInfo {
     pub synonyms: &'static [&'static str],
     /// Home-visit reach assumed when a facility declares none (see README, "who can visit").
     pub default_radius_km: f64,
+    /// The colour group of its markers on the map: `medical`, `dental`, `pharmacy`,
+    /// `nursing` or `care`.
+    pub group: &'static str,
 }
 
 pub static KINDS: [KindInfo; 8] = [
@@ -57,6 +60,7 @@ pub static KINDS: [KindInfo; 8] = [
         kana: "びょういん",
         synonyms: &[],
         default_radius_km: LEGAL_HOME_VISIT_RADIUS_KM,
+        group: "medical",
     },
     KindInfo {
         kind: Kind::Clinic,
@@ -66,6 +70,7 @@ pub static KINDS: [KindInfo; 8] = [
         kana: "しんりょうじょ",
         synonyms: &["クリニック", "医院", "一般診療所"],
         default_radius_km: LEGAL_HOME_VISIT_RADIUS_KM,
+        group: "medical",
     },
     KindInfo {
         kind: Kind::DentalClinic,
@@ -75,6 +80,7 @@ pub static KINDS: [KindInfo; 8] = [
         kana: "しかしんりょうじょ",
         synonyms: &["歯科", "歯医者"],
         default_radius_km: LEGAL_HOME_VISIT_RADIUS_KM,
+        group: "dental",
     },
     KindInfo {
         kind: Kind::Pharmacy,
@@ -84,6 +90,7 @@ pub static KINDS: [KindInfo; 8] = [
         kana: "やっきょく",
         synonyms: &["調剤薬局"],
         default_radius_km: LEGAL_HOME_VISIT_RADIUS_KM,
+        group: "pharmacy",
     },
     KindInfo {
         kind: Kind::VisitingNursing,
@@ -93,6 +100,7 @@ pub static KINDS: [KindInfo; 8] = [
         kana: "ほうもんかんごすてーしょん",
         synonyms: &["訪問看護", "訪看", "ほうもんかんご"],
         default_radius_km: 10.0,
+        group: "nursing",
     },
     KindInfo {
         kind: Kind::CareManagement,
@@ -108,6 +116,7 @@ pub static KINDS: [KindInfo; 8] = [
             "ケアプラン",
         ],
         default_radius_km: 10.0,
+        group: "care",
     },
     KindInfo {
         kind: Kind::CommunityCareCenter,
@@ -117,6 +126,7 @@ pub static KINDS: [KindInfo; 8] = [
         kana: "ちいきほうかつしえんせんたー",
         synonyms: &["地域包括", "包括", "包括支援センター"],
         default_radius_km: 5.0,
+        group: "care",
     },
     KindInfo {
         kind: Kind::HomeCareSupportOffice,
@@ -126,6 +136,7 @@ pub static KINDS: [KindInfo; 8] = [
         kana: "ざいたくいりょうかいごれんけいそうだんしえんしつ",
         synonyms: &["相談支援室", "連携相談支援室", "在宅医療介護連携"],
         default_radius_km: 20.0,
+        group: "care",
     },
 ];
 
