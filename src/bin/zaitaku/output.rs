@@ -5,20 +5,9 @@ use std::fmt::Write;
 
 use zaitaku::search::{format_distance, SearchResult};
 
+/// Terminal columns (East Asian Wide characters take two).
 fn width(s: &str) -> usize {
-    s.chars()
-        .map(|c| match c as u32 {
-            0xFF61..=0xFF9F => 1,
-            0x1100..=0x115F
-            | 0x2E80..=0xA4CF
-            | 0xAC00..=0xD7A3
-            | 0xF900..=0xFAFF
-            | 0xFE30..=0xFE4F
-            | 0xFF00..=0xFF60
-            | 0xFFE0..=0xFFE6 => 2,
-            _ => 1,
-        })
-        .sum()
+    unicode_width::UnicodeWidthStr::width(s)
 }
 
 /// Shortens `s` to at most `max` columns, ending in … when cut.
@@ -28,7 +17,8 @@ fn cut(s: &str, max: usize) -> String {
     }
     let mut out = String::new();
     for c in s.chars() {
-        if width(&out) + width(&c.to_string()) > max.saturating_sub(1) {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if width(&out) + w > max.saturating_sub(1) {
             out.push('…');
             break;
         }
