@@ -17,20 +17,7 @@ use zaitaku::{SearchIndex, SearchParams};
 
 use crate::support::{build_dataset, hit_ids, ids, run};
 
-/// A demo index on disk (the server opens a directory), built once.
-fn demo_dir() -> &'static Path {
-    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let data = dir.path().join("data/demo");
-        std::fs::create_dir_all(&data).unwrap();
-        let f = zaitaku::demo::generate(zaitaku::demo::DEFAULT_SEED, 1.0);
-        write_facilities(&data.join(FACILITIES_FILE), &f).unwrap();
-        build_dataset(&data, None, &dir.path().join("index"), "demo").unwrap();
-        dir
-    })
-    .path()
-}
+use crate::support::demo::dir as demo_dir;
 
 pub(crate) fn state() -> AppState {
     static STATE: OnceLock<AppState> = OnceLock::new();

@@ -9,7 +9,7 @@ use std::process::Command;
 use zaitaku::index::{build_index, BuildError, BuildLock, IndexInput};
 use zaitaku::SearchIndex;
 
-use crate::cli::ok;
+use crate::support::cli::ok;
 
 /// Generation directories of `name` under `root` (not the link, the lock or a temp link).
 fn generations(root: &Path, name: &str) -> Vec<String> {
@@ -399,7 +399,7 @@ fn a_source_that_shrank_stops_the_build_unless_accepted() {
     };
     let run = |accept: bool| {
         let a = args(accept);
-        crate::cli::zaitaku(dir, &a.iter().map(String::as_str).collect::<Vec<_>>())
+        crate::support::cli::zaitaku(dir, &a.iter().map(String::as_str).collect::<Vec<_>>())
     };
     assert!(run(false).status.success());
     let before = SearchIndex::open(&dir.join("index/fixture")).unwrap().len();

@@ -3,60 +3,11 @@
 //! leaves the previous index serving.
 
 use std::path::Path;
-use std::process::{Command, Output};
 
 use serde_json::Value;
 
-pub(crate) fn zaitaku(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_zaitaku"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run zaitaku")
-}
-
-pub(crate) fn ok(dir: &Path, args: &[&str]) -> String {
-    let out = zaitaku(dir, args);
-    assert!(
-        out.status.success(),
-        "{args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-/// Runs a command expected to fail on bad input: exit 2, one error line naming `needle`.
-pub(crate) fn bad(dir: &Path, args: &[&str], needle: &str) -> String {
-    let out = zaitaku(dir, args);
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let err = String::from_utf8(out.stderr).unwrap();
-    assert!(
-        err.contains(needle),
-        "{args:?}: expected '{needle}' in: {err}"
-    );
-    assert!(out.stdout.is_empty());
-    err
-}
-
-/// One temp dir with the demo index built the default way (`zaitaku index`, no args).
-fn demo_dir() -> &'static Path {
-    use std::sync::OnceLock;
-    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let out = ok(dir.path(), &["index"]);
-        assert!(out.contains("indexed 58"), "{out}");
-        assert!(dir.path().join("data/demo/facilities.csv").exists());
-        assert!(dir.path().join("index/demo/zaitaku.json").exists());
-        dir
-    })
-    .path()
-}
+use crate::support::cli::{bad, ok, zaitaku};
+use crate::support::demo::dir as demo_dir;
 
 fn json(dir: &Path, args: &[&str]) -> Value {
     let mut all = vec!["search", "--json"];

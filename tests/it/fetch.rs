@@ -831,7 +831,7 @@ fn fetch_then_index_with_the_binary() {
         );
     std::fs::write(dataset.join("dataset.toml"), manifest).unwrap();
 
-    let out = crate::cli::zaitaku(dir.path(), &["fetch", "--dataset", "fixture"]);
+    let out = crate::support::cli::zaitaku(dir.path(), &["fetch", "--dataset", "fixture"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -847,7 +847,7 @@ fn fetch_then_index_with_the_binary() {
         .join("01-1_hospital_facility_info_20250601.csv")
         .exists());
 
-    let out = crate::cli::ok(dir.path(), &["index", "--dataset", "fixture"]);
+    let out = crate::support::cli::ok(dir.path(), &["index", "--dataset", "fixture"]);
     assert!(out.contains("merged into 7 facilities"), "{out}");
     assert!(
         out.contains("indexed 7 facilities into index/fixture"),
@@ -856,6 +856,6 @@ fn fetch_then_index_with_the_binary() {
 
     // A second fetch downloads nothing.
     let before = server.log().len();
-    crate::cli::ok(dir.path(), &["fetch", "--dataset", "fixture"]);
+    crate::support::cli::ok(dir.path(), &["fetch", "--dataset", "fixture"]);
     assert_eq!(server.log().len(), before);
 }

@@ -17,7 +17,7 @@ use crate::support::build_dataset;
 use zaitaku::model::{Capability, Kind, WardCode};
 use zaitaku::{SearchIndex, SearchParams};
 
-use crate::cli::{bad, ok};
+use crate::support::cli::{bad, ok};
 use crate::support::{ids, run};
 
 fn fixtures() -> PathBuf {
@@ -393,7 +393,7 @@ fn index_and_geocode_commands() {
         &["geocode", "--index", "idx/fixture", "〒999-9999"],
         "postal code 9999999",
     );
-    let out = crate::cli::zaitaku(dir, &["geocode", "大阪市北区"]);
+    let out = crate::support::cli::zaitaku(dir, &["geocode", "大阪市北区"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no index at index/osaka"));
 }

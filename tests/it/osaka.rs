@@ -354,7 +354,7 @@ fn filings_make_real_clinics_answer_who_can_visit() {
     let search = |args: &[&str]| -> Value {
         let mut all = vec!["search", "--index", index, "--json", "--limit", "500"];
         all.extend_from_slice(args);
-        serde_json::from_str(&crate::cli::ok(dir.path(), &all)).unwrap()
+        serde_json::from_str(&crate::support::cli::ok(dir.path(), &all)).unwrap()
     };
     let ids = |v: &Value| -> BTreeSet<String> { hit_ids(v).into_iter().collect() };
     // Who can visit a home at clinic A's door: A and B (both 在支診), not C.

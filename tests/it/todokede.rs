@@ -14,7 +14,7 @@ use serde_json::Value;
 use zaitaku::import::inspect::inspect;
 use zaitaku::model::{Capability, CapabilityStatus};
 
-use crate::cli::ok;
+use crate::support::cli::ok;
 use crate::support::shared_data;
 
 /// The bureau's 24 columns (施設基準の届出受理医療機関名簿).

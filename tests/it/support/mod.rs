@@ -1,4 +1,9 @@
-//! Shared helpers: building an index from facilities in a fresh temp dir.
+//! Shared test support: building an index from facilities in a fresh temp dir, running
+//! searches, the binary's runners (`cli`), the demo index (`demo`), and the rule for
+//! tests that need something only CI is sure to have (`require`).
+
+pub mod cli;
+pub mod demo;
 
 use std::path::Path;
 
@@ -67,22 +72,25 @@ pub fn demo_index() -> &'static SearchIndex {
         .index
 }
 
-/// `../shared/data` beside the project (real public data, never copied into it). Under
-/// `CI=true` a missing directory fails the test; elsewhere the test is skipped with a
-/// printed reason.
-pub fn shared_data() -> Option<std::path::PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
-    if dir.join("osaka/jigyosho_130.csv").exists() {
-        return Some(dir);
+/// Whether a test that needs `what` can run: yes when it is there; under `CI=true` a
+/// missing `what` fails the test; elsewhere the test is skipped with a printed reason.
+pub fn require(there: bool, what: &str) -> bool {
+    if there {
+        return true;
     }
     if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!(
-            "{} is missing: CI must provide ../shared/data",
-            dir.display()
-        );
+        panic!("{what} is missing: CI must provide it");
     }
-    eprintln!("skipped: {} is missing (real public data)", dir.display());
-    None
+    eprintln!("skipped: {what} is missing");
+    false
+}
+
+/// `../shared/data` beside the project (real public data, never copied into it), as
+/// [`require`] says.
+pub fn shared_data() -> Option<std::path::PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
+    let there = dir.join("osaka/jigyosho_130.csv").exists();
+    require(there, &format!("{} (real public data)", dir.display())).then_some(dir)
 }
 
 /// The regions of the demo and of datasets in Osaka City: the compiled-in table cut to
