@@ -78,17 +78,12 @@ pub fn read_towns(path: &Path) -> Result<Vec<TownRow>, ImportErrors> {
             lon: point.lon,
         });
     }
-    if rows.is_empty() && errors.is_empty() {
-        errors.push(ImportError::file(
-            path,
-            "the file has no rows: every address would be placed at its ward's centre; is the download complete?",
-        ));
-    }
-    if errors.is_empty() {
-        Ok(rows)
-    } else {
-        Err(ImportErrors(errors))
-    }
+    finish(
+        path,
+        rows,
+        errors,
+        "every address would be placed at its ward's centre",
+    )
 }
 
 /// Reads Japan Post postal codes: the official headerless KEN_ALL layout (15 columns,
@@ -152,10 +147,21 @@ pub fn read_postal_codes(path: &Path) -> Result<Vec<PostalRow>, ImportErrors> {
             town: t.to_string(),
         });
     }
+    finish(path, rows, errors, "postal codes would not resolve")
+}
+
+/// The rows, or every error; a file without rows is an error too (`without` says what
+/// would go wrong with it).
+fn finish<T>(
+    path: &Path,
+    rows: Vec<T>,
+    mut errors: Vec<ImportError>,
+    without: &str,
+) -> Result<Vec<T>, ImportErrors> {
     if rows.is_empty() && errors.is_empty() {
         errors.push(ImportError::file(
             path,
-            "the file has no rows: every address would be placed at its ward's centre; is the download complete?",
+            format!("the file has no rows: {without}; is the download complete?"),
         ));
     }
     if errors.is_empty() {

@@ -2,17 +2,12 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{ensure_demo_dataset, load_and_build, Failure, DEFAULT_DATASET};
+use super::{ensure_demo_dataset, load_and_build, DatasetArgs, Failure};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Dataset directory (the demo dataset is generated if it is missing). A directory
-    /// with a dataset.toml (e.g. data/osaka) is built from official open-data files.
-    #[arg(long, default_value = DEFAULT_DATASET)]
-    dataset: PathBuf,
-    /// Where the official files of a dataset.toml are (default: <dataset>/raw).
-    #[arg(long)]
-    raw: Option<PathBuf>,
+    #[command(flatten)]
+    data: DatasetArgs,
     /// Where indexes live.
     #[arg(long, default_value = "index")]
     index_root: PathBuf,
@@ -26,15 +21,16 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> Result<(), Failure> {
-    ensure_demo_dataset(&a.dataset)?;
+    let d = &a.data;
+    ensure_demo_dataset(&d.dataset)?;
     let name = match a.name {
         Some(n) => n,
-        None => index_name(&a.dataset)?,
+        None => index_name(&d.dataset)?,
     };
     let max_shrink = (!a.accept_shrink).then_some(zaitaku::index::DEFAULT_MAX_SHRINK);
     let (report, summary) = load_and_build(
-        &a.dataset,
-        a.raw.as_deref(),
+        &d.dataset,
+        d.raw.as_deref(),
         &a.index_root,
         &name,
         max_shrink,

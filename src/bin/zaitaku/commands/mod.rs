@@ -19,6 +19,18 @@ use zaitaku::import::{write_facilities, FACILITIES_FILE};
 use zaitaku::index::{build_index, BuildLock};
 
 pub const DEFAULT_INDEX: &str = "index/demo";
+
+/// Which dataset, and where its official files are: shared by `index` and `check`.
+#[derive(clap::Args, Debug)]
+pub struct DatasetArgs {
+    /// Dataset directory (the demo dataset is generated if it is missing). A directory
+    /// with a dataset.toml (e.g. data/osaka) is built from official open-data files.
+    #[arg(long, default_value = DEFAULT_DATASET)]
+    pub dataset: PathBuf,
+    /// Where the official files of a dataset.toml are (default: <dataset>/raw).
+    #[arg(long)]
+    pub raw: Option<PathBuf>,
+}
 pub const DEFAULT_DATASET: &str = "data/demo";
 
 /// A failed command: the error with its causes, and whether it is the user's to fix
