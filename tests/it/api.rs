@@ -494,6 +494,31 @@ fn openapi_documents_every_route() {
             );
         }
     }
+    // The limits it documents are the library's (the one place they are kept).
+    for p in spec["paths"]["/search"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+    {
+        let d = p["description"].as_str().unwrap_or_default();
+        match p["name"].as_str().unwrap() {
+            "limit" => {
+                assert_eq!(p["schema"]["maximum"], zaitaku::search::MAX_LIMIT);
+                let want = format!(
+                    "≤{}, 既定 {}",
+                    zaitaku::search::MAX_LIMIT,
+                    zaitaku::search::DEFAULT_LIMIT
+                );
+                assert!(d.contains(&want), "{d}");
+            }
+            "radius_km" => {
+                assert!(
+                    d.contains(&format!("≤{}", zaitaku::model::RadiusKm::MAX)),
+                    "{d}"
+                )
+            }
+            _ => {}
+        }
+    }
     // Every documented route is served (not the API's "no such endpoint" fallback).
     let fallback = get("/api/v1/no-such-endpoint").json()["error"]["message"].clone();
     for r in routes {
