@@ -1,9 +1,9 @@
 //! The HTTP API: in-process through the router (every endpoint, every parameter, error
 //! shapes), and a real server on 127.0.0.1:0 (the binary: logs, reload, shutdown).
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
@@ -18,6 +18,7 @@ use zaitaku::{SearchIndex, SearchParams};
 use crate::support::{build_dataset, hit_ids, ids, run};
 
 use crate::support::demo::dir as demo_dir;
+use crate::support::server::{encode, Server};
 
 pub(crate) fn state() -> AppState {
     static STATE: OnceLock<AppState> = OnceLock::new();
@@ -46,9 +47,6 @@ impl Got {
     }
 }
 
-/// The admin token the servers of these tests run with.
-const ADMIN_TOKEN: &str = "test-admin-token";
-
 /// GET through the router, in process. `uri` may hold raw UTF-8; it is percent-encoded.
 fn get(uri: &str) -> Got {
     let uri = encode(uri);
@@ -69,19 +67,6 @@ fn get(uri: &str) -> Got {
             body,
         }
     })
-}
-
-/// Percent-encodes non-ASCII bytes and spaces of a URI written by hand.
-fn encode(uri: &str) -> String {
-    let mut out = String::new();
-    for b in uri.bytes() {
-        if b.is_ascii_graphic() {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// The error answer of `uri`: its status, its exact code and parameter, and a message in
@@ -611,130 +596,6 @@ fn page_assets_headers_and_health() {
     assert_eq!(gz.headers()["content-encoding"], "gzip");
     assert_eq!(get("/healthz").body, b"ok");
     assert!(String::from_utf8_lossy(&get("/readyz").body).starts_with("ready"));
-}
-
-/// The binary on a real socket.
-struct Server {
-    child: Child,
-    base: String,
-    stderr: std::sync::Arc<std::sync::Mutex<String>>,
-}
-
-impl Server {
-    fn start(dir: &Path, index: &Path) -> Self {
-        Self::start_with(dir, index, &[])
-    }
-
-    fn start_with(dir: &Path, index: &Path, extra: &[&str]) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_zaitaku"))
-            .args(["serve", "--bind", "127.0.0.1:0", "--index"])
-            .arg(index)
-            .args(extra)
-            .env(zaitaku::api::ADMIN_TOKEN_ENV, ADMIN_TOKEN)
-            .current_dir(dir)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let base = line
-            .trim()
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("first line: {line}"))
-            .to_string();
-        let stderr = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
-        let mut pipe = child.stderr.take().unwrap();
-        let sink = stderr.clone();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 4096];
-            while let Ok(n) = pipe.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                sink.lock()
-                    .unwrap()
-                    .push_str(&String::from_utf8_lossy(&buf[..n]));
-            }
-        });
-        Self {
-            child,
-            base,
-            stderr,
-        }
-    }
-
-    fn get(&self, path: &str) -> (u16, String) {
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .build()
-            .into();
-        let mut r = agent
-            .get(&format!("{}{}", self.base, encode(path)))
-            .call()
-            .unwrap();
-        (r.status().as_u16(), r.body_mut().read_to_string().unwrap())
-    }
-
-    fn post(&self, path: &str) -> (u16, String) {
-        self.post_with(path, Some(ADMIN_TOKEN))
-    }
-
-    fn post_with(&self, path: &str, token: Option<&str>) -> (u16, String) {
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .build()
-            .into();
-        let mut request = agent.post(&format!("{}{path}", self.base));
-        if let Some(t) = token {
-            request = request.header("Authorization", &format!("Bearer {t}"));
-        }
-        let mut r = request.send_empty().unwrap();
-        (r.status().as_u16(), r.body_mut().read_to_string().unwrap())
-    }
-
-    /// SIGTERM, then waits for the process to exit (panics after `within`).
-    fn terminate(&mut self, within: Duration) -> std::process::ExitStatus {
-        let pid = self.child.id().to_string();
-        assert!(Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success());
-        let deadline = Instant::now() + within;
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "server did not stop within {within:?}"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    /// Polls until `f` holds or the deadline passes.
-    fn wait_for(&self, what: &str, f: impl Fn(&str) -> bool) {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while !f(&self.stderr.lock().unwrap()) {
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {what}: {}",
-                self.stderr.lock().unwrap()
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 fn small_index(dir: &Path, scale: f64) -> PathBuf {

@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod demo;
+pub mod server;
 
 use std::path::Path;
 
