@@ -3,8 +3,8 @@
 # - Debian packages chromium, chromium-driver and fonts-noto-cjk (headless browser test,
 #   Japanese glyphs in screenshots) when `chromium`, `chromedriver` or the fonts are missing;
 # - web/node_modules from web/package-lock.json (Leaflet and leaflet.markercluster, which
-#   the server embeds; axe-core, which the browser test runs), redone only when the
-#   lockfile changed since the last install.
+#   the server embeds; axe-core, which the browser test runs; ESLint, which lints the
+#   page), redone only when the lockfile changed since the last install.
 # Idempotent; safe to call from scripts/test.sh and scripts/run.sh.
 # `setup.sh web` installs only the npm packages (what running the product needs).
 set -euo pipefail
@@ -58,7 +58,8 @@ want="$(sha256sum "$lock" | cut -d' ' -f1)"
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] \
     && [ -f web/node_modules/leaflet/dist/leaflet.js ] \
     && [ -f web/node_modules/leaflet.markercluster/dist/leaflet.markercluster.js ] \
-    && [ -f web/node_modules/axe-core/axe.min.js ]; then
+    && [ -f web/node_modules/axe-core/axe.min.js ] \
+    && [ -f web/node_modules/eslint/package.json ]; then
     say "web/node_modules up to date with $lock"
 else
     say "npm ci --prefix web"

@@ -18,7 +18,7 @@ export async function getJson(path, { signal } = {}) {
     if (e.name === 'AbortError') throw e;
     throw new ApiError('サーバーに接続できませんでした。時間をおいて再度お試しください。', { code: 'network' });
   }
-  let body = null;
+  let body;
   try {
     body = await res.json();
   } catch {

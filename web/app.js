@@ -1,55 +1,89 @@
-// The map page: reads the URL into a state, fills the form, asks /api/v1/search, shows the
-// list and the map, and writes every change back to the URL (a permalink).
-// Modules: state.js (URL ⇄ state ⇄ API params), api.js (fetch + error shape), form.js
-// (controls ⇄ state), results.js (count, rows, pager, notes), render.js (rows, detail
-// panel, labels), map.js (Leaflet, optional).
+// The map page's controller: reads the URL into a state, fills the form, asks
+// /api/v1/search, shows the list and the map, and writes every change back to the URL (a
+// permalink). Everything that changes lives in one store (store.js) and changes only through
+// `store.update`. See README.md for the other modules.
 
 import { api } from './api.js';
+import { detailBody } from './detail.js';
+import { $, h } from './dom.js';
 import { buildControls, readForm as readFormOver, showDataset, updateCapCount, writeForm } from './form.js';
+import { formatDistance } from './format.js';
 import { MapView } from './map.js';
-import { Vocab, h, detailBody, formatDistance } from './render.js';
 import { hideError, renderEmpty, renderQueryNote, renderResults, renderVisitStatus, showError } from './results.js';
-import { emptyState, stateFromParams, apiParams, urlParams, queryKind } from './state.js';
+import { apiParams, emptyState, queryKind, stateFromParams, urlParams } from './state.js';
+import { createStore } from './store.js';
+import { Vocab } from './vocab.js';
 
-const $ = (id) => document.getElementById(id);
-const MAX_LIMIT = 500;
+const store = createStore({
+  config: null, // GET /api/v1/config (tiles, attributions, dataset, page sizes)
+  vocab: null, // a Vocab over GET /api/v1/vocabulary
+  search: null, // the page state of state.js; null until the config is read
+  result: null, // the last /search response
+  known: new Map(), // id -> facility seen on any page, in a nearby list or fetched
+  inflight: null, // the AbortController of the search under way
+  fitNext: true, // fit the map to the next results
+  busy: false, // a search is under way
+  completed: 0, // searches finished (for tests waiting on the page)
+});
 
-let vocab = null;
-let config = null;
-let map = null;
-let state = emptyState();
-let result = null; // last /search response
-const known = new Map(); // id -> facility seen on any page, in a nearby list or fetched
-let inflight = null;
-let fitNext = true;
-let completed = 0;
+const get = () => store.get();
+
+/** Changes some keys of the page state. */
+function setSearch(patch) {
+  store.update((s) => ({ search: { ...s.search, ...patch } }));
+}
+
+/** `known` with these facilities added; their distance and explanation belonged to another search. */
+function remembered(known, hits) {
+  const fresh = hits.filter((x) => !known.has(x.id));
+  if (!fresh.length) return known;
+  const next = new Map(known);
+  for (const x of fresh) next.set(x.id, { ...x, distance_m: null, explanation: null, score: null });
+  return next;
+}
+
+function remember(hits) {
+  store.update((s) => ({ known: remembered(s.known, hits) }));
+}
+
+// What tests and assistive technology read off the page while searches run.
+store.subscribe((s, prev) => {
+  if (s.busy === prev.busy && s.completed === prev.completed) return;
+  const d = document.documentElement.dataset;
+  d.busy = String(s.busy);
+  d.searches = String(s.completed);
+  if (s.busy) $('result-list').setAttribute('aria-busy', 'true');
+  else $('result-list').removeAttribute('aria-busy');
+});
+
+const map = new MapView($('map'), $('map-message'), {
+  onMarkerSelect: (id) => select(id, { from: 'map', focusDetail: true }),
+  onMapClick: (p) => setVisitPoint(p),
+  onPointMove: (p) => setVisitPoint(p),
+  onViewChange: (v) => {
+    if (!get().search) return;
+    setSearch({ view: v });
+    // While a search runs, its end writes the URL (pushState for a new search).
+    if (!get().inflight) writeUrl('replace');
+  },
+});
 
 // ---------------------------------------------------------------- startup
 
 async function main() {
-  map = new MapView($('map'), $('map-message'), {
-    onMarkerSelect: (id) => select(id, { from: 'map', focusDetail: true }),
-    onMapClick: (p) => setVisitPoint(p),
-    onPointMove: (p) => setVisitPoint(p),
-    onViewChange: (v) => {
-      state.view = v;
-      // While a search runs, its end writes the URL (pushState for a new search).
-      if (!inflight) writeUrl('replace');
-    },
-  });
   try {
-    const [cfg, voc] = await Promise.all([api.config(), api.vocabulary()]);
-    config = cfg;
-    vocab = new Vocab(voc);
+    const [config, voc] = await Promise.all([api.config(), api.vocabulary()]);
+    store.update({ config, vocab: new Vocab(voc) });
   } catch (e) {
     showError(`ページの準備ができませんでした: ${e.message}`);
     $('result-count').textContent = '読み込めませんでした';
-    map.init(null);
+    map.init(null, null);
     return;
   }
-  buildControls(vocab);
+  const { config, vocab } = get();
+  buildControls(vocab, config.page);
   showDataset(config);
-  map.init(config);
+  map.init(config, vocab);
   if (!config.dataset || config.dataset.has_boundaries !== false) {
     api
       .regionsGeojson()
@@ -62,16 +96,16 @@ async function main() {
 }
 
 async function restoreFromUrl(history) {
-  state = stateFromParams(location.search);
-  writeForm(state, vocab);
+  const search = stateFromParams(location.search, get().config.page);
+  store.update({ search, fitNext: !search.view });
+  writeForm(search, get().vocab);
   updateVisitUi(null);
-  fitNext = !state.view;
-  if (state.view) map.setView(state.view);
+  if (search.view) map.setView(search.view);
   await runSearch(history);
 }
 
 function readForm() {
-  return readFormOver(state);
+  return readFormOver(get().search);
 }
 
 // ---------------------------------------------------------------- events
@@ -93,7 +127,7 @@ function bindEvents() {
     if (t.id === 'visit-mode') {
       map.setPicking(st.visit);
       if (st.visit && queryKind(st) !== 'address' && !st.covers) {
-        state = st;
+        store.update({ search: st });
         updateVisitUi(null);
         writeUrl('replace');
         return; // nothing to search yet: wait for an address or a click
@@ -109,18 +143,16 @@ function bindEvents() {
     newSearch(st);
   });
   $('reset-button').addEventListener('click', () => {
-    const st = emptyState();
-    st.view = state.view;
-    writeForm(st, vocab);
+    const st = { ...emptyState(get().config.page), view: get().search.view };
+    writeForm(st, get().vocab);
     map.setPicking(false);
     newSearch(st);
   });
   $('page-size').addEventListener('change', () => {
-    const st = readForm();
-    newSearch(st, { keepView: true });
+    newSearch(readForm(), { keepView: true });
   });
-  $('prev-page').addEventListener('click', () => page(-1));
-  $('next-page').addEventListener('click', () => page(1));
+  $('prev-page').addEventListener('click', () => turnPage(-1));
+  $('next-page').addEventListener('click', () => turnPage(1));
   $('print-button').addEventListener('click', () => window.print());
   $('detail-close').addEventListener('click', () => closeDetail());
   $('detail').addEventListener('keydown', (e) => {
@@ -129,26 +161,21 @@ function bindEvents() {
 }
 
 function newSearch(st, { keepView = false } = {}) {
-  st.offset = 0;
-  st.sel = null;
-  state = st;
-  fitNext = !keepView;
+  store.update({ search: { ...st, offset: 0, sel: null }, fitNext: !keepView });
   runSearch('push');
 }
 
-function page(dir) {
-  const st = { ...state };
-  st.offset = Math.max(0, st.offset + dir * st.limit);
-  st.sel = null;
-  state = st;
-  fitNext = true;
+function turnPage(dir) {
+  const st = get().search;
+  store.update({
+    search: { ...st, offset: Math.max(0, st.offset + dir * st.limit), sel: null },
+    fitNext: true,
+  });
   runSearch('push').then(() => $('results').focus());
 }
 
 function setVisitPoint(p) {
-  const st = readForm();
-  st.visit = true;
-  st.covers = p;
+  const st = { ...readForm(), visit: true, covers: p };
   if (queryKind(st) === 'address') {
     st.q = '';
     $('q').value = '';
@@ -159,20 +186,18 @@ function setVisitPoint(p) {
 // ---------------------------------------------------------------- searching
 
 async function runSearch(history) {
-  const params = apiParams(state);
-  if (inflight) inflight.abort();
+  const params = apiParams(get().search);
+  const before = get().inflight;
+  if (before) before.abort();
   const ctl = new AbortController();
-  inflight = ctl;
-  map.setPicking(state.visit);
-  $('result-list').setAttribute('aria-busy', 'true');
-  document.documentElement.dataset.busy = 'true';
+  store.update({ inflight: ctl, busy: true });
+  map.setPicking(get().search.visit);
   let res;
   try {
     res = await api.search(params, { signal: ctl.signal });
   } catch (e) {
-    if (e.name === 'AbortError' || inflight !== ctl) return;
-    inflight = null;
-    result = null;
+    if (e.name === 'AbortError' || get().inflight !== ctl) return;
+    store.update({ inflight: null, result: null });
     showError(e.message, e.parameter);
     renderEmpty();
     map.setHits([], 1);
@@ -181,62 +206,60 @@ async function runSearch(history) {
     done();
     return;
   }
-  if (inflight !== ctl) return;
+  if (get().inflight !== ctl) return;
   hideError();
-  result = res;
-  for (const hit of res.hits || []) remember(hit);
-  const first = renderResults(res, { vocab, state, onSelect: (id, o) => select(id, o) });
+  store.update((s) => ({ result: res, known: remembered(s.known, res.hits || []) }));
+  const { vocab, config, search } = get();
+  const first = renderResults(res, { vocab, state: search, onSelect: (id, o) => select(id, o) });
   map.setHits(res.hits || [], first);
   updateVisitUi(res.point);
-  renderQueryNote(res, state, (mode) => {
+  renderQueryNote(res, search, (mode) => {
     $('q-mode').value = mode;
     newSearch(readForm());
   });
   const csv = $('csv-link');
-  csv.href = api.csvUrl(apiParams(state, { paging: false }));
+  csv.href = api.csvUrl(apiParams(search, { paging: false }));
   // The export stops at the API's page maximum.
-  csv.textContent = res.total > MAX_LIMIT ? `CSVダウンロード（先頭 ${MAX_LIMIT} 件）` : 'CSVダウンロード';
-  if (fitNext) {
+  const max = config.page.max_limit;
+  csv.textContent = res.total > max ? `CSVダウンロード（先頭 ${max} 件）` : 'CSVダウンロード';
+  if (get().fitNext) {
     map.fit(res.point);
-    fitNext = false;
-    state.view = map.view();
+    store.update({ fitNext: false });
+    setSearch({ view: map.view() });
   }
-  if (state.sel) await openDetail(state.sel, { pan: false });
+  const sel = get().search.sel;
+  if (sel) await openDetail(sel, { pan: false });
   else hideDetail();
-  if (inflight !== ctl) return;
-  inflight = null;
+  if (get().inflight !== ctl) return;
+  store.update({ inflight: null });
   writeUrl(history);
   done();
 }
 
 function done() {
-  $('result-list').removeAttribute('aria-busy');
-  completed += 1;
-  document.documentElement.dataset.busy = 'false';
-  document.documentElement.dataset.searches = String(completed);
+  store.update((s) => ({ busy: false, completed: s.completed + 1 }));
 }
 
 function writeUrl(history) {
-  const qs = urlParams(state).toString();
+  const { search, config } = get();
+  const qs = urlParams(search, config.page).toString();
   const url = `${location.pathname}${qs ? `?${qs}` : ''}`;
   if (history === 'push' && url !== `${location.pathname}${location.search}`) {
     window.history.pushState(null, '', url);
   } else if (history) {
     window.history.replaceState(null, '', url);
   }
-  const q = state.q.trim();
+  const q = search.q.trim();
   document.title = `${q ? `「${q}」の検索結果 - ` : ''}在宅医療・介護 資源マップ（大阪市）`;
 }
 
 /** The point the server used on the map (with the circle in visit mode) and the visit box. */
 function updateVisitUi(point) {
+  const { search } = get();
   const circlePoint =
-    state.visit && point && (point.source === 'covers' || point.source === 'address') ? point : null;
-  map.setPoint(circlePoint || point || null, {
-    visit: !!circlePoint,
-    radiusKm: vocab ? vocab.legalRadiusKm : 16,
-  });
-  renderVisitStatus(state, circlePoint);
+    search.visit && point && (point.source === 'covers' || point.source === 'address') ? point : null;
+  map.setPoint(circlePoint || point || null, { visit: !!circlePoint });
+  renderVisitStatus(search, circlePoint);
 }
 
 // ---------------------------------------------------------------- selection and detail
@@ -245,48 +268,49 @@ function rowFor(id) {
   return document.querySelector(`#result-list li[data-id="${CSS.escape(id)}"]`);
 }
 
-async function select(id, { from = 'list', focusDetail = false } = {}) {
-  state.sel = id;
+function unmarkRows() {
   for (const r of document.querySelectorAll('#result-list li.selected')) {
     r.classList.remove('selected');
     r.removeAttribute('aria-current');
   }
+}
+
+function markRow(id) {
   const r = rowFor(id);
   if (r) {
     r.classList.add('selected');
     r.setAttribute('aria-current', 'true');
-    if (from === 'map') r.scrollIntoView({ block: 'nearest' });
   }
+  return r;
+}
+
+async function select(id, { from = 'list', focusDetail = false } = {}) {
+  setSearch({ sel: id });
+  unmarkRows();
+  const r = markRow(id);
+  if (r && from === 'map') r.scrollIntoView({ block: 'nearest' });
   await openDetail(id, { pan: true, focus: focusDetail });
   writeUrl('replace');
 }
 
-/** A facility from another search: its distance and explanation belonged to that search. */
-function remember(hit) {
-  if (!known.has(hit.id)) known.set(hit.id, { ...hit, distance_m: null, explanation: null, score: null });
-}
-
 async function openDetail(id, { pan = false, focus = false } = {}) {
+  const { result, known } = get();
   let hit = ((result && result.hits) || []).find((x) => x.id === id) || known.get(id);
   if (!hit) {
     try {
       hit = await api.facility(id);
-      remember(hit);
+      remember([hit]);
     } catch (e) {
       showError(e.message, e.parameter);
-      state.sel = null;
+      setSearch({ sel: null });
       hideDetail();
       return;
     }
   }
-  if (state.sel !== id) return;
-  const r = rowFor(id);
-  if (r) {
-    r.classList.add('selected');
-    r.setAttribute('aria-current', 'true');
-  }
+  if (get().search.sel !== id) return;
+  markRow(id);
   $('detail-title').textContent = hit.name;
-  $('detail-body').replaceChildren(detailBody(vocab, hit, { onNearby: showNearby }));
+  $('detail-body').replaceChildren(detailBody(get().vocab, hit, { onNearby: showNearby }));
   const panel = $('detail');
   panel.dataset.id = id;
   panel.hidden = false;
@@ -307,13 +331,10 @@ function hideDetail() {
 }
 
 function closeDetail() {
-  const id = state.sel;
-  state.sel = null;
+  const id = get().search.sel;
+  setSearch({ sel: null });
   hideDetail();
-  for (const r of document.querySelectorAll('#result-list li.selected')) {
-    r.classList.remove('selected');
-    r.removeAttribute('aria-current');
-  }
+  unmarkRows();
   writeUrl('replace');
   const r = id && rowFor(id);
   if (r) r.focus();
@@ -326,9 +347,9 @@ async function showNearby(hit, list, btn) {
   try {
     const res = await api.nearby(hit.id, new URLSearchParams({ limit: '5' }));
     const items = (res.hits || []).filter((n) => n.id !== hit.id);
+    remember(items);
     list.replaceChildren(
       ...items.map((n) => {
-        remember(n);
         const b = h('button', { type: 'button', class: 'linkish' }, n.name);
         b.addEventListener('click', () => select(n.id, { from: 'list', focusDetail: true }));
         return h('li', null, b, ` ${formatDistance(n.distance_m)}`);

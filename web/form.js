@@ -1,8 +1,8 @@
-// The search form: controls built from /api/v1/vocabulary, and the form ⇄ state mapping.
+// The search form: controls built from /api/v1/vocabulary and /api/v1/config, and the
+// form ⇄ state mapping.
 
-import { h } from './render.js';
-
-const $ = (id) => document.getElementById(id);
+import { $, h } from './dom.js';
+import { pageSizes } from './state.js';
 
 function checkbox(id, name, value, label) {
   return h(
@@ -63,8 +63,11 @@ function buildPlaces(vocab) {
   if (niji.length > 1) $('area-label').textContent = '医療圏';
 }
 
-/** Kind and capability checkboxes, the place selects. */
-export function buildControls(vocab) {
+/**
+ * Kind, capability and flag checkboxes, the place selects, the legal radius (all from
+ * /vocabulary) and the page sizes (from config.page: {default_limit, max_limit}).
+ */
+export function buildControls(vocab, page) {
   const kindBox = $('kind-checks');
   for (const k of vocab.raw.kinds || []) {
     kindBox.append(checkbox(`kind-${k.code}`, 'kind', k.code, k.label));
@@ -73,11 +76,19 @@ export function buildControls(vocab) {
   for (const c of vocab.raw.capabilities || []) {
     capBox.append(checkbox(`cap-${c.code}`, 'cap', c.code, c.label));
   }
+  // 車いす対応, 小児対応 (state keys and API parameters named by their codes) and 新規受入可.
+  const flagBox = $('flag-checks');
+  for (const f of vocab.raw.flags || []) flagBox.append(checkbox(f.code, f.code, 'true', f.short || f.label));
+  if (vocab.accepting.has('yes')) {
+    flagBox.append(checkbox('accepting-new', 'accepting_new', 'true', vocab.acceptingShort('yes')));
+  }
   buildPlaces(vocab);
   $('legal-radius').textContent = String(vocab.legalRadiusKm);
+  $('legal-radius-note').hidden = !(vocab.legalRadiusKm > 0);
+  $('page-size').replaceChildren(...pageSizes(page).map((n) => h('option', { value: String(n) }, `${n} 件`)));
 }
 
-/** The demo notice and the footer's data and tile attribution (HTML from our own server). */
+/** The demo notice and the footer's data and tile attribution (plain text from the server). */
 export function showDataset(config) {
   const ds = config.dataset || {};
   const note = $('dataset-note');
@@ -87,18 +98,24 @@ export function showDataset(config) {
   }
   const built = ds.built_at ? new Date(ds.built_at * 1000) : null;
   const foot = $('footer-attribution');
-  foot.replaceChildren(h('span', null, 'データ: '));
-  const data = h('span');
-  data.innerHTML = config.data_attribution || '';
-  foot.append(data);
+  foot.replaceChildren(h('span', null, 'データ: '), h('span', null, config.data_attribution || ''));
   if (config.tile_attribution) {
-    const t = h('span');
-    t.innerHTML = config.tile_attribution;
-    foot.append(' ／ 背景地図: ', t);
+    foot.append(' ／ 背景地図: ', h('span', null, config.tile_attribution));
   }
   if (built && !Number.isNaN(built.getTime())) {
     foot.append(` ／ 索引の作成: ${built.toLocaleDateString('ja-JP')}`);
   }
+}
+
+/** Whether the checkbox with this id is there (the vocabulary may not offer it) and checked. */
+function isChecked(id) {
+  const el = $(id);
+  return !!el && el.checked;
+}
+
+function setChecked(id, on) {
+  const el = $(id);
+  if (el) el.checked = on;
 }
 
 function checkedValues(name) {
@@ -112,9 +129,9 @@ export function readForm(base) {
   st.qm = $('q-mode').value;
   st.kinds = checkedValues('kind');
   st.caps = checkedValues('cap');
-  st.wheelchair = $('wheelchair').checked;
-  st.pediatric = $('pediatric').checked;
-  st.accepting_new = $('accepting-new').checked;
+  st.wheelchair = isChecked('wheelchair');
+  st.pediatric = isChecked('pediatric');
+  st.accepting_new = isChecked('accepting-new');
   const ward = $('ward').value;
   st.wards = ward ? (base.wards[0] === ward ? base.wards : [ward]) : [];
   st.area = $('area').value;
@@ -122,7 +139,7 @@ export function readForm(base) {
   if (!st.visit) st.covers = null;
   st.sort = $('sort').value;
   st.radius_km = $('radius').value;
-  st.limit = Number($('page-size').value) || 20;
+  st.limit = Number($('page-size').value) || base.limit;
   return st;
 }
 
@@ -142,9 +159,9 @@ export function writeForm(st, vocab) {
   for (const i of document.querySelectorAll('#search-form input[name="kind"]')) i.checked = st.kinds.includes(i.value);
   for (const i of document.querySelectorAll('#search-form input[name="cap"]')) i.checked = st.caps.includes(i.value);
   if (st.caps.length || st.wheelchair || st.pediatric || st.accepting_new) $('cap-details').open = true;
-  $('wheelchair').checked = st.wheelchair;
-  $('pediatric').checked = st.pediatric;
-  $('accepting-new').checked = st.accepting_new;
+  setChecked('wheelchair', st.wheelchair);
+  setChecked('pediatric', st.pediatric);
+  setChecked('accepting-new', st.accepting_new);
   setSelect($('ward'), st.wards[0] || '', vocab);
   setSelect($('area'), st.area, vocab);
   $('visit-mode').checked = st.visit;
@@ -156,6 +173,6 @@ export function writeForm(st, vocab) {
 }
 
 export function updateCapCount() {
-  const n = checkedValues('cap').length + ['wheelchair', 'pediatric', 'accepting-new'].filter((id) => $(id).checked).length;
+  const n = checkedValues('cap').length + ['wheelchair', 'pediatric', 'accepting-new'].filter(isChecked).length;
   $('cap-selected').textContent = n ? `（${n} 件選択中）` : '';
 }

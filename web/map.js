@@ -3,14 +3,10 @@
 // it and says so. Background tiles may fail (offline); facilities, the visit circle and
 // ward boundaries are vectors and draw regardless.
 
-import { kindGroup } from './render.js';
+import { h } from './dom.js';
+import { escapeHtml } from './format.js';
 
 const CLUSTER_THRESHOLD = 60;
-const OSAKA = { lat: 34.6937, lon: 135.5023 };
-
-function esc(s) {
-  return String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 export class MapView {
   /**
@@ -31,21 +27,34 @@ export class MapView {
     this.extra = null;
     this.visit = null;
     this.boundaries = null;
+    this.vocab = null;
     this.picking = false;
     this.tileOk = false;
     this.tileFailed = false;
   }
 
-  init(config) {
+  /**
+   * Draws the map. `config` is /api/v1/config (centre, tiles, attributions, all plain text);
+   * `vocab` a Vocab (marker colours, the legal radius). Without them (the page could not
+   * load them) there is no map; the page says why elsewhere.
+   */
+  init(config, vocab) {
     if (!this.available) {
       this.el.classList.add('map-unavailable');
-      this.el.innerHTML =
-        '<p class="map-fallback"><strong>地図を表示できません。</strong>' +
-        '地図ライブラリ（Leaflet）を読み込めませんでした。検索と一覧はそのまま使えます。</p>';
+      this.el.replaceChildren(
+        h(
+          'p',
+          { class: 'map-fallback' },
+          h('strong', null, '地図を表示できません。'),
+          '地図ライブラリ（Leaflet）を読み込めませんでした。検索と一覧はそのまま使えます。',
+        ),
+      );
       return;
     }
+    if (!config || !vocab) return;
+    this.vocab = vocab;
     const L = window.L;
-    const center = (config && config.center) || OSAKA;
+    const center = config.center;
     this.map = L.map(this.el, {
       center: [center.lat, center.lon],
       zoom: 12,
@@ -56,9 +65,10 @@ export class MapView {
     });
     L.control.zoom({ position: 'topright', zoomInTitle: '拡大', zoomOutTitle: '縮小' }).addTo(this.map);
     this.map.attributionControl.setPrefix('<a href="https://leafletjs.com/">Leaflet</a>');
-    if (config && config.tile_url) {
+    if (config.tile_url) {
       const tiles = L.tileLayer(config.tile_url, {
-        attribution: config.tile_attribution || '',
+        // Leaflet's attribution is HTML; the server's is plain text.
+        attribution: escapeHtml(config.tile_attribution || ''),
         minZoom: 5,
         maxZoom: 18,
         crossOrigin: false,
@@ -75,8 +85,8 @@ export class MapView {
       });
       tiles.addTo(this.map);
     }
-    if (config && config.data_attribution) {
-      this.map.attributionControl.addAttribution(config.data_attribution);
+    if (config.data_attribution) {
+      this.map.attributionControl.addAttribution(escapeHtml(config.data_attribution));
     }
     this.layer = L.layerGroup().addTo(this.map);
     this.map.on('click', (e) => {
@@ -122,7 +132,7 @@ export class MapView {
         if (!name || !layer.getBounds) return;
         L.tooltip({ permanent: true, direction: 'center', className: 'ward-label', interactive: false })
           .setLatLng(layer.getBounds().getCenter())
-          .setContent(esc(name))
+          .setContent(escapeHtml(name))
           .addTo(this.boundaryLabels || (this.boundaryLabels = L.layerGroup().addTo(this.map)));
       },
     }).addTo(this.map);
@@ -133,7 +143,7 @@ export class MapView {
     const L = window.L;
     const sel = hit.id === this.selectedId ? ' selected' : '';
     return L.divIcon({
-      className: `hit-marker group-${kindGroup(hit.kinds)}${sel}`,
+      className: `hit-marker group-${this.vocab.facilityGroup(hit.kinds)}${sel}`,
       html: `<span aria-hidden="true">${n}</span>`,
       iconSize: [30, 30],
       iconAnchor: [15, 15],
@@ -242,9 +252,10 @@ export class MapView {
 
   /**
    * The search point: in visit mode the patient's point (draggable) with the legal-radius
-   * circle; otherwise the searched address as a plain pin. `null` removes it.
+   * circle (vocabulary's legal_radius_km); otherwise the searched address as a plain pin.
+   * `null` removes it.
    */
-  setPoint(point, { visit = false, radiusKm = 16 } = {}) {
+  setPoint(point, { visit = false } = {}) {
     if (!this.map) return;
     const L = window.L;
     if (this.visit) {
@@ -274,7 +285,7 @@ export class MapView {
         this.h.onPointMove({ lat: p.lat, lon: p.lng });
       });
       this.visitCircle = L.circle(ll, {
-        radius: radiusKm * 1000,
+        radius: this.vocab.legalRadiusKm * 1000,
         className: 'visit-circle',
         interactive: false,
         color: '#b3261e',

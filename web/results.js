@@ -1,10 +1,10 @@
 // The results column: count (a live region), rows, pager, facet line, notes, errors and
 // the print header. Map updates stay in app.js.
 
-import { h, resultRow, formatCount } from './render.js';
+import { $, h } from './dom.js';
+import { formatCount } from './format.js';
+import { resultRow } from './result-row.js';
 import { queryKind } from './state.js';
-
-const $ = (id) => document.getElementById(id);
 
 const CONTROL_OF_PARAMETER = {
   text: 'q',
@@ -136,13 +136,13 @@ export function describeConditions(state, vocab) {
   if (qk === 'text') parts.push(`ことば: ${state.q.trim()}`);
   if (qk === 'address') parts.push(`住所: ${state.q.trim()}`);
   if (state.visit) parts.push(state.covers ? 'この地点に訪問できる施設' : 'この住所に訪問できる施設');
-  if (state.kinds.length) parts.push(`種別: ${state.kinds.map((k) => vocab.kindLabel(k)).join('・')}`);
-  if (state.caps.length) parts.push(`機能: ${state.caps.map((c) => vocab.capLabel(c)).join('・')}`);
-  if (state.wards.length) parts.push(`区: ${state.wards.map((w) => vocab.wardName(w)).join('・')}`);
-  if (state.area) parts.push(`医療圏: ${(vocab.areas.get(state.area) || { label: state.area }).label}`);
-  if (state.wheelchair) parts.push('車いす対応');
-  if (state.pediatric) parts.push('小児対応');
-  if (state.accepting_new) parts.push('新規受入可');
+  if (state.kinds.length) parts.push(`${vocab.fieldLabel('kinds')}: ${state.kinds.map((k) => vocab.kindLabel(k)).join('・')}`);
+  if (state.caps.length) parts.push(`${vocab.fieldLabel('capabilities')}: ${state.caps.map((c) => vocab.capLabel(c)).join('・')}`);
+  if (state.wards.length) parts.push(`${vocab.fieldLabel('ward_code')}: ${state.wards.map((w) => vocab.wardName(w)).join('・')}`);
+  if (state.area) parts.push(`医療圏: ${vocab.areaLabel(state.area)}`);
+  if (state.wheelchair) parts.push(vocab.flagShort('wheelchair'));
+  if (state.pediatric) parts.push(vocab.flagShort('pediatric'));
+  if (state.accepting_new) parts.push(vocab.acceptingShort('yes'));
   if (state.radius_km) parts.push(`${state.radius_km} km 以内`);
   return parts.length ? parts.join(' ／ ') : '条件なし';
 }

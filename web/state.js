@@ -5,10 +5,21 @@
 //   sel=ID            the facility whose detail is open
 //   z, lat, lon       the map view
 // Pure functions only: no DOM, no network.
+//
+// The page sizes are the server's: functions that need them take `page`, the `page` object
+// of GET /api/v1/config ({default_limit, max_limit}).
 
-export const DEFAULT_LIMIT = 20;
+/** The page sizes offered: the default, a tenth and a fifth of the maximum, and the maximum. */
+export function pageSizes(page) {
+  const max = page.max_limit;
+  const sizes = [page.default_limit, max / 10, max / 5, max]
+    .map((n) => Math.round(n))
+    .filter((n) => n > 0 && n <= max);
+  return [...new Set(sizes)].sort((a, b) => a - b);
+}
 
-export function emptyState() {
+/** The state of a fresh page: no search words, no filters, the first page of the default size. */
+export function emptyState(page) {
   return {
     q: '',
     qm: 'auto',
@@ -25,7 +36,7 @@ export function emptyState() {
     radius_km: '',
     bbox: '',
     sort: '',
-    limit: DEFAULT_LIMIT,
+    limit: page.default_limit,
     offset: 0,
     sel: null,
     view: null, // {z, lat, lon}
@@ -78,10 +89,10 @@ export function pointParam(p) {
 
 const TRUE = new Set(['true', '1', 'yes', 'on']);
 
-/** Reads a page URL's query string (or URLSearchParams) into a state. */
-export function stateFromParams(input) {
+/** Reads a page URL's query string (or URLSearchParams) into a state; `limit` is kept within `page.max_limit`. */
+export function stateFromParams(input, page) {
   const p = input instanceof URLSearchParams ? input : new URLSearchParams(input);
-  const st = emptyState();
+  const st = emptyState(page);
   const text = p.get('text') || '';
   const address = p.get('address') || '';
   const qm = p.get('qm');
@@ -107,7 +118,7 @@ export function stateFromParams(input) {
   st.bbox = p.get('bbox') || '';
   st.sort = p.get('sort') || '';
   const limit = parseInt(p.get('limit'), 10);
-  st.limit = Number.isFinite(limit) && limit > 0 ? Math.min(limit, 500) : DEFAULT_LIMIT;
+  st.limit = Number.isFinite(limit) && limit > 0 ? Math.min(limit, page.max_limit) : page.default_limit;
   const offset = parseInt(p.get('offset'), 10);
   st.offset = Number.isFinite(offset) && offset > 0 ? offset : 0;
   st.sel = p.get('sel') || null;
@@ -150,10 +161,10 @@ export function apiParams(st, { paging = true } = {}) {
   return p;
 }
 
-/** The page URL's query string for a state (API parameters plus page-only keys). */
-export function urlParams(st) {
+/** The page URL's query string for a state (API parameters plus page-only keys; no default `limit`). */
+export function urlParams(st, page) {
   const p = apiParams(st);
-  if (st.limit === DEFAULT_LIMIT) p.delete('limit');
+  if (st.limit === page.default_limit) p.delete('limit');
   const qk = queryKind(st);
   if (qk && st.qm !== 'auto') p.set('qm', st.qm);
   if (st.visit && !p.has('covers') && !p.has('address_use')) p.set('visit', '1');

@@ -13,11 +13,9 @@
 //! ZAITAKU_BROWSER_URL=http://127.0.0.1:PORT runs the same walk against a server that is
 //! already running on the demo index instead of starting one.
 
-use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
@@ -65,82 +63,43 @@ fn agent() -> ureq::Agent {
         .into()
 }
 
-/// `zaitaku index` then `zaitaku serve --bind 127.0.0.1:0` in a temp dir.
-struct Server {
+/// The server under test: the real binary on 127.0.0.1:0 (or ZAITAKU_BROWSER_URL).
+struct Served {
     base: String,
-    _proc: Option<Proc>,
+    _server: Option<crate::support::server::Server>,
     _dir: Option<tempfile::TempDir>,
 }
 
-fn start_server(log: &Path) -> Server {
-    start_server_with(log, &[])
-}
-
-/// `zaitaku index ARGS` (the demo without them), then `zaitaku serve` on it.
-fn start_server_with(log: &Path, index_args: &[&str]) -> Server {
-    if let (Ok(url), []) = (std::env::var("ZAITAKU_BROWSER_URL"), index_args) {
+/// The shared demo index, served.
+fn start_server() -> Served {
+    if let Ok(url) = std::env::var("ZAITAKU_BROWSER_URL") {
         println!("browser test against {url}");
-        return Server {
+        return Served {
             base: url.trim_end_matches('/').to_string(),
-            _proc: None,
+            _server: None,
             _dir: None,
         };
     }
-    let bin = env!("CARGO_BIN_EXE_zaitaku");
+    let dir = crate::support::demo::dir();
+    let server = crate::support::server::Server::start(dir, &dir.join("index/demo"));
+    Served {
+        base: server.base.trim_end_matches('/').to_string(),
+        _server: Some(server),
+        _dir: None,
+    }
+}
+
+/// `zaitaku index ARGS --name NAME` in a temp dir, then that index served.
+fn start_server_with(index_args: &[&str], name: &str) -> Served {
     let dir = tempfile::tempdir().unwrap();
-    let out = Command::new(bin)
-        .arg("index")
-        .args(index_args)
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "zaitaku index failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let mut child = Command::new(bin)
-        .args(["serve", "--bind", "127.0.0.1:0"])
-        .args(match index_args.iter().position(|a| *a == "--name") {
-            Some(i) => vec![
-                "--index".to_string(),
-                format!("index/{}", index_args[i + 1]),
-            ],
-            None => vec![],
-        })
-        .current_dir(dir.path())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(std::fs::File::create(log).unwrap())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let proc = Proc(child);
-    let (tx, rx) = mpsc::channel();
-    // Keeps reading after the address is found, so the server never blocks on a full pipe.
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines() {
-            let Ok(line) = line else { break };
-            let _ = tx.send(line); // fails once nobody listens: then just drain
-        }
-    });
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let base = loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        let line = rx.recv_timeout(left).unwrap_or_else(|e| {
-            panic!(
-                "no 'listening on' line from zaitaku serve ({e}); log: {}",
-                log.display()
-            )
-        });
-        if let Some(at) = line.find("listening on http://127.0.0.1:") {
-            let url = line[at + "listening on ".len()..].trim();
-            break url.trim_end_matches('/').to_string();
-        }
-    };
-    Server {
-        base,
-        _proc: Some(proc),
+    let mut args = vec!["index", "--name", name];
+    args.extend_from_slice(index_args);
+    crate::support::cli::ok(dir.path(), &args);
+    let index = dir.path().join("index").join(name);
+    let server = crate::support::server::Server::start(dir.path(), &index);
+    Served {
+        base: server.base.trim_end_matches('/').to_string(),
+        _server: Some(server),
         _dir: Some(dir),
     }
 }
@@ -331,7 +290,12 @@ impl Session {
         let v = self
             .cmd("GET", "/screenshot", None)
             .unwrap_or_else(|e| panic!("screenshot: {e}"));
-        let png = base64_decode(v.as_str().unwrap());
+        let png = {
+            use base64::Engine as _;
+            base64::engine::general_purpose::STANDARD
+                .decode(v.as_str().unwrap())
+                .expect("a base64 screenshot")
+        };
         assert!(png.starts_with(b"\x89PNG"), "screenshot is not a PNG");
         std::fs::write(path, png).unwrap();
     }
@@ -458,37 +422,6 @@ fn call(
     Ok(v["value"].clone())
 }
 
-fn base64_decode(s: &str) -> Vec<u8> {
-    let val = |c: u8| -> Option<u32> {
-        Some(match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return None,
-        } as u32)
-    };
-    let mut out = Vec::with_capacity(s.len() * 3 / 4);
-    let (mut acc, mut bits) = (0u32, 0u32);
-    for v in s.bytes().filter_map(val) {
-        acc = (acc << 6) | v;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    out
-}
-
-#[test]
-fn base64_decodes() {
-    assert_eq!(base64_decode("aGVsbG8gd29ybGQ="), b"hello world");
-    assert_eq!(base64_decode("iVBORw0KGgo="), b"\x89PNG\r\n\x1a\n");
-}
-
 fn artifacts_dir() -> PathBuf {
     // CARGO_TARGET_TMPDIR is <target>/tmp.
     let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
@@ -507,23 +440,76 @@ fn map_page_in_headless_chromium() {
         web.join("leaflet/dist/leaflet.js").is_file(),
         axe_path.is_file(),
     ) else {
-        let msg =
-            "browser test needs chromium, chromedriver and web/node_modules: run scripts/setup.sh";
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("{msg}");
-        }
-        println!("skipped: {msg}");
+        crate::support::require(
+            false,
+            "chromium, chromedriver or web/node_modules (run scripts/setup.sh)",
+        );
         return;
     };
     let axe_source = std::fs::read_to_string(&axe_path).unwrap();
     let artifacts = artifacts_dir();
     let profile = tempfile::tempdir().unwrap();
-    let server = start_server(&artifacts.join("server.log"));
+    let server = start_server();
     let driver = start_driver(&chromedriver, &artifacts.join("chromedriver.log"));
-    let s = Session::new(&driver, &chromium, profile.path());
-    let base = server.base.clone();
+    let page = Page {
+        s: Session::new(&driver, &chromium, profile.path()),
+        base: server.base.clone(),
+        artifacts,
+        axe: axe_source,
+    };
+    let mut seen = Seen::default();
+    // In order: each scenario starts where the one before left the page.
+    for (name, scenario) in SCENARIOS {
+        println!("scenario: {name}");
+        scenario(&page, &mut seen);
+    }
+}
 
-    // --- First load: vendor libraries, list and numbered markers.
+/// The page under test: the session, the server's base URL, where screenshots go, and
+/// axe-core's source.
+struct Page {
+    s: Session,
+    base: String,
+    artifacts: PathBuf,
+    axe: String,
+}
+
+/// What earlier scenarios saw that later ones check against.
+#[derive(Default)]
+struct Seen {
+    first_total: u64,
+    text_total: u64,
+    page1: Vec<String>,
+    ids: Vec<String>,
+    first: String,
+}
+
+/// The map page as a care manager uses it, one named scenario after another.
+/// A step of the walk, given the page and what earlier steps saw.
+type Scenario = fn(&Page, &mut Seen);
+
+const SCENARIOS: [(&str, Scenario); 15] = [
+    ("first_load", first_load),
+    ("free_text", free_text),
+    ("paging", paging),
+    ("unplaced_address", unplaced_address),
+    ("kind_checkbox", kind_checkbox),
+    ("history_back", history_back),
+    ("visit_by_address", visit_by_address),
+    ("row_and_marker", row_and_marker),
+    ("keyboard_detail", keyboard_detail),
+    ("permalink", permalink),
+    ("csv_link", csv_link),
+    ("print_view", print_view),
+    ("map_click", map_click),
+    ("without_leaflet", without_leaflet),
+    ("capability_sources", capability_sources),
+];
+
+/// First load: vendor libraries, list and numbered markers.
+fn first_load(p: &Page, seen: &mut Seen) {
+    let s = &p.s;
+    let base = p.base.as_str();
     s.goto(&format!("{base}/"));
     s.wait_search(0);
     assert_eq!(
@@ -545,8 +531,13 @@ fn map_page_in_headless_chromium() {
         "return !!document.getElementById('kind-visiting_nursing');",
     );
     assert!(s.text("#dataset-note").contains("デモ"));
+    seen.first_total = first_total;
+}
 
-    // --- Free-text search.
+/// Free-text search.
+fn free_text(p: &Page, seen: &mut Seen) {
+    let s = &p.s;
+    let first_total = seen.first_total;
     let n = s.searches();
     s.type_into("#q", "訪問看護");
     s.click("#search-button");
@@ -559,8 +550,12 @@ fn map_page_in_headless_chromium() {
     );
     assert_eq!(s.row_ids().len(), 20);
     assert!(s.href().contains("text="), "{}", s.href());
+    seen.text_total = text_total;
+}
 
-    // --- Paging: the next 20, numbered on, in the URL.
+/// Paging: the next 20, numbered on, in the URL.
+fn paging(p: &Page, seen: &mut Seen) {
+    let s = &p.s;
     let page1 = s.row_ids();
     let n = s.searches();
     s.click("#next-page");
@@ -572,8 +567,13 @@ fn map_page_in_headless_chromium() {
     s.click("#prev-page");
     s.wait_search(n);
     assert_eq!(s.row_ids(), page1);
+    seen.page1 = page1;
+}
 
-    // --- An address the geocoder cannot place: the server's message, the box marked.
+/// An address the geocoder cannot place: the server's message, the box marked.
+fn unplaced_address(p: &Page, seen: &mut Seen) {
+    let s = &p.s;
+    let text_total = seen.text_total;
     let n = s.searches();
     s.type_into("#q", "999-9999");
     s.click("#search-button");
@@ -598,8 +598,12 @@ fn map_page_in_headless_chromium() {
         json!(true)
     );
     assert_eq!(s.total(), text_total);
+}
 
-    // --- A kind checkbox narrows the same search; every row shows that kind.
+/// A kind checkbox narrows the same search; every row shows that kind.
+fn kind_checkbox(p: &Page, seen: &mut Seen) {
+    let s = &p.s;
+    let text_total = seen.text_total;
     let n = s.searches();
     s.click("#kind-hospital");
     s.wait_search(n);
@@ -615,8 +619,13 @@ fn map_page_in_headless_chromium() {
            .map(r => r.dataset.id);",
     );
     assert_eq!(bad, json!([]), "rows without the 病院 kind");
+}
 
-    // --- Back goes to the search before (each search is a history entry).
+/// Back goes to the search before (each search is a history entry).
+fn history_back(p: &Page, seen: &mut Seen) {
+    let s = &p.s;
+    let text_total = seen.text_total;
+    let page1 = seen.page1.clone();
     s.js("history.back(); return null;");
     s.wait_for(
         "the search before, after history.back()",
@@ -631,8 +640,11 @@ fn map_page_in_headless_chromium() {
         ),
     );
     assert_eq!(s.row_ids(), page1);
+}
 
-    // --- 「この住所に訪問できる」 by address (ward level on the demo geocoder).
+/// 「この住所に訪問できる」 by address (ward level on the demo geocoder).
+fn visit_by_address(p: &Page, _: &mut Seen) {
+    let s = &p.s;
     s.click("#visit-mode");
     s.wait_for(
         "visit hint",
@@ -667,8 +679,11 @@ fn map_page_in_headless_chromium() {
     s.click("#kind-visiting_nursing");
     s.wait_search(n);
     assert!(s.total() > 0);
+}
 
-    // --- Row ↔ marker: clicking a numbered marker selects the row with that number.
+/// Row ↔ marker: clicking a numbered marker selects the row with that number.
+fn row_and_marker(p: &Page, seen: &mut Seen) {
+    let s = &p.s;
     let ids = s.row_ids();
     let marker = s.js(
         "for (const m of document.querySelectorAll('.leaflet-marker-pane .hit-marker')) {
@@ -715,8 +730,13 @@ fn map_page_in_headless_chromium() {
         "detail closed",
         "return document.getElementById('detail').hidden;",
     );
+    seen.ids = ids;
+}
 
-    // --- Keyboard: Enter on the first row opens its detail; phone link and badges.
+/// Keyboard: Enter on the first row opens its detail; phone link and badges.
+fn keyboard_detail(p: &Page, seen: &mut Seen) {
+    let s = &p.s;
+    let ids = seen.ids.clone();
     let first = ids[0].clone();
     s.press_enter_on("#result-list li[data-id]");
     s.wait_for(
@@ -755,8 +775,15 @@ fn map_page_in_headless_chromium() {
             json!(first)
         ),
     );
+    seen.first = first;
+}
 
-    // --- Permalink: the same URL restores the same search and selection.
+/// Permalink: the same URL restores the same search and selection.
+fn permalink(p: &Page, seen: &mut Seen) {
+    let s = &p.s;
+    let artifacts = p.artifacts.as_path();
+    let ids = seen.ids.clone();
+    let first = seen.first.clone();
     let permalink = s.href();
     let total = s.total();
     s.goto("about:blank");
@@ -786,7 +813,7 @@ fn map_page_in_headless_chromium() {
         "the reloaded page writes the same URL back"
     );
 
-    let violations = s.axe(&axe_source);
+    let violations = s.axe(&p.axe);
     assert!(
         violations.is_empty(),
         "WCAG 2.1 AA (axe-core) violations:\n{}",
@@ -797,8 +824,11 @@ fn map_page_in_headless_chromium() {
     s.screenshot(&shot);
     println!("screenshot: {}", shot.display());
     assert_eq!(s.console_errors(), Vec::<String>::new(), "console errors");
+}
 
-    // --- CSV link carries the current search.
+/// CSV link carries the current search.
+fn csv_link(p: &Page, _: &mut Seen) {
+    let s = &p.s;
     let csv = s.js("return document.getElementById('csv-link').href;");
     let csv = csv.as_str().unwrap();
     assert!(
@@ -809,8 +839,11 @@ fn map_page_in_headless_chromium() {
     assert_eq!(res.status().as_u16(), 200, "{csv}");
     let body = res.body_mut().read_to_string().unwrap();
     assert!(body.lines().count() > 1, "CSV has rows");
+}
 
-    // --- Print view: the list only.
+/// Print view: the list only.
+fn print_view(p: &Page, _: &mut Seen) {
+    let s = &p.s;
     s.cdp("Emulation.setEmulatedMedia", json!({"media": "print"}));
     let print = s.js(
         "const vis = (sel) => { const e = document.querySelector(sel); \
@@ -823,8 +856,12 @@ fn map_page_in_headless_chromium() {
         json!({"map": false, "form": false, "list": true, "row": true, "explanation": true})
     );
     s.cdp("Emulation.setEmulatedMedia", json!({"media": ""}));
+}
 
-    // --- A map click sets the patient's point instead of the address.
+/// A map click sets the patient's point instead of the address.
+fn map_click(p: &Page, _: &mut Seen) {
+    let s = &p.s;
+    let artifacts = p.artifacts.as_path();
     s.click("#detail-close");
     let spot = s.js(
         "const r = document.getElementById('map').getBoundingClientRect();
@@ -860,8 +897,13 @@ fn map_page_in_headless_chromium() {
     s.screenshot(&shot);
     println!("screenshot: {}", shot.display());
     assert_eq!(s.console_errors(), Vec::<String>::new(), "console errors");
+}
 
-    // --- Without Leaflet the page says so and the list still works.
+/// Without Leaflet the page says so and the list still works.
+fn without_leaflet(p: &Page, seen: &mut Seen) {
+    let s = &p.s;
+    let base = p.base.as_str();
+    let text_total = seen.text_total;
     s.cdp("Network.enable", json!({}));
     s.cdp(
         "Network.setBlockedURLs",
@@ -875,9 +917,14 @@ fn map_page_in_headless_chromium() {
     assert_eq!(s.total(), text_total);
     assert_eq!(s.row_ids().len(), 20);
     s.cdp("Network.setBlockedURLs", json!({"urls": []}));
+}
 
-    // --- Where a capability comes from: a 在支診's detail lists its 届出 (the demo's
-    // fictional 施設基準 claims) with 算定開始 and the list's date.
+/// Where a capability comes from: a 在支診's detail lists its 届出 (the demo's
+/// fictional 施設基準 claims) with 算定開始 and the list's date.
+fn capability_sources(p: &Page, _: &mut Seen) {
+    let s = &p.s;
+    let base = p.base.as_str();
+    let artifacts = p.artifacts.as_path();
     s.goto(&format!("{base}/?cap=support_clinic"));
     s.wait_search(0);
     assert!(s.total() > 0);
@@ -911,11 +958,7 @@ fn region_selector_groups_municipalities_by_niji_area() {
     let (Some(chromium), Some(chromedriver)) =
         (find_in_path("chromium"), find_in_path("chromedriver"))
     else {
-        let msg = "browser test needs chromium and chromedriver: run scripts/setup.sh";
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("{msg}");
-        }
-        println!("skipped: {msg}");
+        crate::support::require(false, "chromium or chromedriver (run scripts/setup.sh)");
         return;
     };
     let Some(shared) = crate::support::shared_data() else {
@@ -926,15 +969,13 @@ fn region_selector_groups_municipalities_by_niji_area() {
     let raw = shared.join("osaka-pref");
     let artifacts = artifacts_dir();
     let server = start_server_with(
-        &artifacts.join("server-pref.log"),
         &[
             "--dataset",
             dataset.to_str().unwrap(),
             "--raw",
             raw.to_str().unwrap(),
-            "--name",
-            "pref",
         ],
+        "pref",
     );
     let driver = start_driver(&chromedriver, &artifacts.join("chromedriver-pref.log"));
     let profile = tempfile::tempdir().unwrap();

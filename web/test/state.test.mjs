@@ -4,13 +4,17 @@ import assert from 'node:assert/strict';
 
 import {
   apiParams,
-  DEFAULT_LIMIT,
   emptyState,
   looksLikeAddress,
+  pageSizes,
   queryKind,
   stateFromParams,
   urlParams,
 } from '../state.js';
+
+// The page sizes come from GET /api/v1/config's `page`; these are not the server's numbers
+// on purpose, so a size the page still kept of its own would show.
+const PAGE = { default_limit: 25, max_limit: 300 };
 
 test('addresses and postal codes are told from names and keywords', () => {
   for (const s of ['大阪市東淀川区', '〒533-0011', '533-0011', '５３３００１１', '東淀川区豊新2丁目5-1', '北区', '大阪府大阪市北区梅田1丁目']) {
@@ -22,7 +26,7 @@ test('addresses and postal codes are told from names and keywords', () => {
 });
 
 test('an explicit choice wins over the guess', () => {
-  const st = emptyState();
+  const st = emptyState(PAGE);
   st.q = '北区';
   assert.equal(queryKind(st), 'address');
   st.qm = 'text';
@@ -35,7 +39,7 @@ test('an explicit choice wins over the guess', () => {
 });
 
 test('visit mode sends the address as the point to cover', () => {
-  const st = emptyState();
+  const st = emptyState(PAGE);
   st.q = '大阪市東淀川区';
   st.visit = true;
   st.kinds = ['visiting_nursing', 'clinic'];
@@ -47,7 +51,7 @@ test('visit mode sends the address as the point to cover', () => {
       ['address_use', 'covers'],
       ['kind', 'visiting_nursing'],
       ['kind', 'clinic'],
-      ['limit', String(DEFAULT_LIMIT)],
+      ['limit', String(PAGE.default_limit)],
     ]).toString(),
   );
   st.visit = false;
@@ -57,7 +61,7 @@ test('visit mode sends the address as the point to cover', () => {
 });
 
 test('a clicked point is sent as covers, with text still a filter', () => {
-  const st = emptyState();
+  const st = emptyState(PAGE);
   st.q = '訪問看護';
   st.visit = true;
   st.covers = { lat: 34.7433001234, lon: 135.5308 };
@@ -68,7 +72,7 @@ test('a clicked point is sent as covers, with text still a filter', () => {
 });
 
 test('the page URL round-trips the whole state', () => {
-  const st = emptyState();
+  const st = emptyState(PAGE);
   st.q = 'けやき';
   st.qm = 'text';
   st.kinds = ['visiting_nursing'];
@@ -85,30 +89,52 @@ test('the page URL round-trips the whole state', () => {
   st.offset = 100;
   st.sel = 'DEMO-N03602';
   st.view = { z: 14, lat: 34.741234, lon: 135.531234 };
-  const back = stateFromParams(urlParams(st).toString());
+  const back = stateFromParams(urlParams(st, PAGE).toString(), PAGE);
   assert.deepEqual(back, st);
 });
 
 test('an empty state has an empty URL and a default page', () => {
-  assert.equal(urlParams(emptyState()).toString(), '');
-  assert.equal(apiParams(emptyState()).toString(), `limit=${DEFAULT_LIMIT}`);
+  assert.equal(urlParams(emptyState(PAGE), PAGE).toString(), '');
+  assert.equal(apiParams(emptyState(PAGE)).toString(), `limit=${PAGE.default_limit}`);
 });
 
 test('hand-written permalinks: comma lists, visit flag, bad values ignored', () => {
-  const st = stateFromParams('?kind=clinic,visiting_nursing&cap=24h&cap=end_of_life&visit=1&limit=9999&offset=-5&z=x');
+  const st = stateFromParams('?kind=clinic,visiting_nursing&cap=24h&cap=end_of_life&visit=1&limit=9999&offset=-5&z=x', PAGE);
   assert.deepEqual(st.kinds, ['clinic', 'visiting_nursing']);
   assert.deepEqual(st.caps, ['24h', 'end_of_life']);
   assert.equal(st.visit, true);
-  assert.equal(st.limit, 500);
+  assert.equal(st.limit, PAGE.max_limit, 'a limit above the maximum is the maximum');
   assert.equal(st.offset, 0);
   assert.equal(st.view, null);
-  assert.equal(urlParams(st).get('visit'), '1');
-  const a = stateFromParams('?address=%E5%8C%97%E5%8C%BA&address_use=covers&covers=1,2');
+  assert.equal(urlParams(st, PAGE).get('visit'), '1');
+  const a = stateFromParams('?address=%E5%8C%97%E5%8C%BA&address_use=covers&covers=1,2', PAGE);
   assert.equal(a.q, '北区');
   assert.equal(a.qm, 'auto');
   assert.equal(a.visit, true);
   assert.equal(a.covers, null, 'an address is the point; covers is dropped');
-  const t = stateFromParams('?text=%E5%8C%97%E5%8C%BA');
+  const t = stateFromParams('?text=%E5%8C%97%E5%8C%BA', PAGE);
   assert.equal(t.qm, 'text', 'text that looks like an address stays text');
   assert.equal(apiParams(t).get('text'), '北区');
+});
+
+test('the page size comes from the server: default, a limit in range, none or a bad one', () => {
+  assert.equal(emptyState(PAGE).limit, 25);
+  assert.equal(stateFromParams('', PAGE).limit, 25);
+  assert.equal(stateFromParams('?limit=120', PAGE).limit, 120);
+  assert.equal(stateFromParams('?limit=0', PAGE).limit, 25);
+  assert.equal(stateFromParams('?limit=abc', PAGE).limit, 25);
+  const other = { default_limit: 10, max_limit: 50 };
+  assert.equal(stateFromParams('?limit=120', other).limit, 50);
+  const st = stateFromParams('?limit=120', PAGE);
+  assert.equal(urlParams(st, PAGE).get('limit'), '120');
+  assert.equal(urlParams({ ...st, limit: 25 }, PAGE).get('limit'), null, 'the default is not written');
+  assert.equal(urlParams({ ...st, limit: 25 }, other).get('limit'), '25', 'another default is written');
+});
+
+test('page sizes offered: the default, a tenth and a fifth of the maximum, the maximum', () => {
+  assert.deepEqual(pageSizes({ default_limit: 20, max_limit: 500 }), [20, 50, 100, 500]);
+  assert.deepEqual(pageSizes(PAGE), [25, 30, 60, 300]);
+  assert.deepEqual(pageSizes({ default_limit: 50, max_limit: 500 }), [50, 100, 500], 'deduplicated');
+  assert.deepEqual(pageSizes({ default_limit: 200, max_limit: 500 }), [50, 100, 200, 500], 'sorted');
+  assert.deepEqual(pageSizes({ default_limit: 5, max_limit: 5 }), [1, 5], 'no zero');
 });

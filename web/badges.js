@@ -1,0 +1,32 @@
+// The small labels shared by result rows and the detail panel: kinds (coloured by the
+// server's group), capabilities with the 車いす/小児 flags, and the 新規受入 status.
+
+import { h } from './dom.js';
+
+export function kindBadges(vocab, kinds) {
+  return h(
+    'ul',
+    { class: 'badges kind-badges', 'aria-label': vocab.fieldLabel('kinds') },
+    (kinds || []).map((k) => h('li', { class: `badge kind group-${vocab.kindGroup(k)}` }, vocab.kindLabel(k))),
+  );
+}
+
+/** Capability badges (short names, the full name as a tooltip) and the flags a facility has; null when none. */
+export function capBadges(vocab, hit, testid) {
+  const items = (hit.capabilities || []).map((c) =>
+    h('li', { class: 'badge cap', title: vocab.capLabel(c) }, vocab.capShort(c)),
+  );
+  for (const code of vocab.flags.keys()) {
+    if (hit[code] === true) {
+      items.push(h('li', { class: 'badge cap extra', title: vocab.flagLabel(code) }, vocab.flagShort(code)));
+    }
+  }
+  if (!items.length) return null;
+  return h('ul', { class: 'badges cap-badges', 'aria-label': vocab.fieldLabel('capabilities'), 'data-testid': testid }, items);
+}
+
+/** The 新規受入 status as a badge; none when it is not known. */
+export function acceptingBadge(vocab, code) {
+  if (!code || code === 'unknown') return null;
+  return h('span', { class: `accepting accepting-${code}` }, vocab.acceptingShort(code));
+}
