@@ -379,20 +379,19 @@ fn early_stopping_gives_the_same_page() {
         };
         let offset = rng.below(5).to_string();
         let limit = (1 + rng.below(15)).to_string();
-        let params = |cheap: bool| SearchParams {
-            near: near.clone(),
-            covers: covers.clone(),
-            radius_km: radius.clone(),
-            kind: vec![kind.clone()],
-            offset: Some(offset.clone()),
-            limit: Some(limit.clone()),
-            facets: cheap.then(|| "false".into()),
-            total: cheap.then(|| "false".into()),
-            ..Default::default()
-        };
-        let full = run(&built.index, params(false));
-        let fast = run(&built.index, params(true));
-        assert_eq!(ids(&fast), ids(&full), "round {round}");
+        let (full, fast) = full_and_cheap(
+            &built.index,
+            SearchParams {
+                near,
+                covers,
+                radius_km: radius,
+                kind: vec![kind],
+                offset: Some(offset),
+                limit: Some(limit),
+                ..Default::default()
+            },
+            round,
+        );
         assert!(fast.total <= full.total, "round {round}");
         assert!(fast.total_is_lower_bound && !full.total_is_lower_bound);
         assert!(fast.facets.kind.is_empty());
@@ -437,21 +436,20 @@ fn early_stopping_on_filter_trees_gives_the_same_page() {
         let wheelchair = (round % 7 == 0).then(|| "true".to_string());
         let offset = rng.below(5).to_string();
         let limit = (1 + rng.below(30)).to_string();
-        let params = |cheap: bool| SearchParams {
-            near: near.clone(),
-            covers: covers.clone(),
-            kind: kind.clone(),
-            cap: cap.clone(),
-            wheelchair: wheelchair.clone(),
-            offset: Some(offset.clone()),
-            limit: Some(limit.clone()),
-            facets: cheap.then(|| "false".into()),
-            total: cheap.then(|| "false".into()),
-            ..Default::default()
-        };
-        let full = run(&built.index, params(false));
-        let fast = run(&built.index, params(true));
-        assert_eq!(ids(&fast), ids(&full), "round {round}");
+        let (full, fast) = full_and_cheap(
+            &built.index,
+            SearchParams {
+                near,
+                covers,
+                kind: kind.clone(),
+                cap: cap.clone(),
+                wheelchair,
+                offset: Some(offset),
+                limit: Some(limit),
+                ..Default::default()
+            },
+            round,
+        );
         let d = |r: &zaitaku::SearchResult| -> Vec<Option<f64>> {
             r.hits.iter().map(|h| h.distance_m).collect()
         };
@@ -469,6 +467,24 @@ fn early_stopping_on_filter_trees_gives_the_same_page() {
         stopped_early > 300,
         "most rounds walk a tree and stop early: {stopped_early}/400"
     );
+}
+
+/// The same search run fully and cheaply (`facets=false&total=false`, which may stop
+/// early): the pages must be the same. Returns (full, cheap).
+fn full_and_cheap(
+    index: &zaitaku::SearchIndex,
+    p: SearchParams,
+    round: usize,
+) -> (zaitaku::SearchResult, zaitaku::SearchResult) {
+    let full = run(index, p.clone());
+    let cheap = SearchParams {
+        facets: Some("false".into()),
+        total: Some("false".into()),
+        ..p
+    };
+    let fast = run(index, cheap);
+    assert_eq!(ids(&fast), ids(&full), "round {round}");
+    (full, fast)
 }
 
 /// Osaka City's 24 wards.
