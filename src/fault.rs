@@ -74,6 +74,12 @@ impl Fault for crate::search::SearchError {
     }
 }
 
+impl Fault for rust_xlsxwriter::XlsxError {
+    fn is_users(&self) -> bool {
+        false
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,6 +14,7 @@
 //! - [`fetch`]: downloading a manifest's official files, resumable, checked and filtered.
 //! - [`index`]: building (atomically) and opening indexes.
 //! - [`search`]: validated queries and the one search function.
+//! - [`survey`]: the ward office's survey loop: an Excel sheet per ward out, checked answers in.
 //! - [`demo`]: the deterministic demo dataset generator.
 //! - [`fault`]: whose fault an error is (the CLI's exit code), and printing its causes once.
 // One `unsafe` in the crate: `malloc_trim` after an index is opened (api/state.rs).
@@ -29,6 +30,7 @@ pub mod import;
 pub mod index;
 pub mod model;
 pub mod search;
+pub mod survey;
 pub mod table;
 pub mod text;
 

@@ -294,6 +294,8 @@ impl Generator {
             departments: vec![],
             notes: String::new(),
             accepting_new,
+            accepting_until: None,
+            active_roles: Vec::new(),
             updated_at: Some(format!("2026-{month:02}-{day:02}")),
             sources: vec![ValueSource {
                 source: DEMO_SOURCE.into(),

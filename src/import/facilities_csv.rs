@@ -444,6 +444,8 @@ impl<'a> Row<'a> {
             departments: list(self.get("departments")).map(str::to_string).collect(),
             notes: self.get("notes").to_string(),
             accepting_new,
+            accepting_until: None,
+            active_roles: Vec::new(),
             updated_at: opt(updated_raw),
             sources,
         })

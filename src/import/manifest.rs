@@ -123,11 +123,55 @@ impl<F> SourceFile<F> {
     }
 }
 
+/// The curated overlay: one file, and/or a directory with one file per ward
+/// (`overlay/27114.csv`, written by `zaitaku survey import --apply`).
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OverlayFile {
-    /// Path relative to the dataset directory.
-    pub file: String,
+    /// A file, relative to the dataset directory.
+    #[serde(default)]
+    pub file: Option<String>,
+    /// A directory of ward files, relative to the dataset directory.
+    #[serde(default)]
+    pub dir: Option<String>,
+    /// Days a 新規受入 status holds after its 更新日 (default 90).
+    #[serde(default = "default_accepting_days")]
+    pub accepting_valid_days: u32,
+    /// Months after which a ward's survey answer counts as stale in the report (default 12).
+    #[serde(default = "default_stale_months")]
+    pub stale_months: u32,
+}
+
+fn default_accepting_days() -> u32 {
+    super::overlay::DEFAULT_ACCEPTING_DAYS
+}
+
+fn default_stale_months() -> u32 {
+    12
+}
+
+impl OverlayFile {
+    /// The overlay files that exist: the single file, then the ward files in name order.
+    pub fn files(&self, dataset: &Path) -> Vec<PathBuf> {
+        let mut out: Vec<PathBuf> = self
+            .file
+            .iter()
+            .map(|f| dataset.join(f))
+            .filter(|p| p.exists())
+            .collect();
+        if let Some(d) = &self.dir {
+            let mut ward: Vec<PathBuf> = std::fs::read_dir(dataset.join(d))
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "csv"))
+                .collect();
+            ward.sort();
+            out.extend(ward);
+        }
+        out
+    }
 }
 
 /// The dataset's regions table (`data/regions/`), paths relative to the dataset directory.

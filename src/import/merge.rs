@@ -361,6 +361,8 @@ fn facility(p: &Placed) -> Facility {
         departments: vec![],
         notes: r.notes.join("\n"),
         accepting_new: Accepting::Unknown,
+        accepting_until: None,
+        active_roles: Vec::new(),
         updated_at: None,
         sources,
     }

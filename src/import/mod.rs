@@ -226,22 +226,22 @@ pub fn load_official(dir: &Path, raw: &Path) -> Result<Dataset, ImportErrors> {
         source_rows.push((source.file.clone(), rows, path.clone()));
         rows_read.push((path, rows));
     }
-    let overlay = match &manifest.overlay {
-        Some(o) if dir.join(&o.file).exists() => {
-            match read_overlay(&dir.join(&o.file), &manifest, &regions) {
-                Ok((rows, rejected)) => {
-                    report.overlay_rows = rows.len() + rejected.len();
-                    report.rejected.extend(rejected);
-                    rows
-                }
-                Err(e) => {
-                    errors.push(e);
-                    Vec::new()
-                }
+    let mut overlay = Vec::new();
+    let overlay_files = manifest
+        .overlay
+        .as_ref()
+        .map(|o| o.files(dir))
+        .unwrap_or_default();
+    for path in &overlay_files {
+        match read_overlay(path, &manifest, &regions) {
+            Ok((rows, rejected)) => {
+                report.overlay_rows += rows.len() + rejected.len();
+                report.rejected.extend(rejected);
+                overlay.extend(rows);
             }
+            Err(e) => errors.push(e),
         }
-        _ => Vec::new(),
-    };
+    }
     let (Some(boundaries), Some(towns), Some(postal)) = (boundaries, towns, postal) else {
         return Err(ImportErrors(errors));
     };
@@ -273,6 +273,10 @@ pub fn load_official(dir: &Path, raw: &Path) -> Result<Dataset, ImportErrors> {
         .collect();
     municipalities.sort();
     municipalities.dedup();
+    let overlay_keys: Vec<(PathBuf, String, Option<String>)> = overlay
+        .iter()
+        .map(|r| (r.origin.file.clone(), r.key.clone(), r.updated_at.clone()))
+        .collect();
     let facilities = merge::merge(
         records,
         merge::Extra {
@@ -286,6 +290,10 @@ pub fn load_official(dir: &Path, raw: &Path) -> Result<Dataset, ImportErrors> {
         &mut report,
     );
     report.facilities = facilities.len();
+    if let Some(o) = &manifest.overlay {
+        report.ward_surveys =
+            report::ward_surveys(&overlay_files, &overlay_keys, &facilities, o.stale_months);
+    }
     if let Some(miss) = report.geocoder_quality().below_bar() {
         let addresses = find(raw, &manifest_path, &manifest.addresses.file)
             .unwrap_or_else(|_| manifest_path.clone());

@@ -9,7 +9,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use super::facilities_csv::{parse_bool, valid_date};
+use super::facilities_csv::parse_bool;
 use super::record::RowOrigin;
 use super::report::CapabilityConflict;
 use super::{ImportError, Manifest};
@@ -53,7 +53,21 @@ pub const OVERLAY_COLUMNS: &[(&str, &str, &str)] = &[
         "service_wards",
         "wards served, separated by ; 、 or ・",
     ),
-    ("新規受入", "accepting_new", "可 / 不可 / 不明"),
+    (
+        "新規受入",
+        "accepting_new",
+        "受入可 / 要相談 / 停止中 / 不明 (with 更新日, the date it was confirmed)",
+    ),
+    (
+        "有効期限",
+        "accepting_until",
+        "until when 新規受入 holds (default: 更新日 plus the dataset's validity, 90 days)",
+    ),
+    (
+        "積極的医療機関の類型",
+        "active_roles",
+        "入院対応 / 往診対応 (both: 入院対応・往診対応)",
+    ),
     ("備考", "notes", "free text shown on the facility"),
     (
         "更新日",
@@ -80,6 +94,9 @@ pub struct OverlayRow {
     pub radius_km: Option<f64>,
     pub wards: Option<Vec<WardCode>>,
     pub accepting_new: Option<Accepting>,
+    /// Until when `accepting_new` holds (ISO date).
+    pub accepting_until: Option<String>,
+    pub active_roles: Option<Vec<String>>,
     pub notes: Option<String>,
     pub updated_at: Option<String>,
     pub source: String,
@@ -96,6 +113,18 @@ fn mark(s: &str) -> Result<Option<bool>, String> {
         "〇" | "◯" | "●" | "✓" | "有" | "あり" | "対応" => Ok(Some(true)),
         "✕" | "無" | "なし" | "-" | "ー" => Ok(Some(false)),
         other => parse_bool(other),
+    }
+}
+
+/// How long a 新規受入 status holds after its 更新日 when the dataset says nothing.
+pub const DEFAULT_ACCEPTING_DAYS: u32 = 90;
+
+/// `2026/4/1` or `2026-04-01` as `2026-04-01`.
+fn iso_date(v: &str) -> Option<String> {
+    let iso = v.trim().replace('/', "-");
+    match iso.split('-').collect::<Vec<_>>().as_slice() {
+        [y, m, d] => Some(format!("{y}-{m:0>2}-{d:0>2}")),
+        _ => None,
     }
 }
 
@@ -121,6 +150,12 @@ pub fn read_overlay(
     let (wheel, ped) = (col("wheelchair"), col("pediatric"));
     let (radius, wards) = (col("service_radius_km"), col("service_wards"));
     let accepting = col("accepting_new");
+    let (until, roles) = (col("accepting_until"), col("active_roles"));
+    let valid_days = manifest
+        .overlay
+        .as_ref()
+        .map_or(DEFAULT_ACCEPTING_DAYS, |o| o.accepting_valid_days);
+    let today = crate::model::Day::today();
     let (notes, date, source) = (col("notes"), col("updated_at"), col("source"));
     // Every other header must be a capability, so a typo'd column is not silently ignored.
     let mut cap_columns: Vec<(Col, Capability)> = Vec::new();
@@ -253,25 +288,62 @@ pub fn read_overlay(
             (Some(c), v) if !v.is_empty() => match Accepting::parse(v) {
                 Some(a) => Some(a),
                 None => {
-                    err(c, format!("新規受入 '{v}' is not 可 / 不可 / 不明"));
+                    err(
+                        c,
+                        format!("新規受入 '{v}' is not 受入可 / 要相談 / 停止中 / 不明"),
+                    );
                     None
                 }
             },
             _ => None,
         };
-        let updated_at = match (&date, r.opt(&date)) {
-            (Some(c), v) if !v.is_empty() => {
-                let iso = v.replace('/', "-");
-                let iso = match iso.split('-').collect::<Vec<_>>().as_slice() {
-                    [y, m, d] => format!("{y}-{m:0>2}-{d:0>2}"),
-                    _ => iso.clone(),
-                };
-                if valid_date(&iso) {
-                    Some(iso)
-                } else {
-                    err(c, format!("更新日 '{v}' is not a date (YYYY-MM-DD)"));
+        let mut day = |col: &Option<Col>, what: &str| -> Option<crate::model::Day> {
+            let (c, v) = (col.as_ref()?, r.opt(col));
+            if v.is_empty() {
+                return None;
+            }
+            match iso_date(v).and_then(|d| crate::model::Day::parse(&d)) {
+                Some(d) => Some(d),
+                None => {
+                    err(c, format!("{what} '{v}' is not a date (YYYY-MM-DD)"));
                     None
                 }
+            }
+        };
+        let confirmed = day(&date, "更新日");
+        let until_given = day(&until, "有効期限");
+        if let (Some(c), Some(d)) = (&date, confirmed) {
+            if d > today {
+                err(c, format!("更新日 {d} is in the future (today is {today})"));
+            }
+        }
+        let updated_at = confirmed.map(|d| d.to_string());
+        let accepting_until = match (accepting_new, confirmed) {
+            (Some(Accepting::Unknown) | None, _) => None,
+            (Some(_), Some(d)) => {
+                Some(until_given.unwrap_or(d.plus(valid_days as i32)).to_string())
+            }
+            (Some(_), None) => {
+                if let Some(c) = &accepting {
+                    err(c, "新規受入 needs 更新日 (the date it was confirmed): a status without a date cannot expire".into());
+                }
+                None
+            }
+        };
+        let active_roles = match (&roles, r.opt(&roles)) {
+            (Some(c), v) if !v.is_empty() => {
+                let mut out = Vec::new();
+                for x in split_list(v) {
+                    match x {
+                        "入院対応" | "往診対応" => out.push(x.to_string()),
+                        "×" | "なし" => {}
+                        other => err(
+                            c,
+                            format!("積極的医療機関の類型 '{other}' is not 入院対応 or 往診対応"),
+                        ),
+                    }
+                }
+                Some(out)
             }
             _ => None,
         };
@@ -295,6 +367,8 @@ pub fn read_overlay(
             radius_km,
             wards: service_wards,
             accepting_new,
+            accepting_until,
+            active_roles,
             notes: Some(r.opt(&notes).to_string()).filter(|s| !s.is_empty()),
             updated_at,
             source: Some(r.opt(&source).to_string())
@@ -373,7 +447,12 @@ impl OverlayRow {
         }
         if let Some(a) = self.accepting_new {
             f.accepting_new = a;
+            f.accepting_until = self.accepting_until.clone();
             fields.push("accepting_new");
+        }
+        if let Some(r) = &self.active_roles {
+            f.active_roles = r.clone();
+            fields.push("active_roles");
         }
         if let Some(n) = &self.notes {
             f.notes = if f.notes.is_empty() {

@@ -59,6 +59,8 @@ pub struct ImportReport {
     /// the ward, 郡 or town): placed all the same, and listed here.
     pub without_code: Vec<Placement>,
     pub overlay_rows: usize,
+    /// Per ward survey file (`overlay/27114.csv`): who answered, who did not, who is stale.
+    pub ward_surveys: Vec<WardSurvey>,
     pub overlay_applied: usize,
     pub facilities: usize,
     /// Every row with a publisher's point was also geocoded from its address: the level
@@ -226,6 +228,17 @@ impl fmt::Display for ImportReport {
                 self.overlay_applied, self.overlay_rows
             )?;
         }
+        for w in &self.ward_surveys {
+            writeln!(
+                f,
+                "ward survey {} ({}): {} surveyed, {} not surveyed, {} stale",
+                w.ward,
+                w.file.display(),
+                w.surveyed,
+                w.not_surveyed,
+                w.stale
+            )?;
+        }
         if !self.capability_conflicts.is_empty() {
             writeln!(
                 f,
@@ -322,4 +335,56 @@ impl fmt::Display for ImportReport {
         }
         Ok(())
     }
+}
+
+/// What one ward's survey file covers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WardSurvey {
+    pub ward: crate::model::WardCode,
+    pub file: std::path::PathBuf,
+    /// Facilities of the ward the file has a row for.
+    pub surveyed: usize,
+    /// Facilities of the ward it has none for.
+    pub not_surveyed: usize,
+    /// Rows whose 更新日 is older than the dataset's stale age.
+    pub stale: usize,
+}
+
+/// The ward files among `files` (named by their JIS code) and what they cover.
+pub fn ward_surveys(
+    files: &[std::path::PathBuf],
+    rows: &[(std::path::PathBuf, String, Option<String>)],
+    facilities: &[crate::model::Facility],
+    stale_months: u32,
+) -> Vec<WardSurvey> {
+    let oldest = crate::model::Day::today()
+        .plus(-(stale_months as i32) * 365 / 12)
+        .to_string();
+    files
+        .iter()
+        .filter_map(|file| {
+            let code: u32 = file.file_stem()?.to_str()?.parse().ok()?;
+            let ward = crate::model::WardCode(code);
+            let mine: Vec<&(std::path::PathBuf, String, Option<String>)> =
+                rows.iter().filter(|r| &r.0 == file).collect();
+            let in_ward: Vec<&crate::model::Facility> = facilities
+                .iter()
+                .filter(|f| f.ward_code == Some(ward))
+                .collect();
+            let surveyed = in_ward
+                .iter()
+                .filter(|f| mine.iter().any(|r| r.1 == f.id.0))
+                .count();
+            Some(WardSurvey {
+                ward,
+                file: file.clone(),
+                surveyed,
+                not_surveyed: in_ward.len() - surveyed,
+                stale: mine
+                    .iter()
+                    .filter(|r| r.2.as_deref().is_none_or(|d| d < oldest.as_str()))
+                    .count(),
+            })
+        })
+        .collect()
 }

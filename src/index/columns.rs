@@ -16,6 +16,8 @@ pub struct Columns {
     pub wheelchair: Vec<Option<bool>>,
     pub pediatric: Vec<Option<bool>>,
     pub accepting: Vec<Accepting>,
+    /// The last day `accepting` holds (`None`: no end).
+    pub accepting_until: Vec<Option<crate::model::Day>>,
     pub ward: Vec<Option<WardCode>>,
     /// Home-visit reach in metres; `None` when the facility does not visit homes.
     pub reach_m: Vec<Option<f64>>,
@@ -49,6 +51,14 @@ pub enum ReachNote {
 }
 
 impl Columns {
+    /// The 新規受入 status on `today`: after its end it is unknown again (要確認).
+    pub fn accepting_on(&self, ord: usize, today: crate::model::Day) -> Accepting {
+        match self.accepting_until[ord] {
+            Some(end) if end < today => Accepting::Unknown,
+            _ => self.accepting[ord],
+        }
+    }
+
     /// Where the facility's capability comes from, when a source says so.
     pub fn provenance(&self, ord: u32, cap: Capability) -> Option<&str> {
         self.provenance
@@ -125,6 +135,11 @@ impl ColumnsBuilder {
             c.wheelchair_list.push(ord);
         }
         c.accepting.push(f.accepting_new);
+        c.accepting_until.push(
+            f.accepting_until
+                .as_deref()
+                .and_then(crate::model::Day::parse),
+        );
         c.ward.push(f.ward_code);
         if let Some(w) = f.ward_code {
             c.by_ward.entry(w).or_default().push(ord);

@@ -21,7 +21,11 @@ impl fmt::Display for FacilityId {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Accepting {
+    /// 受入可.
     Yes,
+    /// 要相談: possible, ask first.
+    Consult,
+    /// 停止中.
     No,
     #[default]
     Unknown,
@@ -51,10 +55,18 @@ pub const FIELD_LABELS: [(&str, &str); 18] = [
 ];
 
 impl Accepting {
+    /// Whether the status still holds on `today` (ISO dates compare as text).
+    pub fn holds(until: Option<&str>, today: &str) -> bool {
+        until.is_none_or(|u| u >= today)
+    }
+
     pub fn parse(s: &str) -> Option<Self> {
         match s.trim() {
             "yes" | "可" | "受入可" | "true" | "1" => Some(Self::Yes),
-            "no" | "不可" | "受入不可" | "false" | "0" => Some(Self::No),
+            "consult" | "要相談" | "相談" => Some(Self::Consult),
+            "no" | "不可" | "受入不可" | "停止中" | "受入停止" | "false" | "0" => {
+                Some(Self::No)
+            }
             "" | "unknown" | "不明" => Some(Self::Unknown),
             _ => None,
         }
@@ -63,6 +75,7 @@ impl Accepting {
     pub fn code(self) -> &'static str {
         match self {
             Self::Yes => "yes",
+            Self::Consult => "consult",
             Self::No => "no",
             Self::Unknown => "unknown",
         }
@@ -71,6 +84,7 @@ impl Accepting {
     pub fn label(self) -> &'static str {
         match self {
             Self::Yes => "新規受入可",
+            Self::Consult => "新規受入は要相談",
             Self::No => "新規受入停止中",
             Self::Unknown => "新規受入は要確認",
         }
@@ -193,6 +207,13 @@ pub struct Facility {
     pub departments: Vec<String>,
     pub notes: String,
     pub accepting_new: Accepting,
+    /// Until when `accepting_new` holds (ISO date): the survey's 有効期限, or its 確認日 plus
+    /// the dataset's validity. After it the status reads 要確認 and no filter matches it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accepting_until: Option<String>,
+    /// 積極的役割を担う医療機関: 入院対応, 往診対応 or both, from the ward's survey.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub active_roles: Vec<String>,
     /// ISO date `YYYY-MM-DD`.
     pub updated_at: Option<String>,
     pub sources: Vec<ValueSource>,
@@ -326,6 +347,8 @@ pub(crate) mod tests {
             departments: vec![],
             notes: String::new(),
             accepting_new: Accepting::Unknown,
+            accepting_until: None,
+            active_roles: Vec::new(),
             updated_at: None,
             sources: vec![ValueSource {
                 source: "test".into(),

@@ -4,6 +4,7 @@
 //! types once built.
 
 mod capset;
+mod day;
 mod facility;
 mod latlon;
 mod radius;
@@ -11,6 +12,7 @@ mod region;
 mod vocabulary;
 
 pub use capset::CapSet;
+pub use day::{Day, TODAY_ENV};
 #[cfg(test)]
 pub(crate) use facility::tests::sample as facility_sample;
 #[cfg(test)]

@@ -91,7 +91,11 @@ impl Filter<'_> {
         if self.q.pediatric.is_some() && c.pediatric[i] != self.q.pediatric {
             return None;
         }
-        if self.q.accepting_new.is_some_and(|a| c.accepting[i] != a) {
+        if self
+            .q
+            .accepting_new
+            .is_some_and(|a| c.accepting_on(i, self.q.today) != a)
+        {
             return None;
         }
         if !self.q.places.is_empty() && !c.ward[i].is_some_and(|w| self.q.places.contains(&w)) {
@@ -524,6 +528,7 @@ fn page(
             ord: m.ord,
             record: index.records().raw(m.ord).into(),
             ward_name: index.columns.ward[m.ord as usize].and_then(|w| index.regions.label(w)),
+            accepting_expired: super::result::expired(index, m.ord, q.today),
             distance_m: m.distance_m,
             score: m.score,
             explanation: explain(index, m.ord, q, m.distance_m, &cx),

@@ -119,6 +119,8 @@ pub struct SearchQuery {
     pub wheelchair: Option<bool>,
     pub pediatric: Option<bool>,
     pub accepting_new: Option<Accepting>,
+    /// The day statuses are judged on (a 新規受入 past its end reads unknown).
+    pub today: crate::model::Day,
     /// Any of these municipalities/wards (from `ward` and `area`); empty = anywhere.
     pub places: BTreeSet<WardCode>,
     pub near: Option<LatLon>,
@@ -141,6 +143,7 @@ impl Default for SearchQuery {
             wheelchair: None,
             pediatric: None,
             accepting_new: None,
+            today: crate::model::Day::today(),
             places: BTreeSet::new(),
             near: None,
             radius_m: None,

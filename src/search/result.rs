@@ -39,6 +39,8 @@ pub struct Hit {
     pub score: Option<f32>,
     /// Why this facility matched, in Japanese, e.g. "3.2 km（訪問範囲 16 km 以内・東淀川区は対応地域）".
     pub explanation: String,
+    /// The record's 新規受入 status has passed its end (`accepting_until`): it reads 要確認.
+    pub accepting_expired: bool,
 }
 
 impl Hit {
@@ -51,6 +53,7 @@ impl Hit {
             distance_m: None,
             score: None,
             explanation: String::new(),
+            accepting_expired: expired(index, ord, crate::model::Day::today()),
         }
     }
 
@@ -68,6 +71,8 @@ impl Hit {
             distance_m: Option<f64>,
             score: Option<f32>,
             explanation: &'a str,
+            #[serde(skip_serializing_if = "std::ops::Not::not")]
+            accepting_expired: bool,
         }
         let record = self.record.as_bytes();
         out.extend_from_slice(&record[..record.len() - 1]);
@@ -80,6 +85,7 @@ impl Hit {
                 distance_m: self.distance_m,
                 score: self.score,
                 explanation: &self.explanation,
+                accepting_expired: self.accepting_expired,
             },
         )
         .expect("plain fields serialize");
@@ -145,6 +151,16 @@ pub struct FacetCount {
     pub count: usize,
 }
 
+/// Whether facility `ord`'s 新規受入 status has ended by `today`.
+pub(super) fn expired(
+    index: &crate::index::SearchIndex,
+    ord: u32,
+    today: crate::model::Day,
+) -> bool {
+    let c = &index.columns;
+    c.accepting_on(ord as usize, today) != c.accepting[ord as usize]
+}
+
 /// Counts over the whole filtered set (not just the page), every value listed.
 #[derive(Clone, Debug, Serialize, Default)]
 pub struct Facets {
@@ -165,6 +181,7 @@ mod tests {
             ord,
             record: record.into(),
             ward_name: Some("北区"),
+            accepting_expired: false,
             distance_m: Some(12.5),
             score: None,
             explanation: "指定地点から 13 m".into(),

@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 use unicode_normalization::UnicodeNormalization;
 
 pub use error::{column_letters, ImportError, ImportErrors};
+pub use sheet::{read_sheet, SheetCells};
 
 /// A column located in the header: 0-based index and its header text.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -141,3 +141,70 @@ fn cell_text(d: &Data) -> String {
         Data::Error(e) => format!("#{e:?}"),
     }
 }
+
+/// One worksheet as a form: every cell as text (row 0 is the sheet's row 1, column 0 its
+/// column A), and where the sheet holds formulas or merged cells, which a form filled by
+/// hand must not have.
+#[derive(Clone, Debug, Default)]
+pub struct SheetCells {
+    pub rows: Vec<Vec<String>>,
+    /// (row, column) of each cell holding a formula, 0-based.
+    pub formulas: Vec<(u32, u32)>,
+    /// Top-left (row, column) of each merged area, 0-based.
+    pub merged: Vec<(u32, u32)>,
+}
+
+impl SheetCells {
+    pub fn get(&self, row: usize, col: usize) -> &str {
+        self.rows
+            .get(row)
+            .and_then(|r| r.get(col))
+            .map_or("", |s| s.trim())
+    }
+}
+
+/// Reads the worksheet `name` of the workbook at `path`.
+pub fn read_sheet(path: &Path, name: &str) -> Result<SheetCells, ImportError> {
+    let bytes = super::read_source(path)?;
+    let mut book = Xlsx::new(Cursor::new(bytes))
+        .map_err(|e| ImportError::file(path, format!("not a readable Excel workbook: {e}")))?;
+    if !book.sheet_names().iter().any(|n| n == name) {
+        return Err(ImportError::file(
+            path,
+            format!(
+                "no sheet named 「{name}」 (the workbook has: {})",
+                book.sheet_names().join(", ")
+            ),
+        ));
+    }
+    let sheet_error = |e: &dyn std::fmt::Display| ImportError {
+        sheet: Some(name.to_string()),
+        ..ImportError::file(path, format!("cannot read the sheet: {e}"))
+    };
+    let range = book.worksheet_range(name).map_err(|e| sheet_error(&e))?;
+    let (row0, col0) = range.start().unwrap_or((0, 0));
+    let mut rows = vec![Vec::new(); row0 as usize];
+    for cells in range.rows() {
+        let mut text = vec![String::new(); col0 as usize];
+        text.extend(cells.iter().map(cell_text));
+        rows.push(text);
+    }
+    let formula_range = book.worksheet_formula(name).map_err(|e| sheet_error(&e))?;
+    let (fr, fc) = formula_range.start().unwrap_or((0, 0));
+    let formulas = formula_range
+        .used_cells()
+        .filter(|(_, _, f)| !f.is_empty())
+        .map(|(r, c, _)| (fr + r as u32, fc + c as u32))
+        .collect();
+    let merged = book
+        .merge_cells_by_sheet_name(name)
+        .map_err(|e| sheet_error(&e))?
+        .into_iter()
+        .map(|d| d.start)
+        .collect();
+    Ok(SheetCells {
+        rows,
+        formulas,
+        merged,
+    })
+}

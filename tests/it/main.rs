@@ -15,5 +15,6 @@ mod oracle;
 mod osaka;
 mod prefecture;
 mod support;
+mod survey;
 mod text;
 mod todokede;

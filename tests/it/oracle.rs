@@ -69,6 +69,8 @@ fn random_facilities(seed: u64, n: usize) -> Vec<Facility> {
                 departments: vec![],
                 notes: String::new(),
                 accepting_new: Accepting::Unknown,
+                accepting_until: None,
+                active_roles: Vec::new(),
                 updated_at: None,
                 sources: vec![ValueSource {
                     source: "oracle".into(),

@@ -4,7 +4,7 @@
 
 use clap::{Parser, Subcommand};
 
-use crate::commands::{check, demo_data, fetch, geocode, index, inspect, search, serve};
+use crate::commands::{check, demo_data, fetch, geocode, index, inspect, search, serve, survey};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -40,6 +40,9 @@ pub enum Command {
     /// `curl -H "Authorization: Bearer $ZAITAKU_ADMIN_TOKEN" -X POST http://127.0.0.1:PORT/admin/reload`
     /// after `zaitaku index`; the endpoint needs the token set in ZAITAKU_ADMIN_TOKEN).
     Serve(serve::Args),
+    /// The ward office's survey loop: `survey export --ward 東淀川区` writes the ward's
+    /// Excel sheet; `survey import FILE.xlsx [--apply]` checks it and writes its answers.
+    Survey(survey::Args),
 }
 
 impl Command {
@@ -53,6 +56,7 @@ impl Command {
             Self::Geocode(a) => geocode::run(a),
             Self::Search(a) => search::run(*a),
             Self::Serve(a) => serve::run(a),
+            Self::Survey(a) => survey::run(a),
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod index;
 pub mod inspect;
 pub mod search;
 pub mod serve;
+pub mod survey;
 
 use std::path::{Path, PathBuf};
 
