@@ -2,6 +2,7 @@
 // server's group), capabilities with the 車いす/小児 flags, and the 新規受入 status.
 
 import { h } from './dom.js';
+import { formatMonthDay } from './format.js';
 
 export function kindBadges(vocab, kinds) {
   return h(
@@ -25,8 +26,19 @@ export function capBadges(vocab, hit, testid) {
   return h('ul', { class: 'badges cap-badges', 'aria-label': vocab.fieldLabel('capabilities'), 'data-testid': testid }, items);
 }
 
-/** The 新規受入 status as a badge; none when it is not known. */
-export function acceptingBadge(vocab, code) {
+/**
+ * The 新規受入 status as a badge with its age: 「受入可（11/20 確認）」, or after its end
+ * 「要確認（最終確認 8/1）」 (the server says when it has ended). None when never known.
+ */
+export function acceptingBadge(vocab, hit) {
+  const code = hit.accepting_new;
+  const day = formatMonthDay(hit.updated_at);
+  if (hit.accepting_expired) {
+    const last = day ? `（最終確認 ${day}）` : '';
+    return h('span', { class: 'accepting accepting-unknown accepting-expired', 'data-testid': 'accepting' },
+      `${vocab.acceptingShort('unknown')}${last}`);
+  }
   if (!code || code === 'unknown') return null;
-  return h('span', { class: `accepting accepting-${code}` }, vocab.acceptingShort(code));
+  const when = day ? `（${day} 確認）` : '';
+  return h('span', { class: `accepting accepting-${code}`, 'data-testid': 'accepting' }, `${vocab.acceptingShort(code)}${when}`);
 }

@@ -54,7 +54,7 @@ export function detailBody(vocab, hit, { onNearby } = {}) {
   const body = h(
     'div',
     null,
-    h('div', { class: 'detail-kinds' }, kindBadges(vocab, hit.kinds), acceptingBadge(vocab, hit.accepting_new)),
+    h('div', { class: 'detail-kinds' }, kindBadges(vocab, hit.kinds), acceptingBadge(vocab, hit)),
     hit.name_kana ? h('p', { class: 'kana' }, hit.name_kana) : null,
     h(
       'dl',

@@ -18,6 +18,12 @@ export function formatPostal(p) {
 }
 
 /** An ISO date (`2024-04-01`, a timestamp after it is ignored) as `2024年4月1日`. */
+/** `2026-11-20` as `11/20` (empty for anything else). */
+export function formatMonthDay(s) {
+  const m = /^\d{4}-(\d{2})-(\d{2})/.exec(s || '');
+  return m ? `${Number(m[1])}/${Number(m[2])}` : '';
+}
+
 export function formatDate(s) {
   const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(s || '');
   if (!m) return s || '';

@@ -33,7 +33,7 @@ export function resultRow(vocab, hit, n, { onSelect }) {
         'div',
         { class: 'hit-meta' },
         kindBadges(vocab, hit.kinds),
-        acceptingBadge(vocab, hit.accepting_new),
+        acceptingBadge(vocab, hit),
       ),
       h('p', { class: 'hit-address' }, formatAddress(hit), hit.ward_name ? h('span', { class: 'ward' }, `（${hit.ward_name}）`) : null),
       hit.phone

@@ -145,14 +145,19 @@ impl VocabularyDto {
             municipalities: r.municipalities.clone(),
             kihon_areas: r.kihon_areas.clone(),
             niji_areas: r.niji_areas.clone(),
-            accepting: [Accepting::Yes, Accepting::No, Accepting::Unknown]
-                .iter()
-                .map(|a| Labelled {
-                    code: a.code(),
-                    label: a.label(),
-                    short: a.label(),
-                })
-                .collect(),
+            accepting: [
+                Accepting::Yes,
+                Accepting::Consult,
+                Accepting::No,
+                Accepting::Unknown,
+            ]
+            .iter()
+            .map(|a| Labelled {
+                code: a.code(),
+                label: a.label(),
+                short: a.short(),
+            })
+            .collect(),
             flags: vec![
                 Labelled {
                     code: "wheelchair",

@@ -128,7 +128,12 @@ pub const COLUMNS: &[ColumnSpec] = &[
     ColumnSpec {
         name: "accepting_new",
         required: false,
-        meaning: "yes / no / unknown",
+        meaning: "yes / consult / no / unknown",
+    },
+    ColumnSpec {
+        name: "accepting_until",
+        required: false,
+        meaning: "last day accepting_new holds, YYYY-MM-DD (empty: no end)",
     },
     ColumnSpec {
         name: "updated_at",
@@ -386,11 +391,18 @@ impl<'a> Row<'a> {
         let accepting_new = Accepting::parse(accepting_raw).unwrap_or_else(|| {
             self.error(
                 "accepting_new",
-                format!("'{accepting_raw}' must be yes, no or unknown"),
+                format!("'{accepting_raw}' must be yes, consult, no or unknown"),
             );
             Accepting::Unknown
         });
 
+        let until_raw = self.get("accepting_until");
+        if !until_raw.is_empty() && crate::model::Day::parse(until_raw).is_none() {
+            self.error(
+                "accepting_until",
+                format!("'{until_raw}' is not a date YYYY-MM-DD"),
+            );
+        }
         let updated_raw = self.get("updated_at");
         if !updated_raw.is_empty() && !valid_date(updated_raw) {
             self.error(
@@ -444,7 +456,7 @@ impl<'a> Row<'a> {
             departments: list(self.get("departments")).map(str::to_string).collect(),
             notes: self.get("notes").to_string(),
             accepting_new,
-            accepting_until: None,
+            accepting_until: opt(until_raw),
             active_roles: Vec::new(),
             updated_at: opt(updated_raw),
             sources,
@@ -592,6 +604,7 @@ pub fn write_facilities(path: &Path, facilities: &[Facility]) -> std::io::Result
             } else {
                 f.accepting_new.code().into()
             },
+            f.accepting_until.clone().unwrap_or_default(),
             f.updated_at.clone().unwrap_or_default(),
             join(
                 f.sources

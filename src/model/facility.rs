@@ -81,6 +81,16 @@ impl Accepting {
         }
     }
 
+    /// The status in a word, as a badge shows it: 受入可 / 要相談 / 停止中 / 要確認.
+    pub fn short(self) -> &'static str {
+        match self {
+            Self::Yes => "受入可",
+            Self::Consult => "要相談",
+            Self::No => "停止中",
+            Self::Unknown => "要確認",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Self::Yes => "新規受入可",

@@ -488,7 +488,7 @@ struct Seen {
 /// A step of the walk, given the page and what earlier steps saw.
 type Scenario = fn(&Page, &mut Seen);
 
-const SCENARIOS: [(&str, Scenario); 15] = [
+const SCENARIOS: [(&str, Scenario); 16] = [
     ("first_load", first_load),
     ("free_text", free_text),
     ("paging", paging),
@@ -504,6 +504,7 @@ const SCENARIOS: [(&str, Scenario); 15] = [
     ("map_click", map_click),
     ("without_leaflet", without_leaflet),
     ("capability_sources", capability_sources),
+    ("acceptance_status", acceptance_status),
 ];
 
 /// First load: vendor libraries, list and numbered markers.
@@ -1025,4 +1026,51 @@ fn region_selector_groups_municipalities_by_niji_area() {
     assert_eq!(s.total(), api["total"].as_u64().unwrap(), "{text}");
     assert!(s.total() > 100, "{}", s.total());
     assert!(s.href().contains("ward=27205"), "{}", s.href());
+}
+
+/// Issue 14: a row's 新規受入 badge says when it was confirmed, and after its end reads
+/// 要確認 with the last date.
+fn acceptance_status(p: &Page, _: &mut Seen) {
+    let s = &p.s;
+    let base = p.base.as_str();
+    let get = |q: &str| -> Value {
+        let text = agent()
+            .get(&format!("{base}/api/v1/search?{q}"))
+            .call()
+            .unwrap()
+            .body_mut()
+            .read_to_string()
+            .unwrap();
+        serde_json::from_str(&text).unwrap()
+    };
+    let unknown = get("accepting_new=unknown&limit=500");
+    let expired = unknown["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["accepting_expired"] == json!(true))
+        .expect("a demo status past its end")
+        .clone();
+    let current = get("accepting_new=yes&limit=1")["hits"][0].clone();
+    for (hit, want) in [(&expired, "要確認（最終確認 "), (&current, "受入可（")] {
+        let id = hit["id"].as_str().unwrap();
+        let name: String =
+            form_urlencoded::byte_serialize(hit["name"].as_str().unwrap().as_bytes()).collect();
+        s.goto(&format!("{base}/?text={name}"));
+        s.wait_search(0);
+        let badge = s.js_args(
+            "const r = [...document.querySelectorAll('#result-list li[data-id]')]
+               .find(r => r.dataset.id === arguments[0]);
+             const b = r && r.querySelector('[data-testid=accepting]');
+             return b ? b.textContent : null;",
+            json!([id]),
+        );
+        let badge = badge
+            .as_str()
+            .unwrap_or_else(|| panic!("no badge for {id}: {badge}"));
+        assert!(
+            badge.starts_with(want) && badge.ends_with('）'),
+            "{id}: {badge}"
+        );
+    }
 }

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import {
+  formatMonthDay,
   escapeHtml,
   formatAddress,
   formatCount,
@@ -69,4 +70,12 @@ test('plain text is escaped for HTML', () => {
   );
   assert.equal(escapeHtml(null), '');
   assert.equal(escapeHtml(undefined), '');
+});
+
+test('a status date reads as month/day', () => {
+  assert.equal(formatMonthDay('2026-11-20'), '11/20');
+  assert.equal(formatMonthDay('2026-08-01'), '8/1');
+  assert.equal(formatMonthDay(''), '');
+  assert.equal(formatMonthDay(null), '');
+  assert.equal(formatMonthDay('11/20'), '');
 });
