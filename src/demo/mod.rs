@@ -296,13 +296,15 @@ impl Generator {
             accepting_new,
             // A few statuses were confirmed long ago and have run out (要確認 since
             // autumn 2026); the others have no end in the demo.
-            accepting_until: (accepting_new != Accepting::Unknown && month <= 6 && day % 8 == 0)
-                .then(|| {
-                    crate::model::Day::parse(&format!("2026-{month:02}-{day:02}"))
-                        .expect("a real date")
-                        .plus(90)
-                        .to_string()
-                }),
+            accepting_until: (accepting_new != Accepting::Unknown
+                && month <= 6
+                && day.is_multiple_of(8))
+            .then(|| {
+                crate::model::Day::parse(&format!("2026-{month:02}-{day:02}"))
+                    .expect("a real date")
+                    .plus(90)
+                    .to_string()
+            }),
             active_roles: Vec::new(),
             updated_at: Some(format!("2026-{month:02}-{day:02}")),
             sources: vec![ValueSource {
