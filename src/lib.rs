@@ -14,6 +14,7 @@
 //! - [`fetch`]: downloading a manifest's official files, resumable, checked and filtered.
 //! - [`index`]: building (atomically) and opening indexes.
 //! - [`search`]: validated queries and the one search function.
+//! - [`lists`]: a ward's printed lists (resources by kind; 積極的役割を担う医療機関), JSON/CSV/xlsx.
 //! - [`survey`]: the ward office's survey loop: an Excel sheet per ward out, checked answers in.
 //! - [`demo`]: the deterministic demo dataset generator.
 //! - [`fault`]: whose fault an error is (the CLI's exit code), and printing its causes once.
@@ -28,6 +29,7 @@ pub mod geo;
 pub mod geocode;
 pub mod import;
 pub mod index;
+pub mod lists;
 pub mod model;
 pub mod search;
 pub mod survey;

@@ -222,6 +222,7 @@ async function runSearch(history) {
   // The export stops at the API's page maximum.
   const max = config.page.max_limit;
   csv.textContent = res.total > max ? `CSVダウンロード（先頭 ${max} 件）` : 'CSVダウンロード';
+  showWardLists(search.wards, vocab);
   if (get().fitNext) {
     map.fit(res.point);
     store.update({ fitNext: false });
@@ -234,6 +235,17 @@ async function runSearch(history) {
   store.update({ inflight: null });
   writeUrl(history);
   done();
+}
+
+/** With one ward (or undivided 市町村) chosen: its printed lists (a page to print, Excel). */
+function showWardLists(wards, vocab) {
+  const leaf = wards.length === 1 && (vocab.raw.wards || []).some((w) => String(w.code) === String(wards[0]));
+  const one = leaf ? encodeURIComponent(wards[0]) : null;
+  $('ward-lists').hidden = !one;
+  if (!one) return;
+  $('ward-list-link').href = `/lists/ward/${one}`;
+  $('active-list-link').href = `/lists/active/${one}`;
+  $('ward-list-xlsx').href = `/api/v1/lists/ward/${one}.xlsx`;
 }
 
 function done() {

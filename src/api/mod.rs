@@ -11,6 +11,7 @@ mod dto;
 mod error;
 mod export;
 mod handlers;
+mod lists;
 mod params;
 mod state;
 
@@ -58,12 +59,14 @@ pub fn router(state: AppState) -> Router {
         .route("/geocode", get(handlers::geocode))
         .route("/config", get(handlers::config))
         .route("/openapi.json", get(handlers::openapi))
+        .route("/lists/{which}/{file}", get(lists::list))
         .fallback(api_not_found);
     Router::new()
         .nest("/api/v1", api)
         .route("/healthz", get(handlers::healthz))
         .route("/readyz", get(handlers::readyz))
         .route("/admin/reload", post(handlers::reload))
+        .route("/lists/{which}/{code}", get(lists::print))
         .fallback(assets::serve)
         .with_state(state)
         .layer(middleware::from_fn(log_request))

@@ -459,6 +459,7 @@ fn openapi_documents_every_route() {
         "/geocode",
         "/config",
         "/openapi.json",
+        "/lists/{which}/{file}",
     ];
     let mut want = routes.to_vec();
     want.sort();
@@ -507,7 +508,12 @@ fn openapi_documents_every_route() {
     // Every documented route is served (not the API's "no such endpoint" fallback).
     let fallback = get("/api/v1/no-such-endpoint").json()["error"]["message"].clone();
     for r in routes {
-        let uri = format!("/api/v1{}", r.replace("{id}", "NOPE"));
+        let uri = format!(
+            "/api/v1{}",
+            r.replace("{id}", "NOPE")
+                .replace("{which}", "ward")
+                .replace("{file}", "27127")
+        );
         let g = get(&uri);
         let message = serde_json::from_slice::<Value>(&g.body)
             .ok()
@@ -1015,4 +1021,55 @@ fn requests_hyper_cannot_parse_get_the_json_error_shape() {
     }
     // The connections that follow are served as before.
     assert_eq!(server.get("/healthz").0, 200);
+}
+
+/// Issue 14: a ward's printed lists, as JSON, CSV, xlsx and a page to print.
+#[test]
+fn ward_lists_in_every_format() {
+    let v = get("/api/v1/lists/ward/27127").json();
+    assert_eq!(v["ward_name"], "大阪市北区");
+    let sections = v["sections"].as_array().unwrap();
+    assert!(!sections.is_empty());
+    let n: usize = sections
+        .iter()
+        .map(|s| s["entries"].as_array().unwrap().len())
+        .sum();
+    let total = get("/api/v1/search?ward=27127&limit=0").json()["total"]
+        .as_u64()
+        .unwrap();
+    assert_eq!(n as u64, total, "every facility of the ward, once");
+    let csv = get("/api/v1/lists/ward/27127.csv");
+    assert_eq!(csv.headers["content-type"], "text/csv; charset=utf-8");
+    let text = String::from_utf8(csv.body).unwrap();
+    assert!(
+        text.starts_with("\u{feff}種別,名称,住所,電話,車いす,小児,受入状況"),
+        "{text}"
+    );
+    assert_eq!(text.lines().count(), n + 2, "header, rows, footer");
+    let xlsx = get("/api/v1/lists/active/27127.xlsx");
+    assert!(xlsx.body.starts_with(b"PK"), "a workbook");
+    assert!(xlsx.headers["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("27127_active.xlsx"));
+    let page = get("/lists/ward/27127");
+    assert_eq!(page.headers["content-type"], "text/html; charset=utf-8");
+    let html = String::from_utf8(page.body).unwrap();
+    assert!(
+        html.contains("size:A4 landscape") && html.contains("data-testid=\"list-footer\""),
+        "{html}"
+    );
+    assert!(html.contains("【デモ】"));
+    error_of(
+        "/api/v1/lists/ward/99999",
+        StatusCode::NOT_FOUND,
+        "not_found",
+        None,
+    );
+    error_of(
+        "/api/v1/lists/other/27127",
+        StatusCode::NOT_FOUND,
+        "not_found",
+        None,
+    );
 }

@@ -488,7 +488,7 @@ struct Seen {
 /// A step of the walk, given the page and what earlier steps saw.
 type Scenario = fn(&Page, &mut Seen);
 
-const SCENARIOS: [(&str, Scenario); 16] = [
+const SCENARIOS: [(&str, Scenario); 17] = [
     ("first_load", first_load),
     ("free_text", free_text),
     ("paging", paging),
@@ -505,6 +505,7 @@ const SCENARIOS: [(&str, Scenario); 16] = [
     ("without_leaflet", without_leaflet),
     ("capability_sources", capability_sources),
     ("acceptance_status", acceptance_status),
+    ("ward_lists", ward_lists),
 ];
 
 /// First load: vendor libraries, list and numbered markers.
@@ -1073,4 +1074,50 @@ fn acceptance_status(p: &Page, _: &mut Seen) {
             "{id}: {badge}"
         );
     }
+}
+
+/// Issue 14: with one ward chosen, the page links its printed lists; the list page prints
+/// the ward's resources by kind with the data's date and sources at the foot.
+fn ward_lists(p: &Page, _: &mut Seen) {
+    let s = &p.s;
+    let base = p.base.as_str();
+    s.goto(&format!("{base}/?ward=27127"));
+    s.wait_search(0);
+    assert_eq!(
+        s.js("return document.getElementById('ward-lists').hidden;"),
+        json!(false)
+    );
+    let href = s.js("return document.getElementById('ward-list-link').href;");
+    let href = href.as_str().unwrap().to_string();
+    assert!(href.ends_with("/lists/ward/27127"), "{href}");
+    s.goto(&href);
+    s.wait_for(
+        "the list page",
+        "return !!document.querySelector('[data-testid=list-footer]');",
+    );
+    let page = s.js("return {title: document.querySelector('h1').textContent,
+                 sections: document.querySelectorAll('h2').length,
+                 rows: document.querySelectorAll('tbody tr').length,
+                 footer: document.querySelector('[data-testid=list-footer]').textContent};");
+    assert!(
+        page["title"].as_str().unwrap().contains("大阪市北区"),
+        "{page}"
+    );
+    assert!(page["sections"].as_u64().unwrap() >= 3, "{page}");
+    assert!(page["rows"].as_u64().unwrap() > 20, "{page}");
+    assert!(
+        page["footer"].as_str().unwrap().starts_with("データ: "),
+        "{page}"
+    );
+    let shot = p.artifacts.join("ward-list.png");
+    s.cdp("Emulation.setEmulatedMedia", json!({"media": "print"}));
+    s.screenshot(&shot);
+    s.cdp("Emulation.setEmulatedMedia", json!({"media": ""}));
+    // Without a single ward there is nothing to print.
+    s.goto(&format!("{base}/"));
+    s.wait_search(0);
+    assert_eq!(
+        s.js("return document.getElementById('ward-lists').hidden;"),
+        json!(true)
+    );
 }

@@ -103,9 +103,11 @@ fn export_fill_import_apply_rebuild() {
         "{current}"
     );
 
-    // A clerk answers for the station: 車いす ○, 看取り ○, 要相談 confirmed on 11/20.
+    // A clerk answers for the station (車いす ○, 看取り ○, 要相談 confirmed on 11/20) and
+    // for the hospital (積極的医療機関: both, 入退院支援 ○).
     let filled = dir.join("filled.xlsx");
     let r = r as u32;
+    let h = row_of(&sheet, "2710000010");
     fill(
         &sheet,
         &filled,
@@ -115,12 +117,15 @@ fn export_fill_import_apply_rebuild() {
             (r, col("受入状況"), "要相談"),
             (r, col("確認日"), "2026-11-20"),
             (r, col("調査者"), "北区 保健福祉課"),
+            (h, col("積極的医療機関"), "両方"),
+            (h, col("入退院支援"), "○"),
+            (h, col("確認日"), "2026-11-21"),
         ],
         |_| {},
     );
     let read = survey::read(&filled, &index, today()).unwrap();
     assert_eq!(read.ward, KITA);
-    assert_eq!(read.rows.len(), 1);
+    assert_eq!(read.rows.len(), 2);
     let changes: Vec<String> = survey::diff(&read, &index)
         .iter()
         .map(ToString::to_string)
@@ -141,7 +146,7 @@ fn export_fill_import_apply_rebuild() {
     let overlay = c.dataset().join("overlay");
     assert!(!overlay.join("27127.csv").exists());
     let (path, rows) = survey::apply(&read, &overlay, "大阪市北区").unwrap();
-    assert_eq!((path, rows), (overlay.join("27127.csv"), 1));
+    assert_eq!((path, rows), (overlay.join("27127.csv"), 2));
 
     // Rebuilt, the answers are in the index.
     let (index, report) = c.build().unwrap();
@@ -156,8 +161,46 @@ fn export_fill_import_apply_rebuild() {
     );
     let w = &report.ward_surveys;
     assert_eq!(w.len(), 1, "{w:?}");
-    assert_eq!((w[0].ward, w[0].surveyed), (KITA, 1));
-    assert_eq!(w[0].not_surveyed, s.facilities - 1);
+    assert_eq!((w[0].ward, w[0].surveyed), (KITA, 2));
+    assert_eq!(w[0].not_surveyed, s.facilities - 2);
+    // The ward's printed lists show the answers.
+    let list = zaitaku::lists::ward_list(&index, KITA, today());
+    let all: Vec<&zaitaku::lists::Entry> = list.sections.iter().flat_map(|s| &s.entries).collect();
+    assert_eq!(all.len(), s.facilities);
+    let e = all.iter().find(|e| e.id == station).unwrap();
+    assert_eq!(
+        (e.wheelchair.as_str(), e.accepting.as_str()),
+        ("○", "要相談")
+    );
+    assert_eq!(e.confirmed, "2026-11-20");
+    assert!(
+        e.capabilities
+            .iter()
+            .any(|c| c.starts_with("在宅看取り（") && c.contains("調査")),
+        "{:?}",
+        e.capabilities
+    );
+    let csv = String::from_utf8(zaitaku::lists::to_csv(&list, false)).unwrap();
+    assert!(
+        csv.contains("訪問看護ステーション") && csv.lines().last().unwrap().starts_with("データ: "),
+        "{csv}"
+    );
+    let active = zaitaku::lists::active_list(&index, KITA, today());
+    let a = &active.sections[0].entries;
+    assert_eq!(a.len(), 1, "{a:?}");
+    assert_eq!(a[0].id, "2710000010");
+    assert_eq!(a[0].roles, ["入院対応", "往診対応"]);
+    assert!(
+        a[0].functions.iter().any(|f| f == "入退院支援"),
+        "{:?}",
+        a[0].functions
+    );
+    // As xlsx: a workbook with the title and the rows.
+    let xlsx = dir.join("active.xlsx");
+    std::fs::write(&xlsx, zaitaku::lists::to_xlsx(&active, true).unwrap()).unwrap();
+    let sheet_cells = read_sheet(&xlsx, "積極的医療機関").unwrap();
+    assert!(sheet_cells.get(0, 0).contains("積極的役割を担う医療機関"));
+    assert_eq!(sheet_cells.get(3, 4), "入院対応・往診対応");
     // 要相談 matches while it holds, and reads 要確認 (unknown) after its end.
     let count = |accepting: &str, day: &str| {
         let mut q = SearchQuery::parse(
@@ -220,7 +263,7 @@ fn export_fill_import_apply_rebuild() {
     let read = survey::read(&again, &index, today()).unwrap();
     survey::apply(&read, &overlay, "大阪市北区").unwrap();
     let text = std::fs::read_to_string(overlay.join("27127.csv")).unwrap();
-    assert_eq!(text.lines().count(), 2, "{text}");
+    assert_eq!(text.lines().count(), 3, "{text}");
     assert!(
         text.contains("停止中") && !text.contains("要相談"),
         "{text}"

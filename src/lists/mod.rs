@@ -1,0 +1,299 @@
+//! The ward's printed lists: every resource of a ward grouped by kind (name, address,
+//! phone, the surveyed flags, the main capabilities with their source, 確認日), and its
+//! 積極的役割を担う医療機関 with their type and the functions they take on. One data shape,
+//! written as JSON (the API), CSV and xlsx (A4 landscape) for the ward office.
+
+use serde::Serialize;
+
+use crate::index::SearchIndex;
+use crate::model::{Capability, Day, Facility, WardCode, KINDS};
+
+/// The capabilities a list shows, in this order.
+pub const MAIN_CAPABILITIES: [Capability; 8] = [
+    Capability::HomeVisit,
+    Capability::HouseCall,
+    Capability::Around24h,
+    Capability::EndOfLife,
+    Capability::SupportClinic,
+    Capability::SupportHospital,
+    Capability::MedicalCareChildren,
+    Capability::ActiveRole,
+];
+
+/// The functions of a 積極的役割を担う医療機関.
+pub const ACTIVE_FUNCTIONS: [Capability; 4] = [
+    Capability::HomeVisit,
+    Capability::DischargeSupport,
+    Capability::EmergencyAdmission,
+    Capability::EndOfLife,
+];
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Entry {
+    pub id: String,
+    pub name: String,
+    pub address: String,
+    pub phone: String,
+    /// 車いす, 小児 as ○ / × / "".
+    pub wheelchair: String,
+    pub pediatric: String,
+    /// 受入状況 as the page words it (受入可 / 要相談 / 停止中 / 要確認).
+    pub accepting: String,
+    /// Each main capability the facility has, with where it comes from.
+    pub capabilities: Vec<String>,
+    /// 入院対応 / 往診対応 (the active-role list).
+    pub roles: Vec<String>,
+    /// The functions it takes on (the active-role list).
+    pub functions: Vec<String>,
+    /// 確認日 (the newest date of its values).
+    pub confirmed: String,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Section {
+    pub kind: &'static str,
+    pub entries: Vec<Entry>,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct WardList {
+    pub title: String,
+    pub ward: WardCode,
+    pub ward_name: String,
+    pub sections: Vec<Section>,
+    /// When the index was built, and from what.
+    pub data_date: String,
+    pub sources: Vec<String>,
+}
+
+fn mark(b: Option<bool>) -> String {
+    match b {
+        Some(true) => "○",
+        Some(false) => "×",
+        None => "",
+    }
+    .into()
+}
+
+fn entry(f: &Facility, today: Day) -> Entry {
+    let expired = f
+        .accepting_until
+        .as_deref()
+        .and_then(Day::parse)
+        .is_some_and(|end| end < today);
+    let accepting = if expired {
+        crate::model::Accepting::Unknown
+    } else {
+        f.accepting_new
+    };
+    let capabilities = MAIN_CAPABILITIES
+        .iter()
+        .filter(|c| f.has_capability(**c))
+        .map(|c| match f.claims_for(*c).next() {
+            Some(claim) => format!("{}（{}）", c.label(), claim.source),
+            None => c.label().to_string(),
+        })
+        .collect();
+    Entry {
+        id: f.id.0.clone(),
+        name: f.name.clone(),
+        address: f.address.clone(),
+        phone: f.phone.clone().unwrap_or_default(),
+        wheelchair: mark(f.wheelchair),
+        pediatric: mark(f.pediatric),
+        accepting: if accepting == crate::model::Accepting::Unknown && !expired {
+            String::new()
+        } else {
+            accepting.short().to_string()
+        },
+        capabilities,
+        roles: f.active_roles.clone(),
+        functions: ACTIVE_FUNCTIONS
+            .iter()
+            .filter(|c| f.has_capability(**c))
+            .map(|c| c.label().to_string())
+            .collect(),
+        confirmed: f.updated_at.clone().unwrap_or_default(),
+    }
+}
+
+fn header(index: &SearchIndex, ward: WardCode, title: &str) -> WardList {
+    let ward_name = index.regions.full_name(ward);
+    WardList {
+        title: format!("{ward_name} {title}"),
+        ward,
+        ward_name,
+        sections: Vec::new(),
+        data_date: Day((index.meta.built_at / 86_400) as i32).to_string(),
+        sources: index.meta.source_rows.keys().cloned().collect(),
+    }
+}
+
+fn ward_facilities(index: &SearchIndex, ward: WardCode) -> Vec<Facility> {
+    let mut out: Vec<Facility> = (0..index.len() as u32)
+        .filter(|o| index.columns.ward[*o as usize] == Some(ward))
+        .map(|o| index.facility(o))
+        .collect();
+    out.sort_by(|a, b| (&a.name_kana, &a.id.0).cmp(&(&b.name_kana, &b.id.0)));
+    out
+}
+
+/// Every resource of `ward`, grouped by kind (a facility of several kinds under its first).
+pub fn ward_list(index: &SearchIndex, ward: WardCode, today: Day) -> WardList {
+    let mut list = header(index, ward, "在宅医療・介護資源リスト");
+    let facilities = ward_facilities(index, ward);
+    for k in &KINDS {
+        let entries: Vec<Entry> = facilities
+            .iter()
+            .filter(|f| f.kinds.first() == Some(&k.kind))
+            .map(|f| entry(f, today))
+            .collect();
+        if !entries.is_empty() {
+            list.sections.push(Section {
+                kind: k.label,
+                entries,
+            });
+        }
+    }
+    list
+}
+
+/// The ward's 積極的役割を担う医療機関, with their type and functions.
+pub fn active_list(index: &SearchIndex, ward: WardCode, today: Day) -> WardList {
+    let mut list = header(index, ward, "積極的役割を担う医療機関");
+    let entries: Vec<Entry> = ward_facilities(index, ward)
+        .iter()
+        .filter(|f| f.has_capability(Capability::ActiveRole))
+        .map(|f| entry(f, today))
+        .collect();
+    list.sections.push(Section {
+        kind: "積極的役割を担う医療機関",
+        entries,
+    });
+    list
+}
+
+/// The columns of a list, and each entry's cells.
+fn table(list: &WardList, active: bool) -> (Vec<&'static str>, Vec<Vec<String>>) {
+    let head = if active {
+        vec!["種別", "名称", "住所", "電話", "類型", "担う機能", "確認日"]
+    } else {
+        vec![
+            "種別",
+            "名称",
+            "住所",
+            "電話",
+            "車いす",
+            "小児",
+            "受入状況",
+            "主な機能（出典）",
+            "確認日",
+        ]
+    };
+    let mut rows = Vec::new();
+    for s in &list.sections {
+        for e in &s.entries {
+            rows.push(if active {
+                vec![
+                    s.kind.to_string(),
+                    e.name.clone(),
+                    e.address.clone(),
+                    e.phone.clone(),
+                    e.roles.join("・"),
+                    e.functions.join("・"),
+                    e.confirmed.clone(),
+                ]
+            } else {
+                vec![
+                    s.kind.to_string(),
+                    e.name.clone(),
+                    e.address.clone(),
+                    e.phone.clone(),
+                    e.wheelchair.clone(),
+                    e.pediatric.clone(),
+                    e.accepting.clone(),
+                    e.capabilities.join("・"),
+                    e.confirmed.clone(),
+                ]
+            });
+        }
+    }
+    (head, rows)
+}
+
+/// The footer line: the data's date and sources.
+pub fn footer(list: &WardList) -> String {
+    format!(
+        "データ: {} 時点（{}）",
+        list.data_date,
+        list.sources.join("、")
+    )
+}
+
+/// A cell Excel would run as a formula is written as text.
+fn safe(cell: &str) -> String {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@') => format!("'{cell}"),
+        _ => cell.to_string(),
+    }
+}
+
+/// The list as CSV (UTF-8 with BOM, for Excel), its footer as the last line.
+pub fn to_csv(list: &WardList, active: bool) -> Vec<u8> {
+    let (head, rows) = table(list, active);
+    let mut w = csv::Writer::from_writer(Vec::from("\u{feff}".as_bytes()));
+    let _ = w.write_record(&head);
+    for r in rows {
+        let _ = w.write_record(r.iter().map(|c| safe(c)));
+    }
+    let _ = w.write_record([footer(list)]);
+    w.into_inner().unwrap_or_default()
+}
+
+/// The list as an xlsx workbook: A4 landscape, the title on top, the footer below.
+pub fn to_xlsx(list: &WardList, active: bool) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let (head, rows) = table(list, active);
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name(if active {
+        "積極的医療機関"
+    } else {
+        "資源リスト"
+    })?;
+    sheet.set_landscape();
+    sheet.set_paper_size(9);
+    sheet.set_print_fit_to_pages(1, 0);
+    let bold = Format::new().set_bold();
+    sheet.write_string_with_format(0, 0, &list.title, &bold)?;
+    for (c, h) in head.iter().enumerate() {
+        sheet.write_string_with_format(2, c as u16, *h, &bold)?;
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            // Strings, never formulas: a name beginning with = stays text.
+            sheet.write_string(r as u32 + 3, c as u16, v)?;
+        }
+    }
+    sheet.write_string(rows.len() as u32 + 4, 0, footer(list))?;
+    sheet.set_repeat_rows(2, 2)?;
+    for (c, w) in [10, 30, 36, 14, 8, 8, 10, 40, 12]
+        .iter()
+        .enumerate()
+        .take(head.len())
+    {
+        sheet.set_column_width(c as u16, *w)?;
+    }
+    book.save_to_buffer()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_text_in_csv() {
+        assert_eq!(safe("=1+1"), "'=1+1");
+        assert_eq!(safe("北区"), "北区");
+    }
+}
