@@ -62,7 +62,7 @@ fn write_filings(shared: &Path, raw: &Path) -> ([String; 2], String) {
 }
 
 /// `dir/raw` holding links to the shared Osaka files (never copies).
-fn link_raw(shared: &Path, dir: &Path) -> PathBuf {
+pub(crate) fn link_raw(shared: &Path, dir: &Path) -> PathBuf {
     let raw = dir.join("raw");
     std::fs::create_dir(&raw).unwrap();
     for e in std::fs::read_dir(shared.join("osaka")).unwrap() {

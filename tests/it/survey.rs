@@ -476,3 +476,75 @@ fn the_cli_runs_the_loop() {
     );
     let _: PathBuf = dataset;
 }
+
+/// The loop on the real Osaka City data (../shared/data): one ward's real facilities,
+/// fictional answers written here, applied to a copy of the dataset and built in.
+#[test]
+fn the_loop_runs_on_a_real_ward() {
+    let Some(shared) = crate::support::shared_data() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let raw = crate::osaka::link_raw(&shared, dir.path());
+    std::os::unix::fs::symlink(
+        shared.join("geo/osaka_pref_postal_codes.csv"),
+        raw.join("postal_codes.csv"),
+    )
+    .unwrap();
+    // A copy of data/osaka whose overlay directory is writable.
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dataset = dir.path().join("osaka");
+    std::fs::create_dir(&dataset).unwrap();
+    let toml = std::fs::read_to_string(repo.join("data/osaka/dataset.toml"))
+        .unwrap()
+        .replace(
+            "\"../regions/",
+            &format!("\"{}/data/regions/", repo.display()),
+        );
+    std::fs::write(dataset.join("dataset.toml"), toml).unwrap();
+    let root = dir.path().join("index");
+    crate::support::build_dataset(&dataset, Some(&raw), &root, "osaka").unwrap();
+    let index = SearchIndex::open(&root.join("osaka")).unwrap();
+    let ward = WardCode(27114);
+    let sheet = dir.path().join("higashiyodogawa.xlsx");
+    let s = survey::export(&index, ward, &sheet, today()).unwrap();
+    assert!(s.facilities > 100, "{}", s.facilities);
+    let cells = read_sheet(&sheet, SHEET).unwrap();
+    let (a, b) = (cells.get(1, 0).to_string(), cells.get(2, 0).to_string());
+    let filled = dir.path().join("filled.xlsx");
+    fill(
+        &sheet,
+        &filled,
+        &[
+            (1, col("車いす"), "○"),
+            (1, col("小児"), "×"),
+            (1, col("受入状況"), "受入可"),
+            (1, col("確認日"), "2026-11-20"),
+            (2, col("医療的ケア児"), "○"),
+            (2, col("確認日"), "2026-11-25"),
+        ],
+        |_| {},
+    );
+    let read = survey::read(&filled, &index, today()).unwrap();
+    assert_eq!(read.rows.len(), 2);
+    assert!(survey::diff(&read, &index).len() >= 3);
+    survey::apply(&read, &dataset.join("overlay"), "大阪市東淀川区").unwrap();
+    crate::support::build_dataset(&dataset, Some(&raw), &root, "osaka").unwrap();
+    let index = SearchIndex::open(&root.join("osaka")).unwrap();
+    let fa = crate::official::facility(&index, &a);
+    assert_eq!((fa.wheelchair, fa.pediatric), (Some(true), Some(false)));
+    assert_eq!(fa.accepting_new, Accepting::Yes);
+    let fb = crate::official::facility(&index, &b);
+    assert!(fb.has_capability(zaitaku::model::Capability::MedicalCareChildren));
+    let list = zaitaku::lists::ward_list(&index, ward, today());
+    let entry = list
+        .sections
+        .iter()
+        .flat_map(|s| &s.entries)
+        .find(|e| e.id == a)
+        .unwrap();
+    assert_eq!(
+        (entry.wheelchair.as_str(), entry.confirmed.as_str()),
+        ("○", "2026-11-20")
+    );
+}
