@@ -293,6 +293,13 @@ pub fn load_official(dir: &Path, raw: &Path) -> Result<Dataset, ImportErrors> {
     if let Some(o) = &manifest.overlay {
         report.ward_surveys =
             report::ward_surveys(&overlay_files, &overlay_keys, &facilities, o.stale_months);
+        for w in &mut report.ward_surveys {
+            w.conflicts = report
+                .capability_conflicts
+                .iter()
+                .filter(|c| c.overlay.file == w.file)
+                .count();
+        }
     }
     if let Some(miss) = report.geocoder_quality().below_bar() {
         let addresses = find(raw, &manifest_path, &manifest.addresses.file)

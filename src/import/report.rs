@@ -231,12 +231,13 @@ impl fmt::Display for ImportReport {
         for w in &self.ward_surveys {
             writeln!(
                 f,
-                "ward survey {} ({}): {} surveyed, {} not surveyed, {} stale",
+                "ward survey {} ({}): {} surveyed, {} not surveyed, {} stale, {} conflicting with a 届出",
                 w.ward,
                 w.file.display(),
                 w.surveyed,
                 w.not_surveyed,
-                w.stale
+                w.stale,
+                w.conflicts
             )?;
         }
         if !self.capability_conflicts.is_empty() {
@@ -348,6 +349,8 @@ pub struct WardSurvey {
     pub not_surveyed: usize,
     /// Rows whose 更新日 is older than the dataset's stale age.
     pub stale: usize,
+    /// Answers that say "no" to a capability an official 届出 gives (kept, not applied).
+    pub conflicts: usize,
 }
 
 /// The ward files among `files` (named by their JIS code) and what they cover.
@@ -384,6 +387,7 @@ pub fn ward_surveys(
                     .iter()
                     .filter(|r| r.2.as_deref().is_none_or(|d| d < oldest.as_str()))
                     .count(),
+                conflicts: 0,
             })
         })
         .collect()
