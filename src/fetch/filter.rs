@@ -29,7 +29,11 @@ pub(super) fn filter(
         // A prefecture-wide list compiled by the operator: nothing to cut, and the bytes
         // stay as published.
         FileKind::Source(
-            SourceFormat::KouseikyokuIka | SourceFormat::ShisetsuKijun | SourceFormat::HoumonKango,
+            SourceFormat::KouseikyokuIka
+            | SourceFormat::ShisetsuKijun
+            | SourceFormat::HoumonKango
+            | SourceFormat::Offices
+            | SourceFormat::OsakaHoukatsu,
         ) => Ok(Filtered {
             bytes: content,
             kept: None,
@@ -94,7 +98,11 @@ fn csv_rows(
             CodeColumns::Single(table.require(&["municipality_code"])?)
         }
         Layout::Source(
-            SourceFormat::KouseikyokuIka | SourceFormat::ShisetsuKijun | SourceFormat::HoumonKango,
+            SourceFormat::KouseikyokuIka
+            | SourceFormat::ShisetsuKijun
+            | SourceFormat::HoumonKango
+            | SourceFormat::Offices
+            | SourceFormat::OsakaHoukatsu,
         )
         | Layout::Reference(ReferenceFormat::N03) => {
             unreachable!("not filtered by rows")

@@ -28,6 +28,11 @@ pub enum SourceFormat {
     ShisetsuKijun,
     /// 地方厚生局 届出受理指定訪問看護事業所名簿: 訪問看護 stations' capabilities.
     HoumonKango,
+    /// A ward's curated list of its 相談支援室 and 地域包括支援センター
+    /// (`data/offices.example.csv`).
+    Offices,
+    /// 大阪市's 地域包括支援センター・ブランチ list, as published.
+    OsakaHoukatsu,
 }
 
 impl SourceFormat {
@@ -39,6 +44,8 @@ impl SourceFormat {
             Self::KouseikyokuIka => "kouseikyoku_ika",
             Self::ShisetsuKijun => "shisetsu_kijun",
             Self::HoumonKango => "houmon_kango",
+            Self::Offices => "offices",
+            Self::OsakaHoukatsu => "osaka_houkatsu",
         }
     }
 
@@ -50,6 +57,8 @@ impl SourceFormat {
             Self::KouseikyokuIka => "近畿厚生局 医療機関一覧",
             Self::ShisetsuKijun => super::todokede::FilingFormat::ShisetsuKijun.source_name(),
             Self::HoumonKango => super::todokede::FilingFormat::HoumonKango.source_name(),
+            Self::Offices => "区の相談窓口リスト",
+            Self::OsakaHoukatsu => "大阪市 地域包括支援センター・ブランチ一覧",
         }
     }
 

@@ -57,6 +57,7 @@ pub fn merge(
         RecordKey::Medical(_) => 0,
         RecordKey::Jigyosho(_) => 1,
         RecordKey::Navii(_) => 2,
+        RecordKey::Office(_) => 3,
     });
     let mut facilities: Vec<(Facility, Placed)> = Vec::new();
     let mut by_id: HashMap<String, usize> = HashMap::new();
@@ -100,6 +101,11 @@ pub fn merge(
                     facilities.push((facility(&p), p));
                 }
             },
+            // A ward's own entries join nothing: each is a facility of its own.
+            RecordKey::Office(_) => {
+                by_id.insert(p.record.key.facility_id(), facilities.len());
+                facilities.push((facility(&p), p));
+            }
             // The 医科 list has no dental clinics: ナビイ's dental rows stand alone.
             RecordKey::Navii(_) if p.record.kinds.contains(&Kind::DentalClinic) => {
                 by_id.insert(p.record.key.facility_id(), facilities.len());
@@ -357,7 +363,14 @@ fn facility(p: &Placed) -> Facility {
         wheelchair: None,
         pediatric: None,
         service_radius_km: None,
-        service_wards: vec![],
+        service_wards: if r.service_wards.is_empty()
+            && r.kinds.contains(&Kind::HomeCareSupportOffice)
+        {
+            // A 相談支援室 serves its own ward.
+            vec![p.ward]
+        } else {
+            r.service_wards.clone()
+        },
         departments: vec![],
         notes: r.notes.join("\n"),
         accepting_new: Accepting::Unknown,

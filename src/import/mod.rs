@@ -11,6 +11,7 @@ pub mod manifest;
 mod merge;
 pub(crate) mod n03;
 mod navii;
+pub mod offices;
 pub mod overlay;
 pub mod record;
 pub mod report;
@@ -192,6 +193,10 @@ pub fn load_official(dir: &Path, raw: &Path) -> Result<Dataset, ImportErrors> {
                 let read = match format {
                     SourceFormat::Jigyosho => read_jigyosho(&path, &label),
                     SourceFormat::Navii => read_navii(&path, &label),
+                    SourceFormat::Offices => offices::read_offices(&path, &label, &regions),
+                    SourceFormat::OsakaHoukatsu => {
+                        offices::read_osaka_houkatsu(&path, &label, &regions)
+                    }
                     _ => read_kouseikyoku_ika(&path, &label),
                 };
                 match read {

@@ -16,6 +16,9 @@ pub enum RecordKey {
     Medical(String),
     /// 医療情報ネット ID (not the 医療機関コード: joined by name + address).
     Navii(String),
+    /// A ward's curated entry (相談支援室, 地域包括支援センター): no official code, so a
+    /// stable id made from its kind, name and address.
+    Office(String),
 }
 
 impl RecordKey {
@@ -23,6 +26,7 @@ impl RecordKey {
         match self {
             Self::Jigyosho(n) | Self::Medical(n) => n.clone(),
             Self::Navii(id) => format!("navii-{id}"),
+            Self::Office(id) => format!("office-{id}"),
         }
     }
 }
@@ -65,6 +69,8 @@ pub struct SourceRecord {
     pub fax: Option<String>,
     pub url: Option<String>,
     pub notes: Vec<String>,
+    /// The area it serves (a curated entry's 担当区域), when the list gives one.
+    pub service_wards: Vec<crate::model::WardCode>,
 }
 
 impl SourceRecord {
@@ -99,6 +105,7 @@ impl SourceRecord {
             fax: None,
             url: None,
             notes: Vec::new(),
+            service_wards: Vec::new(),
         }
     }
 }

@@ -509,3 +509,90 @@ fn overlay_service_areas_take_municipalities_and_areas() {
         }
     }
 }
+
+/// Issue 14: a ward's own entries. The curated list (相談支援室 and 包括 with their 担当区域)
+/// and 大阪市's published 包括 list (a title row, the ward named once per group, addresses
+/// without 大阪市, Shift_JIS) become facilities; "who can visit" a home in 都島区 names the
+/// 相談支援室 and the 包括 of 都島区, not 北区's; a bad row is reported by cell.
+#[test]
+fn a_wards_own_entries_serve_their_areas() {
+    let c = Copy::new();
+    let toml = c.dataset().join("dataset.toml");
+    let text = fs::read_to_string(&toml).unwrap().replace(
+        "[boundaries]",
+        "[[source]]\nformat = \"offices\"\nfile = \"offices.csv\"\n\n[[source]]\nformat = \"osaka_houkatsu\"\nfile = \"houkatsu.csv\"\n\n[boundaries]",
+    );
+    fs::write(&toml, text).unwrap();
+    fs::write(
+        c.raw().join("offices.csv"),
+        "種別,名称,郵便番号,住所,電話,FAX,受付時間,担当区域,URL,備考\n\
+         相談支援室,【試験】都島区相談支援室,534-0000,大阪市都島区見本町1-1-1,06-0000-1111,,平日 9:00〜17:00,,,\n\
+         相談支援室,【試験】北区相談支援室,530-0000,大阪市北区架空町2-3-4,06-0000-2222,,平日 9:00〜17:00,北区,,\n\
+         地域包括支援センター,【試験】担当なし包括,530-0000,大阪市北区架空町1-1-1,,,,,,\n\
+         温泉,【試験】種別誤り,530-0000,大阪市北区架空町1-1-1,,,,北区,,\n",
+    )
+    .unwrap();
+    let houkatsu = "令和7年3月 地域包括支援センター・ブランチ一覧\n\
+                    区名,名称,〒,住所,電話,FAX,URL,メール\n\
+                    都島区,【試験】都島包括,534-0000,都島区都島試験通1-2-3,06-0000-3333,,,\n\
+                    ,【試験】都島ブランチ,534-0000,大阪市都島区見本町1-5-5,06-0000-4444,,,\n\
+                    北区,【試験】北包括,530-0000,北区架空町1-9-9,06-0000-5555,,,\n";
+    let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode(houkatsu);
+    fs::write(c.raw().join("houkatsu.csv"), &sjis).unwrap();
+    let (index, report) = c.build().unwrap();
+    let names: Vec<(String, Vec<WardCode>, Option<WardCode>)> = index
+        .facilities()
+        .into_iter()
+        .filter(|f| {
+            f.name.contains("相談支援室") || f.name.contains("包括") || f.name.contains("ブランチ")
+        })
+        .map(|f| (f.name, f.service_wards, f.ward_code))
+        .collect();
+    let find = |n: &str| {
+        names
+            .iter()
+            .find(|x| x.0 == n)
+            .unwrap_or_else(|| panic!("{n} not indexed: {names:?}"))
+    };
+    // A 相談支援室 without a 担当区域 serves its own ward.
+    assert_eq!(find("【試験】都島区相談支援室").1, [WardCode(27102)]);
+    assert_eq!(find("【試験】北区相談支援室").1, [WardCode(27127)]);
+    // The city's list: the ward carried down its group, addresses completed.
+    assert_eq!(find("【試験】都島ブランチ").1, [WardCode(27102)]);
+    assert_eq!(find("【試験】都島包括").2, Some(WardCode(27102)));
+    assert_eq!(find("【試験】北包括").2, Some(WardCode(27127)));
+    // Bad rows are reported by cell and left out.
+    let rejected: Vec<String> = report.rejected.iter().map(|e| e.to_string()).collect();
+    assert!(
+        rejected
+            .iter()
+            .any(|e| e.contains("offices.csv:4") && e.contains("担当区域")),
+        "{rejected:?}"
+    );
+    assert!(
+        rejected
+            .iter()
+            .any(|e| e.contains("offices.csv:5") && e.contains("種別 '温泉'")),
+        "{rejected:?}"
+    );
+    assert!(!names
+        .iter()
+        .any(|x| x.0.contains("担当なし") || x.0.contains("種別誤り")));
+    // Who can visit a home in 都島区: its 相談支援室 and 包括, not 北区's.
+    let r = run(
+        &index,
+        SearchParams {
+            covers: Some("34.7000,135.5300".into()),
+            kind: vec!["home_care_support_office,community_care_center".into()],
+            limit: Some("50".into()),
+            ..Default::default()
+        },
+    );
+    let got: Vec<String> = r.hits.iter().map(|h| h.facility().name).collect();
+    assert!(
+        got.contains(&"【試験】都島区相談支援室".to_string()),
+        "{got:?}"
+    );
+    assert!(got.contains(&"【試験】都島包括".to_string()), "{got:?}");
+    assert!(!got.iter().any(|n| n.contains("北")), "{got:?}");
+}
