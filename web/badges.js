@@ -42,3 +42,18 @@ export function acceptingBadge(vocab, hit) {
   const when = day ? `（${day} 確認）` : '';
   return h('span', { class: `accepting accepting-${code}`, 'data-testid': 'accepting' }, `${vocab.acceptingShort(code)}${when}`);
 }
+
+/**
+ * The 後方病床 status (backup beds) with its date: 「後方病床 空床あり（11/20 確認）」, or after
+ * its end 「後方病床 要確認（最終確認 11/20）」. None when the facility has no such status.
+ */
+export function bedsBadge(vocab, hit) {
+  const b = hit.backup_beds;
+  if (!b) return null;
+  const day = formatMonthDay(b.confirmed);
+  const text = hit.backup_beds_expired
+    ? `${vocab.acceptingShort('unknown')}（最終確認 ${day}）`
+    : `${b.value}（${day} 確認）`;
+  return h('span', { class: `accepting beds${hit.backup_beds_expired ? ' accepting-expired' : ''}`, 'data-testid': 'beds' },
+    `${vocab.fieldLabel('backup_beds')} ${text}`);
+}

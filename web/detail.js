@@ -1,7 +1,7 @@
 // The detail panel's body for one facility: every field with the server's field names,
 // where each capability comes from, the sources, and a button for the facilities nearby.
 
-import { acceptingBadge, capBadges, kindBadges } from './badges.js';
+import { acceptingBadge, bedsBadge, capBadges, kindBadges } from './badges.js';
 import { h } from './dom.js';
 import { formatAddress, formatDate, formatDistance, telHref } from './format.js';
 
@@ -54,7 +54,7 @@ export function detailBody(vocab, hit, { onNearby } = {}) {
   const body = h(
     'div',
     null,
-    h('div', { class: 'detail-kinds' }, kindBadges(vocab, hit.kinds), acceptingBadge(vocab, hit)),
+    h('div', { class: 'detail-kinds' }, kindBadges(vocab, hit.kinds), acceptingBadge(vocab, hit), bedsBadge(vocab, hit)),
     hit.name_kana ? h('p', { class: 'kana' }, hit.name_kana) : null,
     h(
       'dl',

@@ -1,7 +1,7 @@
 // One row of the result list: number, name, kinds, 新規受入, address, phone, the server's
 // explanation, capability badges and distance: everything the map shows, and more.
 
-import { acceptingBadge, capBadges, kindBadges } from './badges.js';
+import { acceptingBadge, bedsBadge, capBadges, kindBadges } from './badges.js';
 import { h } from './dom.js';
 import { formatAddress, formatDistance, telHref } from './format.js';
 
@@ -33,7 +33,7 @@ export function resultRow(vocab, hit, n, { onSelect }) {
         'div',
         { class: 'hit-meta' },
         kindBadges(vocab, hit.kinds),
-        acceptingBadge(vocab, hit),
+        acceptingBadge(vocab, hit), bedsBadge(vocab, hit),
       ),
       h('p', { class: 'hit-address' }, formatAddress(hit), hit.ward_name ? h('span', { class: 'ward' }, `（${hit.ward_name}）`) : null),
       hit.phone

@@ -103,7 +103,15 @@ pub async fn print(
             s.entries.len()
         ));
         let head: &[&str] = if active {
-            &["名称", "住所", "電話", "類型", "担う機能", "確認日"]
+            &[
+                "名称",
+                "住所",
+                "電話",
+                "類型",
+                "担う機能",
+                "後方病床",
+                "確認日",
+            ]
         } else {
             &[
                 "名称",
@@ -128,6 +136,7 @@ pub async fn print(
                     e.phone.clone(),
                     e.roles.join("・"),
                     e.functions.join("・"),
+                    e.backup_beds.clone(),
                     e.confirmed.clone(),
                 ]
             } else {

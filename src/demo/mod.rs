@@ -306,6 +306,7 @@ impl Generator {
                     .to_string()
             }),
             active_roles: Vec::new(),
+            backup_beds: None,
             updated_at: Some(format!("2026-{month:02}-{day:02}")),
             sources: vec![ValueSource {
                 source: DEMO_SOURCE.into(),

@@ -458,6 +458,7 @@ impl<'a> Row<'a> {
             accepting_new,
             accepting_until: opt(until_raw),
             active_roles: Vec::new(),
+            backup_beds: None,
             updated_at: opt(updated_raw),
             sources,
         })

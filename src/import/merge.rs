@@ -376,6 +376,7 @@ fn facility(p: &Placed) -> Facility {
         accepting_new: Accepting::Unknown,
         accepting_until: None,
         active_roles: Vec::new(),
+        backup_beds: None,
         updated_at: None,
         sources,
     }

@@ -64,6 +64,11 @@ pub const OVERLAY_COLUMNS: &[(&str, &str, &str)] = &[
         "until when 新規受入 holds (default: 更新日 plus the dataset's validity, 90 days)",
     ),
     (
+        "後方病床",
+        "backup_beds",
+        "空床あり / 満床 / なし (with 更新日; holds as long as 新規受入)",
+    ),
+    (
         "積極的医療機関の類型",
         "active_roles",
         "入院対応 / 往診対応 (both: 入院対応・往診対応)",
@@ -97,6 +102,8 @@ pub struct OverlayRow {
     /// Until when `accepting_new` holds (ISO date).
     pub accepting_until: Option<String>,
     pub active_roles: Option<Vec<String>>,
+    /// `Some(None)`: the facility has no backup beds (なし).
+    pub backup_beds: Option<Option<crate::model::DatedStatus>>,
     pub notes: Option<String>,
     pub updated_at: Option<String>,
     pub source: String,
@@ -151,6 +158,7 @@ pub fn read_overlay(
     let (radius, wards) = (col("service_radius_km"), col("service_wards"));
     let accepting = col("accepting_new");
     let (until, roles) = (col("accepting_until"), col("active_roles"));
+    let beds = col("backup_beds");
     let valid_days = manifest
         .overlay
         .as_ref()
@@ -330,6 +338,28 @@ pub fn read_overlay(
                 None
             }
         };
+        let backup_beds = match (&beds, r.opt(&beds), confirmed) {
+            (Some(_), "", _) | (None, _, _) => None,
+            (Some(_), "なし" | "×", _) => Some(None),
+            (Some(_), v @ ("空床あり" | "満床"), Some(d)) => {
+                Some(Some(crate::model::DatedStatus {
+                    value: v.to_string(),
+                    confirmed: d.to_string(),
+                    until: d.plus(valid_days as i32).to_string(),
+                }))
+            }
+            (Some(c), "空床あり" | "満床", None) => {
+                err(
+                    c,
+                    "後方病床 needs 更新日 (the date it was confirmed)".into(),
+                );
+                None
+            }
+            (Some(c), v, _) => {
+                err(c, format!("後方病床 '{v}' is not 空床あり / 満床 / なし"));
+                None
+            }
+        };
         let active_roles = match (&roles, r.opt(&roles)) {
             (Some(c), v) if !v.is_empty() => {
                 let mut out = Vec::new();
@@ -369,6 +399,7 @@ pub fn read_overlay(
             accepting_new,
             accepting_until,
             active_roles,
+            backup_beds,
             notes: Some(r.opt(&notes).to_string()).filter(|s| !s.is_empty()),
             updated_at,
             source: Some(r.opt(&source).to_string())
@@ -449,6 +480,10 @@ impl OverlayRow {
             f.accepting_new = a;
             f.accepting_until = self.accepting_until.clone();
             fields.push("accepting_new");
+        }
+        if let Some(b) = &self.backup_beds {
+            f.backup_beds = b.clone();
+            fields.push("backup_beds");
         }
         if let Some(r) = &self.active_roles {
             f.active_roles = r.clone();

@@ -18,6 +18,8 @@ pub struct Columns {
     pub accepting: Vec<Accepting>,
     /// The last day `accepting` holds (`None`: no end).
     pub accepting_until: Vec<Option<crate::model::Day>>,
+    /// The last day the 後方病床 status holds.
+    pub backup_beds_until: Vec<Option<crate::model::Day>>,
     pub ward: Vec<Option<WardCode>>,
     /// Home-visit reach in metres; `None` when the facility does not visit homes.
     pub reach_m: Vec<Option<f64>>,
@@ -135,6 +137,11 @@ impl ColumnsBuilder {
             c.wheelchair_list.push(ord);
         }
         c.accepting.push(f.accepting_new);
+        c.backup_beds_until.push(
+            f.backup_beds
+                .as_ref()
+                .and_then(|b| crate::model::Day::parse(&b.until)),
+        );
         c.accepting_until.push(
             f.accepting_until
                 .as_deref()

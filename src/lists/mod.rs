@@ -39,6 +39,8 @@ pub struct Entry {
     pub pediatric: String,
     /// 受入状況 as the page words it (受入可 / 要相談 / 停止中 / 要確認).
     pub accepting: String,
+    /// 後方病床 with its date (空床あり（2026-11-20 確認）), or 要確認 after its end.
+    pub backup_beds: String,
     /// Each main capability the facility has, with where it comes from.
     pub capabilities: Vec<String>,
     /// 入院対応 / 往診対応 (the active-role list).
@@ -105,6 +107,13 @@ fn entry(f: &Facility, today: Day) -> Entry {
             String::new()
         } else {
             accepting.short().to_string()
+        },
+        backup_beds: match &f.backup_beds {
+            Some(b) if Day::parse(&b.until).is_some_and(|end| end < today) => {
+                format!("要確認（最終確認 {}）", b.confirmed)
+            }
+            Some(b) => format!("{}（{} 確認）", b.value, b.confirmed),
+            None => String::new(),
         },
         capabilities,
         roles: f.active_roles.clone(),
@@ -176,7 +185,16 @@ pub fn active_list(index: &SearchIndex, ward: WardCode, today: Day) -> WardList 
 /// The columns of a list, and each entry's cells.
 fn table(list: &WardList, active: bool) -> (Vec<&'static str>, Vec<Vec<String>>) {
     let head = if active {
-        vec!["種別", "名称", "住所", "電話", "類型", "担う機能", "確認日"]
+        vec![
+            "種別",
+            "名称",
+            "住所",
+            "電話",
+            "類型",
+            "担う機能",
+            "後方病床",
+            "確認日",
+        ]
     } else {
         vec![
             "種別",
@@ -201,6 +219,7 @@ fn table(list: &WardList, active: bool) -> (Vec<&'static str>, Vec<Vec<String>>)
                     e.phone.clone(),
                     e.roles.join("・"),
                     e.functions.join("・"),
+                    e.backup_beds.clone(),
                     e.confirmed.clone(),
                 ]
             } else {

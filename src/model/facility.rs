@@ -17,6 +17,15 @@ impl fmt::Display for FacilityId {
     }
 }
 
+/// A status that holds for a while: what it is (空床あり), when it was confirmed and the
+/// last day it holds (ISO dates). After that day it reads 要確認.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DatedStatus {
+    pub value: String,
+    pub confirmed: String,
+    pub until: String,
+}
+
 /// Whether the facility takes new patients / clients.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -33,7 +42,7 @@ pub enum Accepting {
 
 /// The record's fields with their Japanese labels, in the order a facility's page shows
 /// them (and names the source of each value).
-pub const FIELD_LABELS: [(&str, &str); 18] = [
+pub const FIELD_LABELS: [(&str, &str); 20] = [
     ("name", "名称"),
     ("name_kana", "よみ"),
     ("kinds", "種別"),
@@ -52,6 +61,8 @@ pub const FIELD_LABELS: [(&str, &str); 18] = [
     ("departments", "診療科"),
     ("notes", "備考"),
     ("accepting_new", "新規受入"),
+    ("backup_beds", "後方病床"),
+    ("active_roles", "積極的医療機関"),
 ];
 
 impl Accepting {
@@ -221,6 +232,9 @@ pub struct Facility {
     /// the dataset's validity. After it the status reads 要確認 and no filter matches it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accepting_until: Option<String>,
+    /// 後方病床 (backup beds for patients at home) as the ward or 医師会 last heard it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup_beds: Option<DatedStatus>,
     /// 積極的役割を担う医療機関: 入院対応, 往診対応 or both, from the ward's survey.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub active_roles: Vec<String>,
@@ -359,6 +373,7 @@ pub(crate) mod tests {
             accepting_new: Accepting::Unknown,
             accepting_until: None,
             active_roles: Vec::new(),
+            backup_beds: None,
             updated_at: None,
             sources: vec![ValueSource {
                 source: "test".into(),

@@ -529,6 +529,7 @@ fn page(
             record: index.records().raw(m.ord).into(),
             ward_name: index.columns.ward[m.ord as usize].and_then(|w| index.regions.label(w)),
             accepting_expired: super::result::expired(index, m.ord, q.today),
+            backup_beds_expired: super::result::beds_expired(index, m.ord, q.today),
             distance_m: m.distance_m,
             score: m.score,
             explanation: explain(index, m.ord, q, m.distance_m, &cx),

@@ -41,6 +41,8 @@ pub struct Hit {
     pub explanation: String,
     /// The record's 新規受入 status has passed its end (`accepting_until`): it reads 要確認.
     pub accepting_expired: bool,
+    /// The record's 後方病床 status has passed its end: it reads 要確認.
+    pub backup_beds_expired: bool,
 }
 
 impl Hit {
@@ -54,6 +56,7 @@ impl Hit {
             score: None,
             explanation: String::new(),
             accepting_expired: expired(index, ord, crate::model::Day::today()),
+            backup_beds_expired: beds_expired(index, ord, crate::model::Day::today()),
         }
     }
 
@@ -73,6 +76,8 @@ impl Hit {
             explanation: &'a str,
             #[serde(skip_serializing_if = "std::ops::Not::not")]
             accepting_expired: bool,
+            #[serde(skip_serializing_if = "std::ops::Not::not")]
+            backup_beds_expired: bool,
         }
         let record = self.record.as_bytes();
         out.extend_from_slice(&record[..record.len() - 1]);
@@ -86,6 +91,7 @@ impl Hit {
                 score: self.score,
                 explanation: &self.explanation,
                 accepting_expired: self.accepting_expired,
+                backup_beds_expired: self.backup_beds_expired,
             },
         )
         .expect("plain fields serialize");
@@ -161,6 +167,15 @@ pub(super) fn expired(
     c.accepting_on(ord as usize, today) != c.accepting[ord as usize]
 }
 
+/// Whether facility `ord`'s 後方病床 status has ended by `today`.
+pub(super) fn beds_expired(
+    index: &crate::index::SearchIndex,
+    ord: u32,
+    today: crate::model::Day,
+) -> bool {
+    index.columns.backup_beds_until[ord as usize].is_some_and(|end| end < today)
+}
+
 /// Counts over the whole filtered set (not just the page), every value listed.
 #[derive(Clone, Debug, Serialize, Default)]
 pub struct Facets {
@@ -182,6 +197,7 @@ mod tests {
             record: record.into(),
             ward_name: Some("北区"),
             accepting_expired: false,
+            backup_beds_expired: false,
             distance_m: Some(12.5),
             score: None,
             explanation: "指定地点から 13 m".into(),

@@ -24,6 +24,8 @@ pub struct SurveyRow {
     pub capabilities: Vec<(Capability, bool)>,
     /// 入院対応 / 往診対応; empty for ×.
     pub roles: Option<Vec<String>>,
+    /// 空床あり / 満床; `Some(None)` for なし.
+    pub backup_beds: Option<Option<String>>,
     pub accepting: Option<Accepting>,
     pub confirmed: Option<Day>,
     pub until: Option<Day>,
@@ -258,6 +260,13 @@ fn parse_row(
                 _ => Err(wrong()),
             }
             .map(|r| out.roles = Some(r)),
+            (Answer::Beds, _) => match v {
+                "空床あり" | "満床" => Ok(Some(Some(v.to_string()))),
+                "なし" => Ok(Some(None)),
+                "不明" => Ok(None),
+                _ => Err(wrong()),
+            }
+            .map(|b| out.backup_beds = b),
             (Answer::Accepting, _) => match v {
                 "受入可" => Ok(Accepting::Yes),
                 "要相談" => Ok(Accepting::Consult),
@@ -346,6 +355,10 @@ pub fn diff(survey: &Survey, index: &SearchIndex) -> Vec<Change> {
                     w => w.to_string(),
                 }),
                 Target::Accepting => row.accepting.map(|a| accepting_word(a).to_string()),
+                Target::BackupBeds => row
+                    .backup_beds
+                    .as_ref()
+                    .map(|b| b.clone().unwrap_or_else(|| "なし".into())),
                 Target::Confirmed => row.confirmed.map(|d| d.to_string()),
                 Target::Until => row.until.map(|d| d.to_string()),
                 Target::Notes => row.notes.clone(),
@@ -390,6 +403,7 @@ fn overlay_header() -> Vec<String> {
     for s in [
         Capability::ActiveRole.label(),
         "積極的医療機関の類型",
+        "後方病床",
         "新規受入",
         "更新日",
         "有効期限",
@@ -434,6 +448,11 @@ fn overlay_record(row: &SurveyRow, ward_name: &str) -> Vec<String> {
     }
     rec.push(mark(row.roles.as_ref().map(|r| !r.is_empty())).into());
     rec.push(row.roles.as_ref().map(|r| r.join("・")).unwrap_or_default());
+    rec.push(match &row.backup_beds {
+        Some(Some(v)) => v.clone(),
+        Some(None) => "なし".into(),
+        None => String::new(),
+    });
     rec.push(row.accepting.map(accepting_word).unwrap_or_default().into());
     rec.push(row.confirmed.map(|d| d.to_string()).unwrap_or_default());
     rec.push(row.until.map(|d| d.to_string()).unwrap_or_default());

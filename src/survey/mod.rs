@@ -32,6 +32,8 @@ pub enum Answer {
     Role,
     /// 受入可 / 要相談 / 停止中 / 不明.
     Accepting,
+    /// 空床あり / 満床 / なし / 不明.
+    Beds,
     /// A date, YYYY-MM-DD.
     Date,
     /// Free text.
@@ -45,6 +47,7 @@ impl Answer {
             Self::Mark => &["○", "×", "不明"],
             Self::Role => &["入院対応", "往診対応", "両方", "×"],
             Self::Accepting => &["受入可", "要相談", "停止中", "不明"],
+            Self::Beds => &["空床あり", "満床", "なし", "不明"],
             Self::Date | Self::Text => &[],
         }
     }
@@ -58,6 +61,8 @@ pub enum Target {
     Capability(Capability),
     /// 積極的役割を担う医療機関 and its type.
     ActiveRole,
+    /// 後方病床: a status with its date.
+    BackupBeds,
     Accepting,
     /// 確認日: the date of every answer of the row.
     Confirmed,
@@ -110,11 +115,7 @@ pub const FIELDS: [Field; 15] = [
         Answer::Mark,
         Target::Capability(Capability::HouseCall),
     ),
-    field(
-        "後方病床",
-        Answer::Mark,
-        Target::Capability(Capability::BackupHospital),
-    ),
+    field("後方病床", Answer::Beds, Target::BackupBeds),
     field("受入状況", Answer::Accepting, Target::Accepting),
     field("確認日", Answer::Date, Target::Confirmed),
     field("有効期限", Answer::Date, Target::Until),
@@ -155,6 +156,13 @@ pub fn current(f: &Facility, target: Target) -> (String, String) {
             (value.into(), from)
         }
         Target::ActiveRole => (role_word(&f.active_roles).into(), source("active_roles")),
+        Target::BackupBeds => (
+            f.backup_beds
+                .as_ref()
+                .map(|b| b.value.clone())
+                .unwrap_or_default(),
+            source("backup_beds"),
+        ),
         Target::Accepting => (
             match f.accepting_new {
                 Accepting::Yes => "受入可",

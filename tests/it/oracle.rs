@@ -71,6 +71,7 @@ fn random_facilities(seed: u64, n: usize) -> Vec<Facility> {
                 accepting_new: Accepting::Unknown,
                 accepting_until: None,
                 active_roles: Vec::new(),
+                backup_beds: None,
                 updated_at: None,
                 sources: vec![ValueSource {
                     source: "oracle".into(),

@@ -119,6 +119,7 @@ fn export_fill_import_apply_rebuild() {
             (r, col("調査者"), "北区 保健福祉課"),
             (h, col("積極的医療機関"), "両方"),
             (h, col("入退院支援"), "○"),
+            (h, col("後方病床"), "空床あり"),
             (h, col("確認日"), "2026-11-21"),
         ],
         |_| {},
@@ -190,6 +191,21 @@ fn export_fill_import_apply_rebuild() {
     assert_eq!(a.len(), 1, "{a:?}");
     assert_eq!(a[0].id, "2710000010");
     assert_eq!(a[0].roles, ["入院対応", "往診対応"]);
+    // 後方病床 holds with its date, then reads 要確認.
+    assert_eq!(a[0].backup_beds, "空床あり（2026-11-21 確認）");
+    let later = zaitaku::lists::active_list(&index, KITA, Day::parse("2027-03-01").unwrap());
+    assert_eq!(
+        later.sections[0].entries[0].backup_beds,
+        "要確認（最終確認 2026-11-21）"
+    );
+    let hospital = crate::official::facility(&index, "2710000010");
+    assert_eq!(
+        hospital
+            .backup_beds
+            .as_ref()
+            .map(|b| (b.value.as_str(), b.until.as_str())),
+        Some(("空床あり", "2027-02-19"))
+    );
     assert!(
         a[0].functions.iter().any(|f| f == "入退院支援"),
         "{:?}",
@@ -201,6 +217,7 @@ fn export_fill_import_apply_rebuild() {
     let sheet_cells = read_sheet(&xlsx, "積極的医療機関").unwrap();
     assert!(sheet_cells.get(0, 0).contains("積極的役割を担う医療機関"));
     assert_eq!(sheet_cells.get(3, 4), "入院対応・往診対応");
+    assert_eq!(sheet_cells.get(3, 6), "空床あり（2026-11-21 確認）");
     // 要相談 matches while it holds, and reads 要確認 (unknown) after its end.
     let count = |accepting: &str, day: &str| {
         let mut q = SearchQuery::parse(
