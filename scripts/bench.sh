@@ -130,6 +130,24 @@ index_dir="$(readlink -f "$work/index/national")"
 index_bytes=$(du -sb "$index_dir" | cut -f1)
 indexed=$(sed -n 's/^indexed \([0-9]*\) facilities.*/\1/p' "$work/index.log")
 
+# Builds `index/NAME` from DATASET with the official files in RAW, measures it (time, peak
+# RSS, size) and its in-process latency on 700 queries around its own facilities, and prints
+# its line of the build table. real_index NAME DATASET RAW LABEL
+real_index() {
+    local name="$1" dataset="$2" raw="$3" label="$4"
+    /usr/bin/time -v -o "$work/$name.time" "$bin" index --dataset "$dataset" --raw "$raw" \
+        --index-root "$work/index" --name "$name" >"$work/$name.log" 2>&1
+    local dir secs rss n
+    dir="$(readlink -f "$work/index/$name")"
+    secs=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; printf "%.2f", s}' "$work/$name.time")
+    rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/$name.time")
+    n=$(sed -n 's/^indexed \([0-9]*\) facilities.*/\1/p' "$work/$name.log")
+    engine mix --index "$dir" --count 700 --seed 1 --out "$work/$name-mix.csv" >&2
+    engine latency --index "$dir" --mix "$work/$name-mix.csv" --rounds 5 \
+        | tee "$work/$name-latency.md" >&2
+    echo "| \`zaitaku index --dataset $dataset\` ($label, $n facilities) | ${secs} s | $(mb "$rss") MB | $(du -sb "$dir" | awk '{printf "%.1f MB", $1 / 1e6}') |"
+}
+
 # --- the real Osaka City index (../shared/data, when it is beside the project) ----------------
 shared="$root/../shared/data"
 osaka_line=""
@@ -139,16 +157,8 @@ if [ -d "$shared/osaka" ]; then
     mkdir -p "$osaka_raw"
     ln -s "$shared"/osaka/* "$osaka_raw/"
     ln -s "$shared/geo/osaka_pref_postal_codes.csv" "$osaka_raw/postal_codes.csv"
-    /usr/bin/time -v -o "$work/osaka.time" "$bin" index --dataset data/osaka --raw "$osaka_raw" \
-        --index-root "$work/index" --name osaka >"$work/osaka.log" 2>&1
+    osaka_line=$(real_index osaka data/osaka "$osaka_raw" "real Osaka City")
     osaka_dir="$(readlink -f "$work/index/osaka")"
-    osaka_s=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; printf "%.2f", s}' "$work/osaka.time")
-    osaka_rss_kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/osaka.time")
-    osaka_n=$(sed -n 's/^indexed \([0-9]*\) facilities.*/\1/p' "$work/osaka.log")
-    osaka_line="| \`zaitaku index --dataset data/osaka\` (real Osaka City, $osaka_n facilities) | ${osaka_s} s | $(mb "$osaka_rss_kb") MB | $(du -sb "$osaka_dir" | awk '{printf "%.1f MB", $1 / 1e6}') |"
-    engine mix --index "$osaka_dir" --count 700 --seed 1 --out "$work/osaka-mix.csv"
-    engine latency --index "$osaka_dir" --mix "$work/osaka-mix.csv" --rounds 5 \
-        | tee "$work/osaka-latency.md" >&2
 else
     say "no $shared/osaka: the real Osaka City index is not measured"
 fi
@@ -157,16 +167,8 @@ fi
 pref_line=""
 if [ -d "$shared/osaka-pref" ]; then
     say "real Osaka Prefecture index (official files from $shared/osaka-pref)"
-    /usr/bin/time -v -o "$work/pref.time" "$bin" index --dataset data/osaka-pref \
-        --raw "$shared/osaka-pref" --index-root "$work/index" --name osaka-pref >"$work/pref.log" 2>&1
+    pref_line=$(real_index osaka-pref data/osaka-pref "$shared/osaka-pref" "real Osaka Prefecture")
     pref_dir="$(readlink -f "$work/index/osaka-pref")"
-    pref_s=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; printf "%.2f", s}' "$work/pref.time")
-    pref_rss_kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/pref.time")
-    pref_n=$(sed -n 's/^indexed \([0-9]*\) facilities.*/\1/p' "$work/pref.log")
-    pref_line="| \`zaitaku index --dataset data/osaka-pref\` (real Osaka Prefecture, $pref_n facilities) | ${pref_s} s | $(mb "$pref_rss_kb") MB | $(du -sb "$pref_dir" | awk '{printf "%.1f MB", $1 / 1e6}') |"
-    engine mix --index "$pref_dir" --count 700 --seed 1 --out "$work/pref-mix.csv"
-    engine latency --index "$pref_dir" --mix "$work/pref-mix.csv" --rounds 5 \
-        | tee "$work/pref-latency.md" >&2
     # "Who can visit" at a home on the 東淀川区 / 吹田市 / 摂津市 line, through the CLI.
     /usr/bin/time -f '%e' -o "$work/pref-covers.time" "$bin" search --index "$pref_dir" \
         --covers 34.7560,135.5420 --kind clinic,visiting_nursing --limit 20 >"$work/pref-covers.txt"
@@ -369,7 +371,7 @@ report=target/bench/report.md
     echo
     if [ -n "$pref_line" ]; then
         echo "All 43 市町村 (build figures above); the same query types, 700 queries drawn around its own facilities."
-        sed -n '/^#/,$p' "$work/pref-latency.md"
+        sed -n '/^#/,$p' "$work/osaka-pref-latency.md"
         echo
         echo "Covers at the 東淀川区 / 吹田市 / 摂津市 line (34.7560,135.5420), one CLI run including opening the index: $(cat "$work/pref-covers.time") s."
     else

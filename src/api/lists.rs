@@ -96,64 +96,23 @@ pub async fn print(
          <h1>{t}</h1>",
         t = esc(&list.title)
     );
+    // One table per kind, with the list's columns after 種別.
+    let (head, rows) = lists::table(&list, active);
+    let mut rows = rows.into_iter();
     for s in &list.sections {
         html.push_str(&format!(
             "<h2>{} （{} 件）</h2><table><thead><tr>",
             esc(s.kind),
             s.entries.len()
         ));
-        let head: &[&str] = if active {
-            &[
-                "名称",
-                "住所",
-                "電話",
-                "類型",
-                "担う機能",
-                "後方病床",
-                "確認日",
-            ]
-        } else {
-            &[
-                "名称",
-                "住所",
-                "電話",
-                "車いす",
-                "小児",
-                "受入状況",
-                "主な機能（出典）",
-                "確認日",
-            ]
-        };
-        for h in head {
+        for h in &head[1..] {
             html.push_str(&format!("<th>{h}</th>"));
         }
         html.push_str("</tr></thead><tbody>");
-        for e in &s.entries {
-            let cells: Vec<String> = if active {
-                vec![
-                    e.name.clone(),
-                    e.address.clone(),
-                    e.phone.clone(),
-                    e.roles.join("・"),
-                    e.functions.join("・"),
-                    e.backup_beds.clone(),
-                    e.confirmed.clone(),
-                ]
-            } else {
-                vec![
-                    e.name.clone(),
-                    e.address.clone(),
-                    e.phone.clone(),
-                    e.wheelchair.clone(),
-                    e.pediatric.clone(),
-                    e.accepting.clone(),
-                    e.capabilities.join("・"),
-                    e.confirmed.clone(),
-                ]
-            };
+        for row in rows.by_ref().take(s.entries.len()) {
             html.push_str("<tr>");
-            for c in cells {
-                html.push_str(&format!("<td>{}</td>", esc(&c)));
+            for c in &row[1..] {
+                html.push_str(&format!("<td>{}</td>", esc(c)));
             }
             html.push_str("</tr>");
         }

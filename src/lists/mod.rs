@@ -182,8 +182,8 @@ pub fn active_list(index: &SearchIndex, ward: WardCode, today: Day) -> WardList 
     list
 }
 
-/// The columns of a list, and each entry's cells.
-fn table(list: &WardList, active: bool) -> (Vec<&'static str>, Vec<Vec<String>>) {
+/// The columns of a list, and each entry's cells (the kind first).
+pub fn table(list: &WardList, active: bool) -> (Vec<&'static str>, Vec<Vec<String>>) {
     let head = if active {
         vec![
             "種別",
