@@ -282,6 +282,7 @@ pub fn load_official(dir: &Path, raw: &Path) -> Result<Dataset, ImportErrors> {
         .iter()
         .map(|r| (r.origin.file.clone(), r.key.clone(), r.updated_at.clone()))
         .collect();
+    offices::join_curated(&mut records);
     let facilities = merge::merge(
         records,
         merge::Extra {

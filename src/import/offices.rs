@@ -229,3 +229,39 @@ pub fn read_osaka_houkatsu(
     }
     Ok(out)
 }
+
+/// A 包括 in both lists is one facility: the city's row (its address and phone, as
+/// published) with the curated row's 担当区域 and notes. Matched by kind and name.
+pub fn join_curated(records: &mut Vec<SourceRecord>) {
+    let city = super::manifest::SourceFormat::OsakaHoukatsu.label();
+    let curated = super::manifest::SourceFormat::Offices.label();
+    let key = |r: &SourceRecord| crate::text::normalize(&r.name).replace(' ', "");
+    let is = |r: &SourceRecord, label: &str| {
+        matches!(r.key, RecordKey::Office(_)) && r.origin.source.starts_with(label)
+    };
+    let mut taken = Vec::new();
+    for i in 0..records.len() {
+        if !is(&records[i], city) {
+            continue;
+        }
+        let name = key(&records[i]);
+        let kinds = records[i].kinds.clone();
+        if let Some(j) = (0..records.len()).find(|&j| {
+            is(&records[j], curated)
+                && !taken.contains(&j)
+                && key(&records[j]) == name
+                && records[j].kinds == kinds
+        }) {
+            let (wards, notes) = (records[j].service_wards.clone(), records[j].notes.clone());
+            if !wards.is_empty() {
+                records[i].service_wards = wards;
+            }
+            records[i].notes.extend(notes);
+            taken.push(j);
+        }
+    }
+    taken.sort_unstable();
+    for j in taken.into_iter().rev() {
+        records.remove(j);
+    }
+}

@@ -529,7 +529,8 @@ fn a_wards_own_entries_serve_their_areas() {
          相談支援室,【試験】都島区相談支援室,534-0000,大阪市都島区見本町1-1-1,06-0000-1111,,平日 9:00〜17:00,,,\n\
          相談支援室,【試験】北区相談支援室,530-0000,大阪市北区架空町2-3-4,06-0000-2222,,平日 9:00〜17:00,北区,,\n\
          地域包括支援センター,【試験】担当なし包括,530-0000,大阪市北区架空町1-1-1,,,,,,\n\
-         温泉,【試験】種別誤り,530-0000,大阪市北区架空町1-1-1,,,,北区,,\n",
+         温泉,【試験】種別誤り,530-0000,大阪市北区架空町1-1-1,,,,北区,,\n\
+         地域包括支援センター,【試験】都島包括,534-0000,大阪市都島区都島試験通1-2-3,,,平日 9:00〜17:30,都島区・北区,,\n",
     )
     .unwrap();
     let houkatsu = "令和7年3月 地域包括支援センター・ブランチ一覧\n\
@@ -557,6 +558,31 @@ fn a_wards_own_entries_serve_their_areas() {
     // A 相談支援室 without a 担当区域 serves its own ward.
     assert_eq!(find("【試験】都島区相談支援室").1, [WardCode(27102)]);
     assert_eq!(find("【試験】北区相談支援室").1, [WardCode(27127)]);
+    // A 包括 in both lists is one facility: the city's row with the curated 担当区域.
+    assert_eq!(
+        names.iter().filter(|x| x.0 == "【試験】都島包括").count(),
+        1,
+        "{names:?}"
+    );
+    assert_eq!(
+        find("【試験】都島包括").1,
+        [WardCode(27102), WardCode(27127)]
+    );
+    let joined = index
+        .facilities()
+        .into_iter()
+        .find(|f| f.name == "【試験】都島包括")
+        .unwrap();
+    assert_eq!(
+        joined.phone.as_deref(),
+        Some("06-0000-3333"),
+        "the city's phone"
+    );
+    assert!(
+        joined.notes.contains("受付時間: 平日 9:00〜17:30"),
+        "{}",
+        joined.notes
+    );
     // The city's list: the ward carried down its group, addresses completed.
     assert_eq!(find("【試験】都島ブランチ").1, [WardCode(27102)]);
     assert_eq!(find("【試験】都島包括").2, Some(WardCode(27102)));
