@@ -307,6 +307,7 @@ impl Generator {
             }),
             active_roles: Vec::new(),
             backup_beds: None,
+            service_towns: Vec::new(),
             updated_at: Some(format!("2026-{month:02}-{day:02}")),
             sources: vec![ValueSource {
                 source: DEMO_SOURCE.into(),

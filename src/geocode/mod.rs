@@ -14,7 +14,9 @@ mod towns;
 
 pub use address::{fold, house_number, prepare};
 pub use numerals::{kanji_number, leading_number};
-pub use towns::{read_postal_codes, read_towns, split_chome, PostalRow, TownIndex, TownRow};
+pub use towns::{
+    read_postal_codes, read_towns, split_chome, town_key, PostalRow, TownIndex, TownRow,
+};
 
 use serde::{Deserialize, Serialize};
 
@@ -140,6 +142,36 @@ impl Geocoder {
             },
             towns,
         }
+    }
+
+    /// The town (its lookup key, without 丁目 or 大字) whose point is nearest to `p` among
+    /// the towns of municipality `code`: the town a home is in, as near as the table says.
+    pub fn town_at(&self, p: LatLon, code: u32) -> Option<String> {
+        self.towns
+            .rows
+            .iter()
+            .filter(|r| r.code == code)
+            .map(|r| {
+                (
+                    r,
+                    crate::geo::haversine_m(
+                        p,
+                        LatLon {
+                            lat: r.lat,
+                            lon: r.lon,
+                        },
+                    ),
+                )
+            })
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(r, _)| towns::town_key(split_chome(&r.name).0))
+    }
+
+    /// Whether municipality `code` has a town of this name (written with or without 大字,
+    /// without 丁目).
+    pub fn has_town(&self, code: u32, name: &str) -> bool {
+        let key = towns::town_key(split_chome(name).0);
+        self.towns.groups.contains_key(&(code, key))
     }
 
     /// Number of 町丁目 in the reference table (0 for the demo index).

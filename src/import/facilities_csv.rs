@@ -459,6 +459,7 @@ impl<'a> Row<'a> {
             accepting_until: opt(until_raw),
             active_roles: Vec::new(),
             backup_beds: None,
+            service_towns: Vec::new(),
             updated_at: opt(updated_raw),
             sources,
         })

@@ -103,6 +103,26 @@ pub fn merge(
             },
             // A ward's own entries join nothing: each is a facility of its own.
             RecordKey::Office(_) => {
+                let unknown: Vec<&String> = p
+                    .record
+                    .service_towns
+                    .iter()
+                    .filter(|t| !geocoder.has_town(p.ward.0, t))
+                    .collect();
+                if !unknown.is_empty() {
+                    report.rejected.push(ImportError {
+                        line: Some(p.record.origin.line),
+                        ..ImportError::file(
+                            &p.record.origin.file,
+                            format!(
+                                "担当区域 {} is not a town of {} (the address's ward); this row is not used",
+                                unknown.iter().map(|t| t.as_str()).collect::<Vec<_>>().join("・"),
+                                regions.label_or_code(p.ward)
+                            ),
+                        )
+                    });
+                    continue;
+                }
                 by_id.insert(p.record.key.facility_id(), facilities.len());
                 facilities.push((facility(&p), p));
             }
@@ -364,9 +384,9 @@ fn facility(p: &Placed) -> Facility {
         pediatric: None,
         service_radius_km: None,
         service_wards: if r.service_wards.is_empty()
-            && r.kinds.contains(&Kind::HomeCareSupportOffice)
+            && (r.kinds.contains(&Kind::HomeCareSupportOffice) || !r.service_towns.is_empty())
         {
-            // A 相談支援室 serves its own ward.
+            // A 相談支援室 serves its own ward; towns are towns of its own ward.
             vec![p.ward]
         } else {
             r.service_wards.clone()
@@ -377,6 +397,17 @@ fn facility(p: &Placed) -> Facility {
         accepting_until: None,
         active_roles: Vec::new(),
         backup_beds: None,
+        service_towns: r
+            .service_towns
+            .iter()
+            .map(|t| {
+                format!(
+                    "{}:{}",
+                    p.ward,
+                    crate::geocode::town_key(crate::geocode::split_chome(t).0)
+                )
+            })
+            .collect(),
         updated_at: None,
         sources,
     }

@@ -105,8 +105,9 @@ pub fn read_offices(path: &Path, source: &str, regions: &Regions) -> Result<File
                 .push(t.cell_error(line, c, "名称 and 住所 are needed"));
             continue;
         }
+        // Wards or 市町村, or towns of the entry's own ward (checked once it is placed).
         let mut wards = Vec::new();
-        let mut bad = None;
+        let mut towns = Vec::new();
         for w in r
             .get(&area)
             .split(['・', '、', ';', ','])
@@ -115,14 +116,18 @@ pub fn read_offices(path: &Path, source: &str, regions: &Regions) -> Result<File
         {
             match regions.place(w) {
                 Ok(p @ Place::Region(_)) => wards.extend(regions.leaves_of_place(&p)),
-                _ => bad = Some(format!("担当区域 '{w}' is not a ward or 市町村 of this dataset (towns are not supported yet)")),
+                _ => towns.push(w.to_string()),
             }
         }
-        if let Some(reason) = bad {
-            out.rejected.push(t.cell_error(line, &area, reason));
+        if !wards.is_empty() && !towns.is_empty() {
+            out.rejected.push(t.cell_error(
+                line,
+                &area,
+                "担当区域 names wards or towns of the entry's ward, not both",
+            ));
             continue;
         }
-        if wards.is_empty() && k == Kind::CommunityCareCenter {
+        if wards.is_empty() && towns.is_empty() && k == Kind::CommunityCareCenter {
             out.rejected.push(t.cell_error(
                 line,
                 &area,
@@ -149,6 +154,7 @@ pub fn read_offices(path: &Path, source: &str, regions: &Regions) -> Result<File
             .extend(non_empty(r.opt(&hours)).map(|h| format!("受付時間: {h}")));
         rec.notes.extend(non_empty(r.opt(&notes)));
         rec.service_wards = wards;
+        rec.service_towns = towns;
         out.records.push(rec);
     }
     Ok(out)
@@ -252,10 +258,15 @@ pub fn join_curated(records: &mut Vec<SourceRecord>) {
                 && key(&records[j]) == name
                 && records[j].kinds == kinds
         }) {
-            let (wards, notes) = (records[j].service_wards.clone(), records[j].notes.clone());
+            let (wards, towns, notes) = (
+                records[j].service_wards.clone(),
+                records[j].service_towns.clone(),
+                records[j].notes.clone(),
+            );
             if !wards.is_empty() {
                 records[i].service_wards = wards;
             }
+            records[i].service_towns = towns;
             records[i].notes.extend(notes);
             taken.push(j);
         }

@@ -71,6 +71,8 @@ pub struct SourceRecord {
     pub notes: Vec<String>,
     /// The area it serves (a curated entry's 担当区域), when the list gives one.
     pub service_wards: Vec<crate::model::WardCode>,
+    /// Towns of its own ward it serves (a 担当区域 given by town).
+    pub service_towns: Vec<String>,
 }
 
 impl SourceRecord {
@@ -106,6 +108,7 @@ impl SourceRecord {
             url: None,
             notes: Vec::new(),
             service_wards: Vec::new(),
+            service_towns: Vec::new(),
         }
     }
 }

@@ -27,6 +27,8 @@ pub struct Columns {
     pub reach_note: Vec<ReachNote>,
     /// `service_wards(ord)` is `service_ward_codes[starts[ord]..starts[ord + 1]]`.
     service_ward_starts: Vec<u32>,
+    /// The few facilities that serve towns (`WARD:town`), by ordinal.
+    pub service_towns: std::collections::HashMap<u32, Vec<String>>,
     service_ward_codes: Vec<WardCode>,
     /// Locations, packed for the distance checks of the hot loop.
     pub location: Vec<crate::model::LatLon>,
@@ -135,6 +137,9 @@ impl ColumnsBuilder {
         }
         if f.wheelchair == Some(true) {
             c.wheelchair_list.push(ord);
+        }
+        if !f.service_towns.is_empty() {
+            c.service_towns.insert(ord, f.service_towns.clone());
         }
         c.accepting.push(f.accepting_new);
         c.backup_beds_until.push(

@@ -225,6 +225,10 @@ pub struct Facility {
     pub service_radius_km: Option<f64>,
     /// Declared service area; empty means "no declared wards" (radius only).
     pub service_wards: Vec<WardCode>,
+    /// Finer than wards: the towns it serves, as `WARD:town` (`27114:豊新`), when its list
+    /// names towns (a 地域包括支援センター's 担当区域).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub service_towns: Vec<String>,
     pub departments: Vec<String>,
     pub notes: String,
     pub accepting_new: Accepting,
@@ -374,6 +378,7 @@ pub(crate) mod tests {
             accepting_until: None,
             active_roles: Vec::new(),
             backup_beds: None,
+            service_towns: Vec::new(),
             updated_at: None,
             sources: vec![ValueSource {
                 source: "test".into(),

@@ -69,6 +69,8 @@ struct Filter<'a> {
     cap_masks: Vec<CapSet>,
     text: Option<TextHits>,
     covers_ward: Option<WardCode>,
+    /// The home's town (`WARD:town`), for the facilities that serve towns.
+    covers_town: Option<String>,
     /// Distances from the query's point.
     origin: Option<Haversine>,
 }
@@ -124,6 +126,12 @@ impl Filter<'_> {
                 let w = self.covers_ward?;
                 if !wards.contains(&w) {
                     return None;
+                }
+                if let Some(towns) = c.service_towns.get(&ord) {
+                    let home = self.covers_town.as_ref()?;
+                    if !towns.contains(home) {
+                        return None;
+                    }
                 }
             }
         }
@@ -398,6 +406,10 @@ pub fn search(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResult, Sear
             .collect(),
         text,
         covers_ward: q.covers.and_then(|p| index.wards.locate(p)),
+        covers_town: q.covers.and_then(|p| {
+            let w = index.wards.locate(p)?;
+            Some(format!("{w}:{}", index.geocoder.town_at(p, w.0)?))
+        }),
         origin: q.origin().map(Haversine::from),
     };
     let check = |(ord, known): (u32, Option<f64>)| {

@@ -530,7 +530,9 @@ fn a_wards_own_entries_serve_their_areas() {
          相談支援室,【試験】北区相談支援室,530-0000,大阪市北区架空町2-3-4,06-0000-2222,,平日 9:00〜17:00,北区,,\n\
          地域包括支援センター,【試験】担当なし包括,530-0000,大阪市北区架空町1-1-1,,,,,,\n\
          温泉,【試験】種別誤り,530-0000,大阪市北区架空町1-1-1,,,,北区,,\n\
-         地域包括支援センター,【試験】都島包括,534-0000,大阪市都島区都島試験通1-2-3,,,平日 9:00〜17:30,都島区・北区,,\n",
+         地域包括支援センター,【試験】都島包括,534-0000,大阪市都島区都島試験通1-2-3,,,平日 9:00〜17:30,都島区・北区,,\n\
+         ブランチ,【試験】見本町ブランチ,534-0000,大阪市都島区見本町1-9-9,,,,見本町,,\n\
+         ブランチ,【試験】町誤りブランチ,534-0000,大阪市都島区見本町1-9-8,,,,存在しない町,,\n",
     )
     .unwrap();
     let houkatsu = "令和7年3月 地域包括支援センター・ブランチ一覧\n\
@@ -621,4 +623,38 @@ fn a_wards_own_entries_serve_their_areas() {
     );
     assert!(got.contains(&"【試験】都島包括".to_string()), "{got:?}");
     assert!(!got.iter().any(|n| n.contains("北")), "{got:?}");
+    // A 担当区域 by town: the branch covers a home in 見本町, not one in 都島試験通.
+    let covers = |at: &str| -> Vec<String> {
+        run(
+            &index,
+            SearchParams {
+                covers: Some(at.into()),
+                kind: vec!["community_care_center".into()],
+                limit: Some("50".into()),
+                ..Default::default()
+            },
+        )
+        .hits
+        .iter()
+        .map(|h| h.facility().name)
+        .collect()
+    };
+    assert!(covers("34.7000,135.5300").contains(&"【試験】見本町ブランチ".to_string()));
+    let elsewhere = covers("34.7100,135.5400");
+    assert!(
+        !elsewhere.contains(&"【試験】見本町ブランチ".to_string()),
+        "{elsewhere:?}"
+    );
+    assert!(
+        elsewhere.contains(&"【試験】都島包括".to_string()),
+        "{elsewhere:?}"
+    );
+    // A town its ward does not have is reported and the row left out.
+    assert!(
+        rejected
+            .iter()
+            .any(|e| e.contains("存在しない町") && e.contains("offices.csv:8")),
+        "{rejected:?}"
+    );
+    assert!(!names.iter().any(|x| x.0.contains("町誤り")));
 }

@@ -72,6 +72,7 @@ fn random_facilities(seed: u64, n: usize) -> Vec<Facility> {
                 accepting_until: None,
                 active_roles: Vec::new(),
                 backup_beds: None,
+                service_towns: Vec::new(),
                 updated_at: None,
                 sources: vec![ValueSource {
                     source: "oracle".into(),
