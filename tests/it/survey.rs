@@ -565,3 +565,63 @@ fn the_loop_runs_on_a_real_ward() {
         ("○", "2026-11-20")
     );
 }
+
+/// An answer that says "no" to what an official 届出 gives is kept as a claim, not applied,
+/// and counted in the ward's report line.
+#[test]
+fn a_survey_no_against_a_filing_is_counted_not_applied() {
+    let (c, _) = dataset();
+    let toml = c.dataset().join("dataset.toml");
+    let text = std::fs::read_to_string(&toml).unwrap().replace(
+        "[boundaries]",
+        "[[source]]\nformat = \"shisetsu_kijun\"\nfile = \"*_sisetukijun_osaka_ika.xlsx\"\n\n[boundaries]",
+    );
+    std::fs::write(&toml, text).unwrap();
+    let (symbol, title) = crate::todokede::ZAI_I_SOU_KAN;
+    crate::todokede::write_kijun(
+        &c.raw().join("2025.10_sisetukijun_osaka_ika.xlsx"),
+        "27",
+        4,
+        &[crate::todokede::KijunRow::new(
+            "0000010",
+            "医療法人架空会 架空第一病院",
+            "大阪市北区試験通５番地",
+            symbol,
+            title,
+            "令和 6年 6月 1日",
+        )],
+        false,
+    );
+    let (index, _) = c.build().unwrap();
+    let hospital = "2710000010";
+    assert!(crate::official::facility(&index, hospital)
+        .has_capability(zaitaku::model::Capability::HomeVisit));
+    let dir = c.dir.path();
+    let sheet = dir.join("kita.xlsx");
+    survey::export(&index, KITA, &sheet, today()).unwrap();
+    let r = row_of(&sheet, hospital);
+    let filled = dir.join("no.xlsx");
+    fill(
+        &sheet,
+        &filled,
+        &[
+            (r, col("日常の療養支援"), "×"),
+            (r, col("確認日"), "2026-11-20"),
+        ],
+        |_| {},
+    );
+    let read = survey::read(&filled, &index, today()).unwrap();
+    survey::apply(&read, &c.dataset().join("overlay"), "大阪市北区").unwrap();
+    let (index, report) = c.build().unwrap();
+    // The 届出 stands; the survey's no is a claim beside it, and the ward's line counts it.
+    let f = crate::official::facility(&index, hospital);
+    assert!(f.has_capability(zaitaku::model::Capability::HomeVisit));
+    assert!(f
+        .claims_for(zaitaku::model::Capability::HomeVisit)
+        .any(|c| !c.value && !c.official));
+    assert_eq!(
+        report.ward_surveys[0].conflicts, 1,
+        "{:?}",
+        report.ward_surveys
+    );
+}
