@@ -96,6 +96,15 @@ pub struct KindDto {
 }
 
 #[derive(Serialize)]
+pub struct SceneDto {
+    pub code: String,
+    pub label: String,
+    pub description: String,
+    /// 「診療所: 往診・24時間対応、訪問看護: 24時間対応、…」.
+    pub expands_to: String,
+}
+
+#[derive(Serialize)]
 pub struct FieldLabel {
     pub field: &'static str,
     pub label: &'static str,
@@ -117,6 +126,8 @@ pub struct VocabularyDto {
     pub flags: Vec<Labelled>,
     /// The record's fields as the page labels them.
     pub field_labels: Vec<FieldLabel>,
+    /// Care scenes (`scene=`) and what each expands to.
+    pub scenes: Vec<SceneDto>,
     pub legal_radius_km: f64,
 }
 
@@ -173,6 +184,15 @@ impl VocabularyDto {
             field_labels: FIELD_LABELS
                 .iter()
                 .map(|(field, label)| FieldLabel { field, label })
+                .collect(),
+            scenes: crate::search::scene::scenes()
+                .iter()
+                .map(|s| SceneDto {
+                    code: s.code.clone(),
+                    label: s.label.clone(),
+                    description: s.description.clone(),
+                    expands_to: s.expands_to(),
+                })
                 .collect(),
             legal_radius_km: LEGAL_HOME_VISIT_RADIUS_KM,
         }

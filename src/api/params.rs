@@ -105,6 +105,7 @@ pub fn search_params(pairs: &[(String, String)]) -> Result<SearchParams, ApiErro
             "total" => one(&mut s.total)?,
             "address" => one(&mut s.address)?,
             "address_use" => one(&mut s.address_use)?,
+            "scene" => one(&mut s.scene)?,
             other => {
                 return Err(ApiError::parameter(
                     "unknown_parameter",

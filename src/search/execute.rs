@@ -66,6 +66,8 @@ struct Filter<'a> {
     index: &'a SearchIndex,
     q: &'a SearchQuery,
     kind_mask: u8,
+    /// A scene's rules: per kind bit, the capability groups it needs.
+    scene_rules: Option<Vec<(u8, Vec<CapSet>)>>,
     cap_masks: Vec<CapSet>,
     text: Option<TextHits>,
     covers_ward: Option<WardCode>,
@@ -86,6 +88,14 @@ impl Filter<'_> {
         }
         if self.cap_masks.iter().any(|m| !c.cap_bits[i].intersects(*m)) {
             return None;
+        }
+        if let Some(rules) = &self.scene_rules {
+            let fits = rules.iter().any(|(bit, masks)| {
+                c.kind_bits[i] & bit != 0 && masks.iter().all(|m| c.cap_bits[i].intersects(*m))
+            });
+            if !fits {
+                return None;
+            }
         }
         if self.q.wheelchair.is_some() && c.wheelchair[i] != self.q.wheelchair {
             return None;
@@ -399,6 +409,21 @@ pub fn search(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResult, Sear
         index,
         q,
         kind_mask: q.kinds.iter().fold(0u8, |m, k: &Kind| m | 1 << (*k as u8)),
+        scene_rules: q.scene.map(|scene| {
+            scene
+                .rules
+                .iter()
+                .map(|(k, groups)| {
+                    (
+                        1u8 << (*k as u8),
+                        groups
+                            .iter()
+                            .map(|g| CapSet::of(g.iter().copied()))
+                            .collect(),
+                    )
+                })
+                .collect()
+        }),
         cap_masks: q
             .capabilities
             .iter()

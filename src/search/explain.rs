@@ -116,6 +116,30 @@ pub fn explain(
     if !caps.is_empty() {
         parts.push(format!("{}に対応", caps.join("・")));
     }
+    // Why it fits the scene: 「急変時の対応：往診・24時間対応（届出）」.
+    if let Some(scene) = q.scene {
+        let bits = c.kind_bits[i];
+        if let Some((_, groups)) = scene
+            .rules
+            .iter()
+            .find(|(k, _)| bits & (1u8 << (*k as u8)) != 0)
+        {
+            let met: Vec<Capability> = groups
+                .iter()
+                .filter_map(|g| g.iter().find(|cap| c.cap_bits[i].contains(**cap)).copied())
+                .collect();
+            let official = !met.is_empty()
+                && met
+                    .iter()
+                    .all(|cap| c.provenance(ord, *cap).is_some_and(|p| p.contains("届出")));
+            let names: Vec<&str> = met.iter().map(|cap| cap.label()).collect();
+            parts.push(match (names.is_empty(), official) {
+                (true, _) => format!("{}：{}", scene.label, "対象の種別"),
+                (false, true) => format!("{}：{}（届出）", scene.label, names.join("・")),
+                (false, false) => format!("{}：{}", scene.label, names.join("・")),
+            });
+        }
+    }
     if q.wheelchair == Some(true) {
         parts.push("車いす可".into());
     }

@@ -8,6 +8,7 @@ mod explain;
 mod query;
 mod request;
 mod result;
+pub mod scene;
 
 pub use error::{Problem, QueryError};
 pub use execute::{search, SearchError};

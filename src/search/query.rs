@@ -40,6 +40,9 @@ pub struct SearchParams {
     /// `address_use` says (`near`, the default, or `covers`).
     pub address: Option<String>,
     pub address_use: Option<String>,
+    /// A care scene (`emergency`, 急変時の対応 …; `data/scenes.csv`): what it asks of
+    /// each kind.
+    pub scene: Option<String>,
 }
 
 /// What a geocoded `address` stands for.
@@ -119,6 +122,8 @@ pub struct SearchQuery {
     pub wheelchair: Option<bool>,
     pub pediatric: Option<bool>,
     pub accepting_new: Option<Accepting>,
+    /// A care scene: only the kinds it names, each with what it asks.
+    pub scene: Option<&'static super::scene::Scene>,
     /// The day statuses are judged on (a 新規受入 past its end reads unknown).
     pub today: crate::model::Day,
     /// Any of these municipalities/wards (from `ward` and `area`); empty = anywhere.
@@ -143,6 +148,7 @@ impl Default for SearchQuery {
             wheelchair: None,
             pediatric: None,
             accepting_new: None,
+            scene: None,
             today: crate::model::Day::today(),
             places: BTreeSet::new(),
             near: None,
@@ -352,6 +358,16 @@ impl SearchQuery {
                 }),
             })
             .transpose()?;
+        if let Some(v) = p.scene.as_deref().filter(|v| !v.trim().is_empty()) {
+            q.scene = Some(super::scene::find(v).ok_or_else(|| {
+                let valid: Vec<String> = super::scene::scenes()
+                    .iter()
+                    .map(|s| format!("{} ({})", s.label, s.code))
+                    .collect();
+                let detail = format!("unknown scene '{v}'; valid scenes: {}", valid.join(", "));
+                err("scene", v, Problem::Unknown { valid }, detail)
+            })?);
+        }
         if let Some(v) = &p.facets {
             q.facets = parse_flag("facets", v)?;
         }

@@ -318,6 +318,12 @@ fn bad_parameters_get_one_error_shape() {
         Some("sort"),
     );
     error_of(
+        "/api/v1/search?scene=picnic",
+        bad,
+        "unknown_value",
+        Some("scene"),
+    );
+    error_of(
         "/api/v1/search?colour=red",
         bad,
         "unknown_parameter",
@@ -1072,4 +1078,28 @@ fn ward_lists_in_every_format() {
         "not_found",
         None,
     );
+}
+
+/// Issue 15: the scenes are offered with what they expand to, and `scene=` narrows the search.
+#[test]
+fn scenes_are_offered_and_applied() {
+    let v = get("/api/v1/vocabulary").json();
+    let scenes = v["scenes"].as_array().unwrap();
+    assert_eq!(scenes.len(), 6);
+    let e = scenes.iter().find(|s| s["code"] == "emergency").unwrap();
+    assert_eq!(e["label"], "急変時の対応");
+    assert!(e["expands_to"]
+        .as_str()
+        .unwrap()
+        .contains("診療所: 往診・24時間対応"));
+    let all = get("/api/v1/search?limit=0").json()["total"]
+        .as_u64()
+        .unwrap();
+    let r = get("/api/v1/search?scene=emergency&covers=34.70,135.50&limit=5").json();
+    let n = r["total"].as_u64().unwrap();
+    assert!(n > 0 && n < all, "{n} of {all}");
+    assert!(r["hits"][0]["explanation"]
+        .as_str()
+        .unwrap()
+        .contains("急変時の対応："));
 }

@@ -495,3 +495,67 @@ fn full_and_cheap(
 fn wards() -> Vec<zaitaku::model::Region> {
     crate::support::city_regions().leaves().cloned().collect()
 }
+
+/// Issue 15: a care scene keeps exactly the facilities of the kinds it names that meet what
+/// it asks of their kind, and says so in each explanation.
+#[test]
+fn scenes_match_their_table_by_brute_force() {
+    let index = crate::support::demo_index();
+    let all = index.facilities();
+    for scene in zaitaku::search::scene::scenes() {
+        let r = run(
+            index,
+            SearchParams {
+                scene: Some(scene.code.clone()),
+                limit: Some("500".into()),
+                ..Default::default()
+            },
+        );
+        let fits = |f: &Facility| {
+            f.kinds.iter().any(|k| {
+                scene.rule(*k).is_some_and(|groups| {
+                    groups
+                        .iter()
+                        .all(|g| g.iter().any(|c| f.capabilities.contains(c)))
+                })
+            })
+        };
+        let brute = all.iter().filter(|f| fits(f)).count();
+        assert_eq!(r.total, brute, "{}", scene.code);
+        assert!(
+            brute > 0,
+            "{}: the demo has facilities for every scene",
+            scene.code
+        );
+        for h in &r.hits {
+            assert!(fits(&h.facility()), "{}: {}", scene.code, h.facility().name);
+            assert!(
+                h.explanation.contains(&format!("{}：", scene.label)),
+                "{}: {}",
+                scene.code,
+                h.explanation
+            );
+        }
+    }
+    // 急変時の対応 asks a clinic for 往診 and 24時間対応.
+    let e = zaitaku::search::scene::find("急変時の対応").unwrap();
+    let r = run(
+        index,
+        SearchParams {
+            scene: Some("急変時の対応".into()),
+            kind: vec!["clinic".into()],
+            ..Default::default()
+        },
+    );
+    assert!(r.total > 0);
+    for h in &r.hits {
+        let f = h.facility();
+        assert!(f.has_capability(Capability::HouseCall) && f.has_capability(Capability::Around24h));
+        assert!(
+            h.explanation.contains("急変時の対応：往診・24時間対応"),
+            "{}",
+            h.explanation
+        );
+    }
+    assert!(e.rule(zaitaku::model::Kind::Clinic).is_some());
+}

@@ -31,6 +31,10 @@ pub struct Args {
     /// near (default) or covers.
     #[arg(long, value_name = "near|covers")]
     pub address_use: Option<String>,
+    /// A care scene (入退院支援, 日常の療養支援, 急変時の対応, 看取り, 認知症, 災害・感染症時の対応,
+    /// or their codes): only the kinds it names, each with what it asks (data/scenes.csv).
+    #[arg(long)]
+    pub scene: Option<String>,
     /// Ward or 市町村 (東淀川区, 27114, 吹田市 …); repeat or comma-separate for any of several.
     #[arg(long)]
     pub ward: Vec<String>,
@@ -91,6 +95,7 @@ impl Args {
             total: None,
             address: self.address.clone(),
             address_use: self.address_use.clone(),
+            scene: self.scene.clone(),
         }
     }
 }
