@@ -4,7 +4,7 @@
 //! compiled in, for the demo and for datasets that name none.
 
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::model::{Area, AreaKind, LatLon, Region, Regions, WardCode};
 use crate::table::{ImportError, Table};
@@ -204,11 +204,6 @@ fn parse_areas(path: &Path, text: &str) -> Result<Vec<Area>, ImportError> {
         });
     }
     Ok(out)
-}
-
-/// Where a dataset's tables are: `[regions]` in `dataset.toml`, relative to the dataset.
-pub fn files(dataset: &Path, regions: &str, areas: &str) -> (PathBuf, PathBuf) {
-    (dataset.join(regions), dataset.join(areas))
 }
 
 #[cfg(test)]

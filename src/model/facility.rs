@@ -66,11 +66,6 @@ pub const FIELD_LABELS: [(&str, &str); 20] = [
 ];
 
 impl Accepting {
-    /// Whether the status still holds on `today` (ISO dates compare as text).
-    pub fn holds(until: Option<&str>, today: &str) -> bool {
-        until.is_none_or(|u| u >= today)
-    }
-
     pub fn parse(s: &str) -> Option<Self> {
         match s.trim() {
             "yes" | "可" | "受入可" | "true" | "1" => Some(Self::Yes),

@@ -299,10 +299,6 @@ impl Regions {
         &self.areas
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.regions.is_empty()
-    }
-
     pub fn get(&self, code: WardCode) -> Option<&Region> {
         self.position(code).map(|i| &self.regions[i])
     }
