@@ -30,7 +30,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::geo::{Boundaries, PointIndex, WardLocator, WardShape};
 use crate::geocode::{Geocoder, GeocoderData};
-use crate::model::{Facility, Regions};
+use crate::model::{Facility, Regions, WardCode};
 
 /// Bumped whenever the on-disk layout changes; older indexes must be rebuilt.
 pub const FORMAT_VERSION: u32 = 5;
@@ -60,6 +60,13 @@ pub struct IndexMeta {
     /// Rows read per source (the manifest's file names).
     #[serde(default)]
     pub source_rows: std::collections::BTreeMap<String, usize>,
+}
+
+impl IndexMeta {
+    /// The day the index was built (UTC), as the data's date in lists and sheets.
+    pub fn built_day(&self) -> crate::model::Day {
+        crate::model::Day((self.built_at / 86_400) as i32)
+    }
 }
 
 /// Hex SHA-256 of some bytes.
@@ -233,6 +240,19 @@ impl SearchIndex {
     /// Every record, decoded (exports and checks; searches never need this).
     pub fn facilities(&self) -> Vec<Facility> {
         self.records.iter().collect()
+    }
+
+    /// The facilities of one ward or 市町村, by kind, then reading (as a ward's sheet and
+    /// lists show them).
+    pub fn facilities_in(&self, ward: WardCode) -> Vec<Facility> {
+        let mut out: Vec<Facility> = (0..self.len() as u32)
+            .filter(|o| self.columns.ward[*o as usize] == Some(ward))
+            .map(|o| self.facility(o))
+            .collect();
+        out.sort_by(|a, b| {
+            (a.kinds.first(), &a.name_kana, &a.id.0).cmp(&(b.kinds.first(), &b.name_kana, &b.id.0))
+        });
+        out
     }
 
     /// The ordinal of the facility with this id.

@@ -133,24 +133,15 @@ fn header(index: &SearchIndex, ward: WardCode, title: &str) -> WardList {
         ward,
         ward_name,
         sections: Vec::new(),
-        data_date: Day((index.meta.built_at / 86_400) as i32).to_string(),
+        data_date: index.meta.built_day().to_string(),
         sources: index.meta.source_rows.keys().cloned().collect(),
     }
-}
-
-fn ward_facilities(index: &SearchIndex, ward: WardCode) -> Vec<Facility> {
-    let mut out: Vec<Facility> = (0..index.len() as u32)
-        .filter(|o| index.columns.ward[*o as usize] == Some(ward))
-        .map(|o| index.facility(o))
-        .collect();
-    out.sort_by(|a, b| (&a.name_kana, &a.id.0).cmp(&(&b.name_kana, &b.id.0)));
-    out
 }
 
 /// Every resource of `ward`, grouped by kind (a facility of several kinds under its first).
 pub fn ward_list(index: &SearchIndex, ward: WardCode, today: Day) -> WardList {
     let mut list = header(index, ward, "在宅医療・介護資源リスト");
-    let facilities = ward_facilities(index, ward);
+    let facilities = index.facilities_in(ward);
     for k in &KINDS {
         let entries: Vec<Entry> = facilities
             .iter()
@@ -170,7 +161,8 @@ pub fn ward_list(index: &SearchIndex, ward: WardCode, today: Day) -> WardList {
 /// The ward's 積極的役割を担う医療機関, with their type and functions.
 pub fn active_list(index: &SearchIndex, ward: WardCode, today: Day) -> WardList {
     let mut list = header(index, ward, "積極的役割を担う医療機関");
-    let entries: Vec<Entry> = ward_facilities(index, ward)
+    let entries: Vec<Entry> = index
+        .facilities_in(ward)
         .iter()
         .filter(|f| f.has_capability(Capability::ActiveRole))
         .map(|f| entry(f, today))

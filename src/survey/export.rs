@@ -6,25 +6,13 @@ use rust_xlsxwriter::{DataValidation, Format, Workbook, XlsxError};
 
 use super::{current, Answer, CODES_SHEET, FIELDS, KEY_COLUMNS, README_SHEET, SHEET};
 use crate::index::SearchIndex;
-use crate::model::{Day, Facility, WardCode};
+use crate::model::{Day, WardCode};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct ExportSummary {
     pub ward: String,
     pub facilities: usize,
     pub path: PathBuf,
-}
-
-/// The facilities of `ward`, by kind then reading.
-pub(super) fn ward_facilities(index: &SearchIndex, ward: WardCode) -> Vec<Facility> {
-    let mut out: Vec<Facility> = (0..index.len() as u32)
-        .filter(|o| index.columns.ward[*o as usize] == Some(ward))
-        .map(|o| index.facility(o))
-        .collect();
-    out.sort_by(|a, b| {
-        (a.kinds.first(), &a.name_kana, &a.id.0).cmp(&(b.kinds.first(), &b.name_kana, &b.id.0))
-    });
-    out
 }
 
 /// Writes the survey workbook of `ward` to `out`.
@@ -35,7 +23,7 @@ pub fn export(
     today: Day,
 ) -> Result<ExportSummary, XlsxError> {
     let name = index.regions.full_name(ward);
-    let facilities = ward_facilities(index, ward);
+    let facilities = index.facilities_in(ward);
     let mut book = Workbook::new();
     let bold = Format::new().set_bold();
     let answer = Format::new().set_unlocked().set_background_color("#FFF8DC");
@@ -107,7 +95,7 @@ pub fn export(
         ("区", name.clone()),
         ("区コード", ward.to_string()),
         ("出力日", today.to_string()),
-        ("出典", format!("{}（索引の作成: {}）", index.meta.dataset, built_day(index))),
+        ("出典", format!("{}（索引の作成: {}）", index.meta.dataset, index.meta.built_day())),
         ("施設数", facilities.len().to_string()),
         ("記入する欄", "黄色の欄だけです。ID・名称などの欄と「現在:」の欄は変更できません。".into()),
         ("選択肢", "○ / × / 不明 などは各欄のリストから選びます（「コード」シートに一覧）。".into()),
@@ -145,8 +133,4 @@ pub fn export(
         facilities: facilities.len(),
         path: out.to_path_buf(),
     })
-}
-
-fn built_day(index: &SearchIndex) -> String {
-    Day((index.meta.built_at / 86_400) as i32).to_string()
 }
