@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use crate::index::SearchIndex;
-use crate::model::{Capability, Day, Facility, WardCode, KINDS};
+use crate::model::{mark_word, Accepting, Capability, Day, Facility, WardCode, KINDS};
 
 /// The capabilities a list shows, in this order.
 pub const MAIN_CAPABILITIES: [Capability; 8] = [
@@ -68,25 +68,11 @@ pub struct WardList {
     pub sources: Vec<String>,
 }
 
-fn mark(b: Option<bool>) -> String {
-    match b {
-        Some(true) => "○",
-        Some(false) => "×",
-        None => "",
-    }
-    .into()
-}
-
 fn entry(f: &Facility, today: Day) -> Entry {
-    let expired = f
-        .accepting_until
-        .as_deref()
-        .and_then(Day::parse)
-        .is_some_and(|end| end < today);
-    let accepting = if expired {
-        crate::model::Accepting::Unknown
-    } else {
-        f.accepting_new
+    // Known and current, or known and run out (要確認); never known stays empty.
+    let accepting = match f.accepting_on(today) {
+        Accepting::Unknown if f.accepting_new == Accepting::Unknown => String::new(),
+        a => a.short().to_string(),
     };
     let capabilities = MAIN_CAPABILITIES
         .iter()
@@ -101,16 +87,12 @@ fn entry(f: &Facility, today: Day) -> Entry {
         name: f.name.clone(),
         address: f.address.clone(),
         phone: f.phone.clone().unwrap_or_default(),
-        wheelchair: mark(f.wheelchair),
-        pediatric: mark(f.pediatric),
-        accepting: if accepting == crate::model::Accepting::Unknown && !expired {
-            String::new()
-        } else {
-            accepting.short().to_string()
-        },
+        wheelchair: mark_word(f.wheelchair).into(),
+        pediatric: mark_word(f.pediatric).into(),
+        accepting,
         backup_beds: match &f.backup_beds {
-            Some(b) if Day::parse(&b.until).is_some_and(|end| end < today) => {
-                format!("要確認（最終確認 {}）", b.confirmed)
+            Some(b) if b.ended_by(today) => {
+                format!("{}（最終確認 {}）", Accepting::Unknown.short(), b.confirmed)
             }
             Some(b) => format!("{}（{} 確認）", b.value, b.confirmed),
             None => String::new(),

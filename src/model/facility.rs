@@ -26,6 +26,22 @@ pub struct DatedStatus {
     pub until: String,
 }
 
+impl DatedStatus {
+    /// Whether its last day is before `today` (then it reads 要確認).
+    pub fn ended_by(&self, today: super::Day) -> bool {
+        super::Day::parse(&self.until).is_some_and(|end| end < today)
+    }
+}
+
+/// A yes / no / unknown value in the words ward sheets and lists use: ○, ×, or empty.
+pub fn mark_word(v: Option<bool>) -> &'static str {
+    match v {
+        Some(true) => "○",
+        Some(false) => "×",
+        None => "",
+    }
+}
+
 /// Whether the facility takes new patients / clients.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -253,6 +269,20 @@ pub struct Reach {
 }
 
 impl Facility {
+    /// The 新規受入 status on `today`: after `accepting_until` it is unknown (要確認).
+    pub fn accepting_on(&self, today: super::Day) -> Accepting {
+        let ended = self
+            .accepting_until
+            .as_deref()
+            .and_then(super::Day::parse)
+            .is_some_and(|end| end < today);
+        if ended {
+            Accepting::Unknown
+        } else {
+            self.accepting_new
+        }
+    }
+
     pub fn has_kind(&self, kind: Kind) -> bool {
         self.kinds.contains(&kind)
     }

@@ -18,8 +18,8 @@ pub(crate) use facility::tests::sample as facility_sample;
 #[cfg(test)]
 pub(crate) use facility::tests::sample as sample_facility;
 pub use facility::{
-    Accepting, CapabilityClaim, CapabilityStatus, DatedStatus, Facility, FacilityId, Reach,
-    ValueSource, FIELD_LABELS,
+    mark_word, Accepting, CapabilityClaim, CapabilityStatus, DatedStatus, Facility, FacilityId,
+    Reach, ValueSource, FIELD_LABELS,
 };
 pub use latlon::{LatLon, LatLonError};
 pub use radius::{RadiusError, RadiusKm};

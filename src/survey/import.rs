@@ -416,11 +416,7 @@ fn overlay_header() -> Vec<String> {
 }
 
 fn overlay_record(row: &SurveyRow, ward_name: &str) -> Vec<String> {
-    let mark = |b: Option<bool>| match b {
-        Some(true) => "○",
-        Some(false) => "×",
-        None => "",
-    };
+    let mark = crate::model::mark_word;
     let mut rec = vec![
         if row.medical {
             row.id.clone()

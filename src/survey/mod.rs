@@ -133,11 +133,7 @@ const fn field(header: &'static str, answer: Answer, target: Target) -> Field {
 
 /// The current value of a field for a facility, in the sheet's words, and its source.
 pub fn current(f: &Facility, target: Target) -> (String, String) {
-    let mark = |v: Option<bool>| match v {
-        Some(true) => "○",
-        Some(false) => "×",
-        None => "",
-    };
+    let mark = crate::model::mark_word;
     let source = |field: &str| f.source_of(field).unwrap_or_default().to_string();
     match target {
         Target::Wheelchair => (mark(f.wheelchair).into(), source("wheelchair")),
