@@ -70,16 +70,10 @@ pub fn merge(
     for p in placed {
         let slot = (p.record.origin.file.clone(), p.record.key.clone());
         if let Some(first) = seen.get(&slot) {
-            report.rejected.push(ImportError {
-                line: Some(p.record.origin.line),
-                ..ImportError::file(
-                    &p.record.origin.file,
-                    format!(
-                        "duplicate id {}: already on {first}; this row is not used",
-                        p.record.key.facility_id()
-                    ),
-                )
-            });
+            report.rejected.push(p.record.origin.error(format!(
+                "duplicate id {}: already on {first}; this row is not used",
+                p.record.key.facility_id()
+            )));
             continue;
         }
         seen.insert(slot, p.record.origin.clone());
@@ -110,17 +104,11 @@ pub fn merge(
                     .filter(|t| !geocoder.has_town(p.ward.0, t))
                     .collect();
                 if !unknown.is_empty() {
-                    report.rejected.push(ImportError {
-                        line: Some(p.record.origin.line),
-                        ..ImportError::file(
-                            &p.record.origin.file,
-                            format!(
-                                "担当区域 {} is not a town of {} (the address's ward); this row is not used",
-                                unknown.iter().map(|t| t.as_str()).collect::<Vec<_>>().join("・"),
-                                regions.label_or_code(p.ward)
-                            ),
-                        )
-                    });
+                    report.rejected.push(p.record.origin.error(format!(
+                        "担当区域 {} is not a town of {} (the address's ward); this row is not used",
+                        unknown.iter().map(|t| t.as_str()).collect::<Vec<_>>().join("・"),
+                        regions.label_or_code(p.ward)
+                    )));
                     continue;
                 }
                 by_id.insert(p.record.key.facility_id(), facilities.len());

@@ -40,6 +40,16 @@ pub struct RowOrigin {
     pub source: String,
 }
 
+impl RowOrigin {
+    /// An import error about this row (file and line).
+    pub fn error(&self, reason: impl Into<String>) -> super::ImportError {
+        super::ImportError {
+            line: Some(self.line),
+            ..super::ImportError::file(&self.file, reason)
+        }
+    }
+}
+
 impl std::fmt::Display for RowOrigin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}:{}", self.file.display(), self.line)
