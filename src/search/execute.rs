@@ -405,6 +405,7 @@ pub fn search(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResult, Sear
         Some(t) => index.text.matches(t, &index.tags)?.map(TextHits::unscored),
         None => None,
     };
+    let covers_ward = q.covers.and_then(|p| index.wards.locate(p));
     let filter = Filter {
         index,
         q,
@@ -430,11 +431,13 @@ pub fn search(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResult, Sear
             .map(|g| CapSet::of(g.iter().copied()))
             .collect(),
         text,
-        covers_ward: q.covers.and_then(|p| index.wards.locate(p)),
-        covers_town: q.covers.and_then(|p| {
-            let w = index.wards.locate(p)?;
-            Some(format!("{w}:{}", index.geocoder.town_at(p, w.0)?))
-        }),
+        covers_ward,
+        // Only when some facility serves towns: finding the town scans the address table.
+        covers_town: q
+            .covers
+            .zip(covers_ward)
+            .filter(|_| !index.columns.service_towns.is_empty())
+            .and_then(|(p, w)| Some(format!("{w}:{}", index.geocoder.town_at(p, w.0)?))),
         origin: q.origin().map(Haversine::from),
     };
     let check = |(ord, known): (u32, Option<f64>)| {
