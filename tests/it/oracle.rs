@@ -538,7 +538,6 @@ fn scenes_match_their_table_by_brute_force() {
         }
     }
     // 急変時の対応 asks a clinic for 往診 and 24時間対応.
-    let e = zaitaku::search::scene::find("急変時の対応").unwrap();
     let r = run(
         index,
         SearchParams {
@@ -557,5 +556,4 @@ fn scenes_match_their_table_by_brute_force() {
             h.explanation
         );
     }
-    assert!(e.rule(zaitaku::model::Kind::Clinic).is_some());
 }

@@ -3,7 +3,7 @@
 //! import it without and with --apply, rebuild, and see the answers in searches, facets and
 //! the status expiry; then every bad sheet is refused by cell with nothing written.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rust_xlsxwriter::Workbook;
 use zaitaku::model::{Accepting, Day, WardCode};
@@ -491,7 +491,6 @@ fn the_cli_runs_the_loop() {
         &["survey", "export", "--ward", "渋谷区", "--index", index],
         "「ward」の値「渋谷区」は使えません",
     );
-    let _: PathBuf = dataset;
 }
 
 /// The loop on the real Osaka City data (../shared/data): one ward's real facilities,
