@@ -31,6 +31,19 @@ impl Fault for crate::search::QueryError {
     }
 }
 
+impl Fault for crate::team::sheet::SheetError {
+    fn is_users(&self) -> bool {
+        !matches!(self, crate::team::sheet::SheetError::Search(_))
+    }
+}
+
+/// A missing or unusable font is the installer's to fix.
+impl Fault for crate::team::pdf::PdfError {
+    fn is_users(&self) -> bool {
+        true
+    }
+}
+
 impl Fault for crate::geocode::GeocodeError {
     fn is_users(&self) -> bool {
         true

@@ -34,6 +34,7 @@ pub mod model;
 pub mod search;
 pub mod survey;
 pub mod table;
+pub mod team;
 pub mod text;
 
 pub use index::SearchIndex;

@@ -97,6 +97,16 @@ impl ApiError {
         }
     }
 
+    /// A part the server lacks (the PDF font): 503 with what is missing.
+    pub fn missing_part(message: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::SERVICE_UNAVAILABLE,
+            code: "unavailable",
+            message: message.into(),
+            parameter: None,
+        }
+    }
+
     pub fn unavailable() -> Self {
         Self {
             status: StatusCode::SERVICE_UNAVAILABLE,

@@ -14,6 +14,7 @@ mod handlers;
 mod lists;
 mod params;
 mod state;
+mod team;
 
 pub use assets::missing_vendor_files;
 pub use error::ApiError;
@@ -60,6 +61,8 @@ pub fn router(state: AppState) -> Router {
         .route("/config", get(handlers::config))
         .route("/openapi.json", get(handlers::openapi))
         .route("/lists/{which}/{file}", get(lists::list))
+        .route("/team", get(team::team))
+        .route("/team/sheet.pdf", get(team::sheet_pdf))
         .fallback(api_not_found);
     Router::new()
         .nest("/api/v1", api)
@@ -67,6 +70,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(handlers::readyz))
         .route("/admin/reload", post(handlers::reload))
         .route("/lists/{which}/{code}", get(lists::print))
+        .route("/team/sheet", get(team::sheet_page))
         .fallback(assets::serve)
         .with_state(state)
         .layer(middleware::from_fn(log_request))

@@ -2,6 +2,7 @@
 //! work; unknown keys are rejected so a typo'd filter never silently matches everything.
 
 use crate::search::SearchParams;
+use crate::team::TeamParams;
 
 use super::ApiError;
 
@@ -116,6 +117,45 @@ pub fn search_params(pairs: &[(String, String)]) -> Result<SearchParams, ApiErro
         }
     }
     Ok(p)
+}
+
+/// Team parameters (and the sheet's `pick` ids), from a query string.
+pub fn team_params(pairs: &[(String, String)]) -> Result<(TeamParams, Vec<String>), ApiError> {
+    let mut p = TeamParams::default();
+    let mut picks = Vec::new();
+    for (k, v) in pairs {
+        let one = |slot: &mut Option<String>| -> Result<(), ApiError> {
+            if slot.is_some() {
+                return Err(ApiError::parameter(
+                    "duplicate_parameter",
+                    k,
+                    format!("パラメータ「{k}」が2回以上指定されています。"),
+                ));
+            }
+            *slot = Some(v.clone());
+            Ok(())
+        };
+        match k.as_str() {
+            "address" => one(&mut p.address)?,
+            "covers" => one(&mut p.covers)?,
+            "scene" => one(&mut p.scene)?,
+            "cap" => p.cap.push(v.clone()),
+            "role" => p.role.push(v.clone()),
+            "kind" => p.kind.push(v.clone()),
+            "wheelchair" => one(&mut p.wheelchair)?,
+            "pediatric" => one(&mut p.pediatric)?,
+            "per_role" => one(&mut p.per_role)?,
+            "pick" => picks.push(v.clone()),
+            other => {
+                return Err(ApiError::parameter(
+                    "unknown_parameter",
+                    other,
+                    format!("不明なパラメータ「{other}」です。"),
+                ))
+            }
+        }
+    }
+    Ok((p, picks))
 }
 
 #[cfg(test)]

@@ -23,6 +23,8 @@ pub enum Problem {
     Conflict { with: &'static str },
     /// Needs another parameter that was not given.
     Requires { other: &'static str },
+    /// Not given, and needed; `expected` says what to give, in Japanese.
+    Missing { expected: &'static str },
     /// Longer than `max` characters.
     TooLong { max: usize },
     /// An address the geocoder cannot place.
@@ -63,7 +65,7 @@ impl QueryError {
             Problem::Unknown { .. } => "unknown_value",
             Problem::Ambiguous { .. } => "ambiguous",
             Problem::Conflict { .. } => "conflict",
-            Problem::Requires { .. } => "missing_parameter",
+            Problem::Requires { .. } | Problem::Missing { .. } => "missing_parameter",
             Problem::TooLong { .. } => "too_long",
             Problem::AddressNotFound => "address_not_found",
         }
@@ -94,6 +96,7 @@ impl QueryError {
             Problem::Requires { other } => {
                 format!("「{p}」には「{other}」も指定してください。")
             }
+            Problem::Missing { expected } => format!("「{p}」を指定してください（{expected}）。"),
             Problem::TooLong { max } => format!("「{p}」は {max} 文字以内で指定してください。"),
             Problem::AddressNotFound => format!(
                 "住所「{v}」が見つかりませんでした。区名・町名か郵便番号を確認してください。"

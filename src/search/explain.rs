@@ -4,6 +4,7 @@
 use crate::index::{FieldMatcher, ReachNote, SearchIndex};
 use crate::model::{Capability, WardCode};
 
+use super::scene::Scene;
 use super::SearchQuery;
 
 pub fn format_distance(m: f64) -> String {
@@ -116,29 +117,11 @@ pub fn explain(
     if !caps.is_empty() {
         parts.push(format!("{}に対応", caps.join("・")));
     }
-    // Why it fits the scene: 「急変時の対応：往診・24時間対応（届出）」.
-    if let Some(scene) = q.scene {
-        let bits = c.kind_bits[i];
-        if let Some((_, groups)) = scene
-            .rules
-            .iter()
-            .find(|(k, _)| bits & (1u8 << (*k as u8)) != 0)
-        {
-            let met: Vec<Capability> = groups
-                .iter()
-                .filter_map(|g| g.iter().find(|cap| c.cap_bits[i].contains(**cap)).copied())
-                .collect();
-            let official = !met.is_empty()
-                && met
-                    .iter()
-                    .all(|cap| c.provenance(ord, *cap).is_some_and(|p| p.contains("届出")));
-            let names: Vec<&str> = met.iter().map(|cap| cap.label()).collect();
-            parts.push(match (names.is_empty(), official) {
-                (true, _) => format!("{}：{}", scene.label, "対象の種別"),
-                (false, true) => format!("{}：{}（届出）", scene.label, names.join("・")),
-                (false, false) => format!("{}：{}", scene.label, names.join("・")),
-            });
-        }
+    if let Some(reason) = q
+        .scene
+        .and_then(|scene| scene_reason(index, ord, scene, None))
+    {
+        parts.push(reason);
     }
     if q.wheelchair == Some(true) {
         parts.push("車いす可".into());
@@ -166,4 +149,36 @@ pub fn explain(
         }
     }
     parts.join(" / ")
+}
+
+/// Why facility `ord` fits `scene`: 「急変時の対応：往診・24時間対応（届出）」, from the
+/// capabilities it has of what the scene asks of `kind` (default: its own first kind the
+/// scene names; 「（届出）」 when each comes from a 届出). `None` when the scene does not
+/// name the kind.
+pub fn scene_reason(
+    index: &SearchIndex,
+    ord: u32,
+    scene: &Scene,
+    kind: Option<crate::model::Kind>,
+) -> Option<String> {
+    let c = &index.columns;
+    let i = ord as usize;
+    let groups = match kind {
+        Some(k) => scene.rule(k)?,
+        None => scene.rule_for_bits(c.kind_bits[i])?.1,
+    };
+    let met: Vec<Capability> = groups
+        .iter()
+        .filter_map(|g| g.iter().find(|cap| c.cap_bits[i].contains(**cap)).copied())
+        .collect();
+    let official = !met.is_empty()
+        && met
+            .iter()
+            .all(|cap| c.provenance(ord, *cap).is_some_and(|p| p.contains("届出")));
+    let names: Vec<&str> = met.iter().map(|cap| cap.label()).collect();
+    Some(match (names.is_empty(), official) {
+        (true, _) => format!("{}：{}", scene.label, "対象の種別"),
+        (false, true) => format!("{}：{}（届出）", scene.label, names.join("・")),
+        (false, false) => format!("{}：{}", scene.label, names.join("・")),
+    })
 }

@@ -12,7 +12,7 @@ pub mod scene;
 
 pub use error::{Problem, QueryError};
 pub use execute::{search, SearchError};
-pub use explain::format_distance;
+pub use explain::{format_distance, scene_reason};
 pub use query::{
     AddressUse, SearchParams, SearchQuery, Sort, DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET,
 };

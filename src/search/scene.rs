@@ -29,20 +29,20 @@ impl Scene {
             .map(|(_, r)| r.as_slice())
     }
 
+    /// The rule for a facility with these kind bits (its first kind the scene names).
+    pub fn rule_for_bits(&self, kind_bits: u8) -> Option<(Kind, &[Vec<Capability>])> {
+        self.rules
+            .iter()
+            .find(|(k, _)| kind_bits & (1u8 << (*k as u8)) != 0)
+            .map(|(k, r)| (*k, r.as_slice()))
+    }
+
     /// The rule in words: 「診療所: 往診・24時間対応、訪問看護: 24時間対応」.
     pub fn expands_to(&self) -> String {
         self.rules
             .iter()
             .map(|(k, groups)| {
-                let need: Vec<String> = groups
-                    .iter()
-                    .map(|g| {
-                        g.iter()
-                            .map(|c| c.label())
-                            .collect::<Vec<_>>()
-                            .join("または")
-                    })
-                    .collect();
+                let need: Vec<String> = groups.iter().map(|g| group_words(g)).collect();
                 if need.is_empty() {
                     k.label().to_string()
                 } else {
@@ -68,6 +68,29 @@ pub fn find(s: &str) -> Option<&'static Scene> {
     scenes().iter().find(|x| x.code == s || x.label == s)
 }
 
+/// Capability groups as the tables write them: `;` between groups that are all needed, `|`
+/// between alternatives (`house_call;24h`, `emergency_admission|backup_hospital`).
+pub fn parse_groups(requires: &str) -> Result<Vec<Vec<Capability>>, String> {
+    requires
+        .split(';')
+        .filter(|g| !g.trim().is_empty())
+        .map(|g| {
+            g.split('|')
+                .map(|c| Capability::parse(c.trim()).map_err(|e| e.to_string()))
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .collect()
+}
+
+/// A group in words: 「往診または訪問診療」.
+pub fn group_words(group: &[Capability]) -> String {
+    group
+        .iter()
+        .map(|c| c.label())
+        .collect::<Vec<_>>()
+        .join("または")
+}
+
 /// Parses the table; an error names its line.
 pub fn parse(text: &str) -> Result<Vec<Scene>, String> {
     let mut out: Vec<Scene> = Vec::new();
@@ -81,15 +104,7 @@ pub fn parse(text: &str) -> Result<Vec<Scene>, String> {
             return Err(at(format!("{} cells, 5 expected", cells.len())));
         };
         let kind = Kind::parse(kind).map_err(|e| at(e.to_string()))?;
-        let groups = requires
-            .split(';')
-            .filter(|g| !g.is_empty())
-            .map(|g| {
-                g.split('|')
-                    .map(|c| Capability::parse(c).map_err(|e| at(e.to_string())))
-                    .collect::<Result<Vec<_>, _>>()
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let groups = parse_groups(requires).map_err(at)?;
         match out.iter_mut().find(|s| s.code == code) {
             Some(s) if s.label != label => return Err(at(format!("scene {code} has two labels"))),
             Some(s) if s.rule(kind).is_some() => {

@@ -4,7 +4,9 @@
 
 use clap::{Parser, Subcommand};
 
-use crate::commands::{check, demo_data, fetch, geocode, index, inspect, search, serve, survey};
+use crate::commands::{
+    check, demo_data, fetch, geocode, index, inspect, search, serve, survey, team,
+};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -43,6 +45,10 @@ pub enum Command {
     /// The ward office's survey loop: `survey export --ward 東淀川区` writes the ward's
     /// Excel sheet; `survey import FILE.xlsx [--apply]` checks it and writes its answers.
     Survey(survey::Args),
+    /// A home-care team for one address: for each role (訪問診療医, 訪問看護, 居宅介護支援,
+    /// 薬局, 歯科, 後方支援病院, 地域包括, 相談支援室) the facilities that reach it, and with
+    /// `--pick ID --pdf FILE` the referral sheet as a one-page A4 PDF.
+    Team(Box<team::Args>),
 }
 
 impl Command {
@@ -57,6 +63,7 @@ impl Command {
             Self::Search(a) => search::run(*a),
             Self::Serve(a) => serve::run(a),
             Self::Survey(a) => survey::run(a),
+            Self::Team(a) => team::run(*a),
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod inspect;
 pub mod search;
 pub mod serve;
 pub mod survey;
+pub mod team;
 
 use std::path::{Path, PathBuf};
 
