@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Installs what the browser test and the map page need, and nothing when it is all there:
-# - Debian packages chromium, chromium-driver and fonts-noto-cjk (headless browser test,
-#   Japanese glyphs in screenshots) when `chromium`, `chromedriver` or the fonts are missing;
+# Installs what the product and its tests need, and nothing when it is all there:
+# - Debian packages, each only when missing: fonts-ipafont-gothic (the referral sheet's
+#   PDF font; also with `web`), chromium, chromium-driver and fonts-noto-cjk (headless
+#   browser test, Japanese glyphs in screenshots), poppler-utils (the PDF tests);
 # - web/node_modules from web/package-lock.json (Leaflet and leaflet.markercluster, which
 #   the server embeds; axe-core, which the browser test runs; ESLint, which lints the
 #   page), redone only when the lockfile changed since the last install.
 # Idempotent; safe to call from scripts/test.sh and scripts/run.sh.
-# `setup.sh web` installs only the npm packages (what running the product needs).
+# `setup.sh web` installs only what running the product needs (the PDF font, npm packages).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 only_web=false
@@ -26,22 +27,27 @@ as_root() {
 }
 
 # --- Debian packages -------------------------------------------------------------------
+installed() {
+    command -v dpkg-query >/dev/null 2>&1 || return 0
+    dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed'
+}
 missing=()
+# The product: IPAゴシック, embedded (as a subset) in the referral sheet's PDF.
+installed fonts-ipafont-gothic || missing+=(fonts-ipafont-gothic)
 if [ "$only_web" = false ]; then
+    # The tests: the browser, CJK glyphs in screenshots, pdftotext/pdfinfo for the PDF.
     command -v chromium >/dev/null 2>&1 || missing+=(chromium)
-    command -v chromedriver >/dev/null 2>&1 || missing+=(chromedriver)
-    if command -v dpkg-query >/dev/null 2>&1 \
-        && ! dpkg-query -W -f='${Status}' fonts-noto-cjk 2>/dev/null | grep -q 'ok installed'; then
-        missing+=(fonts-noto-cjk)
-    fi
-    if [ ${#missing[@]} -eq 0 ]; then
-        say "chromium, chromedriver and CJK fonts present ($(chromium --version 2>/dev/null | head -n1))"
-    else
-        say "missing: ${missing[*]}; installing chromium, chromium-driver, fonts-noto-cjk (apt-get)"
-        export DEBIAN_FRONTEND=noninteractive
-        as_root apt-get update
-        as_root apt-get install -y --no-install-recommends chromium chromium-driver fonts-noto-cjk
-    fi
+    command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+    installed fonts-noto-cjk || missing+=(fonts-noto-cjk)
+    command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+fi
+if [ ${#missing[@]} -eq 0 ]; then
+    say "Debian packages present"
+else
+    say "missing: ${missing[*]}; installing (apt-get)"
+    export DEBIAN_FRONTEND=noninteractive
+    as_root apt-get update
+    as_root apt-get install -y --no-install-recommends "${missing[@]}"
 fi
 
 # --- npm packages for web/ -------------------------------------------------------------
