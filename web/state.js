@@ -4,6 +4,8 @@
 //   visit=1           「この住所に訪問できる」 is on but no point is set yet
 //   sel=ID            the facility whose detail is open
 //   z, lat, lon       the map view
+// The team view (`view=team`, team-state.js) and the compare list (`cmp`, compare-state.js)
+// have URLs of their own kept by those modules.
 // Pure functions only: no DOM, no network.
 //
 // The page sizes are the server's: functions that need them take `page`, the `page` object
@@ -28,6 +30,7 @@ export function emptyState(page) {
     wheelchair: false,
     pediatric: false,
     accepting_new: false,
+    scene: '', // a care scene's code (/api/v1/vocabulary scenes)
     wards: [],
     area: '',
     visit: false,
@@ -64,7 +67,8 @@ export function queryKind(state) {
   return looksLikeAddress(state.q) ? 'address' : 'text';
 }
 
-function splitList(params, key) {
+/** Every value of `key`, repeated or comma-separated, trimmed, without empties. */
+export function splitList(params, key) {
   return params
     .getAll(key)
     .flatMap((v) => v.split(','))
@@ -72,7 +76,8 @@ function splitList(params, key) {
     .filter(Boolean);
 }
 
-function parsePoint(s) {
+/** `"34.7,135.5"` as {lat, lon}; null when it is not two numbers. */
+export function parsePoint(s) {
   if (!s) return null;
   const m = s.split(',').map((x) => Number(x.trim()));
   if (m.length !== 2 || m.some((x) => !Number.isFinite(x))) return null;
@@ -109,6 +114,7 @@ export function stateFromParams(input, page) {
   st.wheelchair = TRUE.has(p.get('wheelchair'));
   st.pediatric = TRUE.has(p.get('pediatric'));
   st.accepting_new = TRUE.has(p.get('accepting_new'));
+  st.scene = p.get('scene') || '';
   st.wards = splitList(p, 'ward');
   st.area = p.get('area') || '';
   st.covers = address ? null : parsePoint(p.get('covers'));
@@ -145,6 +151,7 @@ export function apiParams(st, { paging = true } = {}) {
   if (st.wheelchair) p.set('wheelchair', 'true');
   if (st.pediatric) p.set('pediatric', 'true');
   if (st.accepting_new) p.set('accepting_new', 'true');
+  if (st.scene) p.set('scene', st.scene);
   for (const w of st.wards) p.append('ward', w);
   if (st.area) p.set('area', st.area);
   const hasAddressPoint = qk === 'address';
@@ -175,6 +182,16 @@ export function urlParams(st, page) {
     p.set('lon', fmtCoord(st.view.lon));
   }
   return p;
+}
+
+/**
+ * How many filters narrow the search (the phone's drawer toggle shows it): each kind,
+ * capability and flag, the scene, the place selects, the radius and the visit mode.
+ */
+export function activeFilterCount(st) {
+  const flags = [st.wheelchair, st.pediatric, st.accepting_new, st.visit].filter(Boolean).length;
+  const one = [st.scene, st.wards.length ? 'ward' : '', st.area, st.radius_km].filter(Boolean).length;
+  return st.kinds.length + st.caps.length + flags + one;
 }
 
 /** Whether two states ask the server the same search (page-only keys aside). */

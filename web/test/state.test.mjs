@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import {
+  activeFilterCount,
   apiParams,
   emptyState,
   looksLikeAddress,
@@ -137,4 +138,27 @@ test('page sizes offered: the default, a tenth and a fifth of the maximum, the m
   assert.deepEqual(pageSizes({ default_limit: 50, max_limit: 500 }), [50, 100, 500], 'deduplicated');
   assert.deepEqual(pageSizes({ default_limit: 200, max_limit: 500 }), [50, 100, 200, 500], 'sorted');
   assert.deepEqual(pageSizes({ default_limit: 5, max_limit: 5 }), [1, 5], 'no zero');
+});
+
+test('the scene is a search parameter and comes back from the URL', () => {
+  const st = emptyState(PAGE);
+  st.scene = 'emergency';
+  assert.equal(apiParams(st).get('scene'), 'emergency');
+  const back = stateFromParams(urlParams(st, PAGE), PAGE);
+  assert.equal(back.scene, 'emergency');
+  assert.equal(stateFromParams('', PAGE).scene, '');
+});
+
+test('the active filters are counted for the phone drawer', () => {
+  const st = emptyState(PAGE);
+  assert.equal(activeFilterCount(st), 0);
+  st.q = '訪問看護'; // the search words are not a filter
+  assert.equal(activeFilterCount(st), 0);
+  st.kinds = ['clinic', 'hospital'];
+  st.caps = ['24h'];
+  st.scene = 'emergency';
+  st.wards = ['27127'];
+  st.pediatric = true;
+  st.visit = true;
+  assert.equal(activeFilterCount(st), 7);
 });
