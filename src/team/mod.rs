@@ -25,9 +25,6 @@ pub use roles::{Reach, Role};
 /// Facilities per role and section unless asked otherwise, and the most that can be.
 pub const DEFAULT_PER_ROLE: usize = 3;
 pub const MAX_PER_ROLE: usize = 10;
-/// The nearest this many candidates per role are judged (a dense ward has hundreds of
-/// 訪問看護 stations that all reach a home; the best few are among the nearest).
-const CANDIDATES: usize = 300;
 
 /// Unvalidated parameters, named as in the query string and the CLI flags.
 #[derive(Clone, Debug, Default)]
@@ -157,7 +154,7 @@ pub struct Member {
     pub fits: bool,
     /// Why it fits the scene: 「急変時の対応：往診・24時間対応（届出）」.
     pub reason: Option<String>,
-    /// What it does not offer of what was asked: 「24時間対応」, 「新規受入：不可」.
+    /// What it does not offer of what was asked: 「24時間対応」, 「新規受入：停止中」.
     pub lacks: Vec<String>,
     /// Its 新規受入 status is known and current (受入可 or 要相談).
     pub status_current: bool,
@@ -224,7 +221,7 @@ pub fn find_all(
     q: &TeamQuery,
     point: QueryPoint,
 ) -> Result<Team, SearchError> {
-    build(index, q, point, CANDIDATES)
+    build(index, q, point, usize::MAX)
 }
 
 fn build(
@@ -304,11 +301,13 @@ fn candidates(
     role: &Role,
     home_ward: Option<WardCode>,
 ) -> Result<Candidates, SearchError> {
+    // Every facility that reaches the home is judged: a current status far away comes
+    // before an unknown one nearby, so the nearest few are not enough.
     let base = SearchQuery {
         kinds: role.kinds.clone(),
         capabilities: role.requires.clone(),
         sort: Sort::Distance,
-        limit: CANDIDATES,
+        limit: index.len(),
         facets: false,
         total: false,
         today: q.today,
@@ -474,7 +473,7 @@ fn judge(
     }
     let status = c.accepting_on(i, q.today);
     if status == Accepting::No {
-        lacks.push("新規受入：不可".into());
+        lacks.push("新規受入：停止中".into());
     }
     let reason = q
         .scene

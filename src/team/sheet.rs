@@ -85,8 +85,8 @@ impl SheetError {
     }
 }
 
-/// The sheet of the facilities `picks` (ids, in the order given) in the team for the home.
-/// Each must reach the home in some role, as the team endpoint would list it.
+/// The sheet of the facilities `picks` (ids or `role:id`, in the order given) in the team
+/// for the home. Each must reach the home in its role, as the team endpoint lists it.
 pub fn sheet(
     index: &SearchIndex,
     q: &TeamQuery,
@@ -107,11 +107,18 @@ pub fn sheet(
     }
     let team = find_all(index, q, point)?;
     let mut entries = Vec::new();
-    for id in ids {
+    for pick in ids {
+        // `role:id` names the role (a hospital can be the visiting doctor and the
+        // backup hospital); a bare id takes its first role.
+        let (role, id) = match pick.split_once(':') {
+            Some((r, id)) if super::roles::find(r).is_some_and(|x| x.code == r) => (Some(r), id),
+            _ => (None, pick),
+        };
         let (role, m) = team
             .members()
+            .filter(|(r, _)| role.is_none_or(|want| r.role == want))
             .find(|(_, m)| m.facility.facility().id.0 == id)
-            .ok_or_else(|| SheetError::NotInTeam(id.to_string()))?;
+            .ok_or_else(|| SheetError::NotInTeam(pick.to_string()))?;
         entries.push(entry(role, m, q));
     }
     let ward = index.wards.locate(q.point);
@@ -141,9 +148,9 @@ fn entry(role: &RoleTeam, m: &Member, q: &TeamQuery) -> SheetEntry {
         .map(|s| s.trim().to_string());
     let status = f.accepting_on(q.today);
     let accepting = match (status, &f.accepting_until) {
-        (Accepting::Unknown, _) => Accepting::Unknown.label().to_string(),
-        (s, Some(until)) => format!("{}（{until} まで）", s.label()),
-        (s, None) => s.label().to_string(),
+        (Accepting::Unknown, _) => Accepting::Unknown.short().to_string(),
+        (s, Some(until)) => format!("{}（{until} まで）", s.short()),
+        (s, None) => s.short().to_string(),
     };
     let mut reason = vec![role.label.to_string()];
     reason.extend(m.reason.clone());

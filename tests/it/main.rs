@@ -16,5 +16,6 @@ mod osaka;
 mod prefecture;
 mod support;
 mod survey;
+mod team;
 mod text;
 mod todokede;

@@ -88,6 +88,12 @@ impl Server {
     }
 
     pub fn get(&self, path: &str) -> (u16, String) {
+        let (status, body) = self.get_bytes(path);
+        (status, String::from_utf8(body).expect("a text answer"))
+    }
+
+    /// The answer's status and bytes (a PDF).
+    pub fn get_bytes(&self, path: &str) -> (u16, Vec<u8>) {
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .build()
@@ -96,7 +102,13 @@ impl Server {
             .get(&format!("{}{}", self.base, encode(path)))
             .call()
             .unwrap();
-        (r.status().as_u16(), r.body_mut().read_to_string().unwrap())
+        let body = r
+            .body_mut()
+            .with_config()
+            .limit(32 << 20)
+            .read_to_vec()
+            .unwrap();
+        (r.status().as_u16(), body)
     }
 
     pub fn post(&self, path: &str) -> (u16, String) {
