@@ -466,6 +466,8 @@ fn openapi_documents_every_route() {
         "/config",
         "/openapi.json",
         "/lists/{which}/{file}",
+        "/team",
+        "/team/sheet.pdf",
     ];
     let mut want = routes.to_vec();
     want.sort();
@@ -510,6 +512,25 @@ fn openapi_documents_every_route() {
             }
             _ => {}
         }
+    }
+    // The team's limits too, and every team parameter is accepted by /team.
+    for p in spec["paths"]["/team"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+    {
+        let name = p["name"].as_str().unwrap();
+        if name == "per_role" {
+            assert_eq!(p["schema"]["maximum"], zaitaku::team::MAX_PER_ROLE);
+            assert!(p["description"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("既定 {}", zaitaku::team::DEFAULT_PER_ROLE)));
+        }
+        let g = get(&format!("/api/v1/team?{name}=x"));
+        assert_ne!(
+            g.json()["error"]["message"].as_str().unwrap_or_default(),
+            format!("不明なパラメータ「{name}」です。")
+        );
     }
     // Every documented route is served (not the API's "no such endpoint" fallback).
     let fallback = get("/api/v1/no-such-endpoint").json()["error"]["message"].clone();
@@ -684,6 +705,12 @@ fn real_server_reloads_without_failing_requests_and_never_logs_addresses() {
     // A searched address and point never reach the logs.
     let (status, _) = server.get("/api/v1/search?address=大阪市東淀川区豊新2-5-1&covers_x=1");
     assert_eq!(status, 400);
+    let (status, _) = server.get("/api/v1/team?address=大阪市東淀川区豊新2-5-1");
+    assert_eq!(status, 200);
+    let (status, _) = server.get("/team/sheet?address=大阪市東淀川区豊新2-5-1&pick=nobody");
+    assert_eq!(status, 400);
+    let (status, _) = server.get("/api/v1/team/sheet.pdf?covers=34.70,135.50&pick=nobody");
+    assert!(status == 400 || status == 503, "{status}");
     let (status, _) = server.get("/api/v1/geocode?q=大阪市東淀川区豊新2-5-1");
     assert_eq!(status, 200);
     server.wait_for("request log", |log| log.contains("/api/v1/geocode"));
@@ -700,6 +727,8 @@ fn real_server_reloads_without_failing_requests_and_never_logs_addresses() {
         assert!(!log.contains(secret), "log leaks '{secret}':\n{log}");
     }
     assert!(log.contains("route=\"/api/v1/search\""), "{log}");
+    assert!(log.contains("route=\"/api/v1/team\""), "{log}");
+    assert!(log.contains("route=\"/team/sheet\""), "{log}");
 }
 
 #[test]
@@ -802,6 +831,10 @@ fn searched_homes_are_not_cached_and_empty_words_are_refused() {
     assert_eq!(
         cache("/api/v1/search?ward=北区").as_deref(),
         Some("no-cache")
+    );
+    assert_eq!(
+        cache("/api/v1/team?covers=34.70,135.50").as_deref(),
+        Some("no-store")
     );
     for text in ["%3F", "%F0%9F%8F%A5", "%E2%80%8B", "%E3%83%BB%E3%83%BB"] {
         let v = error_of(
