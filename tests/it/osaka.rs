@@ -426,3 +426,46 @@ fn a_cut_address_table_fails_the_geocoder_bar() {
         "{e}"
     );
 }
+
+/// Issue 15 on real records: the team for a home at clinic A's door, with 在支診 asked.
+/// Every member of every role is what a brute-force scan of the real index says (who
+/// reaches the home, who fully fits, what each lacks, the order), and the two 在支診 of
+/// the test's own 届出 are the visiting doctors that fully fit, with their 届出 named.
+#[test]
+fn the_team_for_a_real_home_matches_the_brute_force() {
+    use zaitaku::team::{find_all, TeamParams, TeamQuery};
+    let Some(o) = osaka() else { return };
+    let [a, b] = &o.support;
+    let home = o.index.facility(o.index.find(a).unwrap()).location;
+    for scene in [None, Some("emergency")] {
+        let p = TeamParams {
+            covers: Some(format!("{},{}", home.lat, home.lon)),
+            cap: vec!["在支診".into()],
+            scene: scene.map(str::to_string),
+            ..TeamParams::default()
+        };
+        let (q, point) = TeamQuery::resolve(&p, &o.index).unwrap();
+        let team = find_all(&o.index, &q, point).unwrap();
+        crate::team::check_against_brute_force(&o.index, &q, &team);
+        let doctors = &team.roles[0];
+        assert_eq!(doctors.role, "doctor");
+        if scene.is_none() {
+            let full: BTreeSet<String> = doctors
+                .full
+                .iter()
+                .map(|m| m.facility.facility().id.0)
+                .collect();
+            assert_eq!(full, BTreeSet::from([a.clone(), b.clone()]));
+            // C visits (在医総管) but lacks 在支診, and says so.
+            let c = doctors
+                .partial
+                .iter()
+                .find(|m| m.facility.facility().id.0 == *o.home_visit_only)
+                .expect("C is a partial fit");
+            assert_eq!(c.lacks, ["在宅療養支援診療所"]);
+        }
+        // Real offices: the ward's 相談支援室 and a 居宅介護支援 reach every home in the city.
+        assert_eq!(team.ward.as_deref(), Some("大阪市北区"));
+        assert!(!team.roles[2].full.is_empty() || !team.roles[2].partial.is_empty());
+    }
+}

@@ -45,6 +45,7 @@ fn expected(
     index: &SearchIndex,
     q: &TeamQuery,
     role: &Role,
+    asked: &[Vec<Capability>],
     f: &Facility,
 ) -> Option<(f64, Vec<String>, bool)> {
     if !f.kinds.iter().any(|k| role.kinds.contains(k)) {
@@ -83,12 +84,7 @@ fn expected(
         Reach::Responsible if f.service_wards.is_empty() || !covers(f) => return None,
         _ => {}
     }
-    let scene_groups: Vec<Vec<Capability>> = q
-        .scene
-        .and_then(|s| role.kinds.iter().find_map(|k| s.rule(*k)))
-        .map(|g| g.to_vec())
-        .unwrap_or_default();
-    let mut lacks: Vec<String> = scene_groups
+    let mut lacks: Vec<String> = asked
         .iter()
         .filter(|g| !g.iter().any(|c| f.has_capability(*c)))
         .map(|g| scene::group_words(g))
@@ -104,16 +100,37 @@ fn expected(
     ))
 }
 
+/// What a role is asked: the scene's rule for its first kind the scene names, then what
+/// the user asked (cap=) where some facility of the role's kinds offers it.
+fn asked_of(q: &TeamQuery, role: &Role, all: &[Facility]) -> Vec<Vec<Capability>> {
+    let mut asked: Vec<Vec<Capability>> = q
+        .scene
+        .and_then(|s| role.kinds.iter().find_map(|k| s.rule(*k)))
+        .map(|g| g.to_vec())
+        .unwrap_or_default();
+    for g in &q.needs {
+        let offered = all.iter().any(|other| {
+            other.kinds.iter().any(|k| role.kinds.contains(k))
+                && g.iter().any(|c| other.has_capability(*c))
+        });
+        if offered && !asked.contains(g) {
+            asked.push(g.clone());
+        }
+    }
+    asked
+}
+
 /// Checks a whole team (every candidate kept) against the brute force: the same members
 /// in the same sections, each reaching the home, in the promised order.
 pub fn check_against_brute_force(index: &SearchIndex, q: &TeamQuery, team: &Team) {
+    let all: Vec<Facility> = (0..index.len() as u32).map(|o| index.facility(o)).collect();
     for (role, got) in q.roles.iter().zip(&team.roles) {
         assert_eq!(got.role, role.code);
+        let asked = asked_of(q, role, &all);
         let mut full = BTreeSet::new();
         let mut partial = BTreeSet::new();
-        for ord in 0..index.len() as u32 {
-            let f = index.facility(ord);
-            if let Some((_, lacks, _)) = expected(index, q, role, &f) {
+        for f in &all {
+            if let Some((_, lacks, _)) = expected(index, q, role, &asked, f) {
                 if lacks.is_empty() {
                     full.insert(f.id.0.clone());
                 } else {
@@ -140,7 +157,7 @@ pub fn check_against_brute_force(index: &SearchIndex, q: &TeamQuery, team: &Team
         assert_eq!(ids(&got.partial), partial, "{}: partial fits", role.code);
         for m in got.full.iter().chain(&got.partial) {
             let f = m.facility.facility();
-            let (d, lacks, current) = expected(index, q, role, &f).unwrap();
+            let (d, lacks, current) = expected(index, q, role, &asked, &f).unwrap();
             assert!(
                 (m.facility.distance_m.unwrap() - d).abs() < 1.0,
                 "{}",
