@@ -46,4 +46,7 @@ export const api = {
   nearby: (id, params, opts) =>
     getJson(`/api/v1/facilities/${encodeURIComponent(id)}/nearby?${params}`, opts),
   csvUrl: (params) => `/api/v1/search.csv?${params}`,
+  team: (params, opts) => getJson(`/api/v1/team?${params}`, opts),
+  sheetUrl: (params) => `/team/sheet?${params}`,
+  sheetPdfUrl: (params) => `/api/v1/team/sheet.pdf?${params}`,
 };

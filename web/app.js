@@ -1,17 +1,31 @@
 // The map page's controller: reads the URL into a state, fills the form, asks
 // /api/v1/search, shows the list and the map, and writes every change back to the URL (a
 // permalink). Everything that changes lives in one store (store.js) and changes only through
-// `store.update`. See README.md for the other modules.
+// `store.update`. The page has two views sharing the map and the detail panel: the search
+// (this file) and 「在宅チームを探す」 (team.js, `?view=team`); the compare list (compare.js)
+// belongs to both. See README.md for the other modules.
 
 import { api } from './api.js';
+import { addCompare, compareFromParams, removeCompare } from './compare-state.js';
+import { compareMessage, renderCompare, renderCompareBar, syncCompareButtons } from './compare.js';
 import { detailBody } from './detail.js';
 import { $, h } from './dom.js';
-import { buildControls, readForm as readFormOver, showDataset, updateCapCount, writeForm } from './form.js';
+import { closeDrawer, initDrawer, setFilterCount, showPane } from './drawer.js';
+import {
+  buildControls,
+  readForm as readFormOver,
+  showDataset,
+  showSceneExpansion,
+  updateCapCount,
+  writeForm,
+} from './form.js';
 import { formatDistance } from './format.js';
 import { MapView } from './map.js';
 import { hideError, renderEmpty, renderQueryNote, renderResults, renderVisitStatus, showError } from './results.js';
-import { apiParams, emptyState, queryKind, stateFromParams, urlParams } from './state.js';
+import { activeFilterCount, apiParams, emptyState, queryKind, stateFromParams, urlParams } from './state.js';
 import { createStore } from './store.js';
+import { createTeamView } from './team.js';
+import { emptyTeam, hasHome, isTeamView, teamFromParams, teamUrlParams } from './team-state.js';
 import { Vocab } from './vocab.js';
 
 const store = createStore({
@@ -24,6 +38,11 @@ const store = createStore({
   fitNext: true, // fit the map to the next results
   busy: false, // a search is under way
   completed: 0, // searches finished (for tests waiting on the page)
+  mode: 'search', // 'search' | 'team' (the view shown)
+  team: emptyTeam(), // the team view's state (team-state.js)
+  teamResult: null, // the last /team response
+  teamsDone: 0, // team searches finished (for tests: <html data-teams>)
+  compare: [], // ids in the compare list (compare-state.js), both views
 });
 
 const get = () => store.get();
@@ -56,16 +75,42 @@ store.subscribe((s, prev) => {
   else $('result-list').removeAttribute('aria-busy');
 });
 
+// The compare list's buttons, bar and open panel follow the list.
+store.subscribe((s, prev) => {
+  if (s.compare === prev.compare) return;
+  syncCompareButtons(s.compare);
+  renderCompareBar(s.compare);
+  if (!$('compare').hidden) {
+    if (s.compare.length) openCompare();
+    else closeCompare();
+  }
+});
+
+// The phone's drawer toggle counts the search's filters.
+store.subscribe((s, prev) => {
+  if (s.search !== prev.search && s.search) setFilterCount(activeFilterCount(s.search));
+});
+
 const map = new MapView($('map'), $('map-message'), {
   onMarkerSelect: (id) => select(id, { from: 'map', focusDetail: true }),
   onMapClick: (p) => setVisitPoint(p),
   onPointMove: (p) => setVisitPoint(p),
   onViewChange: (v) => {
-    if (!get().search) return;
+    if (!get().search || get().mode !== 'search') return;
     setSearch({ view: v });
     // While a search runs, its end writes the URL (pushState for a new search).
     if (!get().inflight) writeUrl('replace');
   },
+});
+
+const team = createTeamView({
+  store,
+  map,
+  writeUrl: (history) => writeUrl(history),
+  remember: (records) => remember(records),
+  onDetail: (id) => select(id, { from: 'team', focusDetail: true }),
+  onCompare: (id) => toggleCompare(id),
+  afterRender: () => syncCompareButtons(get().compare),
 });
 
 // ---------------------------------------------------------------- startup
@@ -91,12 +136,31 @@ async function main() {
       .catch(() => {}); // boundaries are a nicety: the map works without them
   }
   bindEvents();
+  team.bind();
+  // Shown after being hidden (phones): Leaflet measures the map again and fits what it shows.
+  initDrawer({
+    onMap: () => {
+      const { mode, teamResult, result } = get();
+      const r = mode === 'team' ? teamResult : result;
+      map.fit((r && r.point) || null);
+    },
+  });
   await restoreFromUrl('replace');
   window.addEventListener('popstate', () => restoreFromUrl(null));
 }
 
 async function restoreFromUrl(history) {
-  const search = stateFromParams(location.search, get().config.page);
+  const params = new URLSearchParams(location.search);
+  store.update({ compare: compareFromParams(params) });
+  if (isTeamView(params)) {
+    store.update((s) => ({ team: teamFromParams(params), search: s.search || emptyState(s.config.page) }));
+    showMode('team');
+    writeForm(get().search, get().vocab);
+    await team.run(history);
+    return;
+  }
+  const search = stateFromParams(params, get().config.page);
+  showMode('search');
   store.update({ search, fitNext: !search.view });
   writeForm(search, get().vocab);
   updateVisitUi(null);
@@ -106,6 +170,107 @@ async function restoreFromUrl(history) {
 
 function readForm() {
   return readFormOver(get().search);
+}
+
+/** Shows one view: the search form and results, or the team view; the tabs say which. */
+function showMode(mode) {
+  store.update({ mode });
+  const isTeam = mode === 'team';
+  $('search-form').hidden = isTeam;
+  $('results').hidden = isTeam;
+  $('team').hidden = !isTeam;
+  document.body.classList.toggle('team-mode', isTeam);
+  $('skip-link').href = isTeam ? '#team' : '#results';
+  $('skip-link').textContent = isTeam ? '在宅チームへ移動' : '検索結果へ移動';
+  for (const [id, on] of [
+    ['tab-search', !isTeam],
+    ['tab-team', isTeam],
+  ]) {
+    if (on) $(id).setAttribute('aria-current', 'page');
+    else $(id).removeAttribute('aria-current');
+  }
+  if (isTeam) {
+    map.setPicking(false);
+    closeDrawer({ focus: false });
+    hideDetail();
+  }
+}
+
+/** From the search to the team view: a searched address and scene carry over. */
+function openTeamView() {
+  if (get().mode === 'team') return;
+  const s = get().search;
+  const t = { ...get().team };
+  if (!hasHome(t) && queryKind(s) === 'address') t.address = s.q.trim();
+  if (s.scene) t.scene = s.scene;
+  store.update({ team: t });
+  showMode('team');
+  team.run('push').then(() => $('team').focus());
+}
+
+function openSearchView() {
+  if (get().mode === 'search') return;
+  showMode('search');
+  store.update({ fitNext: true });
+  writeForm(get().search, get().vocab);
+  updateVisitUi(null);
+  runSearch('push');
+}
+
+// ---------------------------------------------------------------- compare
+
+function toggleCompare(id) {
+  const list = get().compare;
+  if (list.includes(id)) {
+    store.update({ compare: removeCompare(list, id) });
+    compareMessage('');
+  } else {
+    const r = addCompare(list, id);
+    compareMessage(r.refused || '');
+    store.update({ compare: r.list });
+  }
+  writeUrl('replace');
+}
+
+/** A facility's record, best with its distance from the point searched now. */
+async function recordFor(id) {
+  const { result, known } = get();
+  const hit = ((result && result.hits) || []).find((x) => x.id === id);
+  if (hit && get().mode === 'search') return hit;
+  const m = get().mode === 'team' && team.members().get(id);
+  if (m) return m.facility;
+  if (known.has(id)) return known.get(id);
+  const rec = await api.facility(id);
+  remember([rec]);
+  return { ...rec, distance_m: null };
+}
+
+async function openCompare() {
+  const ids = get().compare;
+  let records;
+  try {
+    records = await Promise.all(ids.map(recordFor));
+  } catch (e) {
+    compareMessage(e.message);
+    return;
+  }
+  const { mode, teamResult, result } = get();
+  const point = mode === 'team' ? teamResult && teamResult.point : result && result.point;
+  const g = point && point.geocoded;
+  const placeName = mode === 'team' ? '患者さんの住所' : g ? g.normalized : '検索した地点';
+  renderCompare(get().vocab, records, { point: point || null, placeName, onRemove: toggleCompare });
+  if ($('compare').hidden) {
+    hideDetail();
+    $('compare').hidden = false;
+    document.body.classList.add('detail-open');
+    $('compare').focus();
+  }
+}
+
+function closeCompare() {
+  $('compare').hidden = true;
+  if ($('detail').hidden) document.body.classList.remove('detail-open');
+  if (!$('compare-bar').hidden) $('compare-open').focus();
 }
 
 // ---------------------------------------------------------------- events
@@ -154,6 +319,29 @@ function bindEvents() {
   $('prev-page').addEventListener('click', () => turnPage(-1));
   $('next-page').addEventListener('click', () => turnPage(1));
   $('print-button').addEventListener('click', () => window.print());
+  $('scene').addEventListener('change', () => showSceneExpansion('scene', get().vocab));
+  $('search-form').addEventListener('submit', () => closeDrawer({ focus: false }));
+  for (const [id, open] of [
+    ['tab-search', openSearchView],
+    ['tab-team', openTeamView],
+  ]) {
+    $(id).addEventListener('click', (e) => {
+      if (e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey) return; // a new tab or window
+      e.preventDefault();
+      showPane('list');
+      open();
+    });
+  }
+  $('compare-open').addEventListener('click', () => openCompare());
+  $('compare-clear').addEventListener('click', () => {
+    store.update({ compare: [] });
+    compareMessage('');
+    writeUrl('replace');
+  });
+  $('compare-close').addEventListener('click', () => closeCompare());
+  $('compare').addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') closeCompare();
+  });
   $('detail-close').addEventListener('click', () => closeDetail());
   $('detail').addEventListener('keydown', (e) => {
     if (e.key === 'Escape') closeDetail();
@@ -210,7 +398,13 @@ async function runSearch(history) {
   hideError();
   store.update((s) => ({ result: res, known: remembered(s.known, res.hits || []) }));
   const { vocab, config, search } = get();
-  const first = renderResults(res, { vocab, state: search, onSelect: (id, o) => select(id, o) });
+  const first = renderResults(res, {
+    vocab,
+    state: search,
+    onSelect: (id, o) => select(id, o),
+    onCompare: (id) => toggleCompare(id),
+  });
+  syncCompareButtons(get().compare);
   map.setHits(res.hits || [], first);
   updateVisitUi(res.point);
   renderQueryNote(res, search, (mode) => {
@@ -253,16 +447,28 @@ function done() {
 }
 
 function writeUrl(history) {
-  const { search, config } = get();
-  const qs = urlParams(search, config.page).toString();
+  const { search, config, mode, compare } = get();
+  const searchUrl = urlParams(search, config.page);
+  const teamUrl = teamUrlParams(get().team);
+  if (compare.length) {
+    searchUrl.set('cmp', compare.join(','));
+    teamUrl.set('cmp', compare.join(','));
+  }
+  const searchQs = searchUrl.toString();
+  $('tab-search').href = `${location.pathname}${searchQs ? `?${searchQs}` : ''}`;
+  $('tab-team').href = `${location.pathname}?${teamUrl}`;
+  const qs = (mode === 'team' ? teamUrl : searchUrl).toString();
   const url = `${location.pathname}${qs ? `?${qs}` : ''}`;
   if (history === 'push' && url !== `${location.pathname}${location.search}`) {
     window.history.pushState(null, '', url);
   } else if (history) {
     window.history.replaceState(null, '', url);
   }
+  // The title goes into the history list and bookmarks by name: an address stays out of it.
   const q = search.q.trim();
-  document.title = `${q ? `「${q}」の検索結果 - ` : ''}在宅医療・介護 資源マップ（大阪市）`;
+  const what =
+    mode === 'team' ? '在宅チーム' : queryKind(search) === 'address' ? '住所から探した結果' : q ? `「${q}」の検索結果` : '';
+  document.title = `${what ? `${what} - ` : ''}在宅医療・介護 資源マップ（大阪市）`;
 }
 
 /** The point the server used on the map (with the circle in visit mode) and the visit box. */
@@ -325,6 +531,7 @@ async function openDetail(id, { pan = false, focus = false } = {}) {
   $('detail-body').replaceChildren(detailBody(get().vocab, hit, { onNearby: showNearby }));
   const panel = $('detail');
   panel.dataset.id = id;
+  $('compare').hidden = true;
   panel.hidden = false;
   panel.scrollTop = 0;
   document.body.classList.add('detail-open');
@@ -338,7 +545,7 @@ function hideDetail() {
   const panel = $('detail');
   panel.hidden = true;
   delete panel.dataset.id;
-  document.body.classList.remove('detail-open');
+  if ($('compare').hidden) document.body.classList.remove('detail-open');
   map.select(null);
 }
 
@@ -348,9 +555,10 @@ function closeDetail() {
   hideDetail();
   unmarkRows();
   writeUrl('replace');
-  const r = id && rowFor(id);
+  const back = get().mode === 'team' && id && document.querySelector(`#team-roles input[data-pick="${CSS.escape(id)}"]`);
+  const r = back || (id && rowFor(id));
   if (r) r.focus();
-  else $('results').focus();
+  else $(get().mode === 'team' ? 'team' : 'results').focus();
 }
 
 async function showNearby(hit, list, btn) {

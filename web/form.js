@@ -83,6 +83,9 @@ export function buildControls(vocab, page) {
     flagBox.append(checkbox('accepting-new', 'accepting_new', 'true', vocab.acceptingShort('yes')));
   }
   buildPlaces(vocab);
+  for (const id of ['scene', 'team-scene']) {
+    $(id).append(...(vocab.raw.scenes || []).map((sc) => h('option', { value: sc.code }, sc.label)));
+  }
   $('legal-radius').textContent = String(vocab.legalRadiusKm);
   $('legal-radius-note').hidden = !(vocab.legalRadiusKm > 0);
   $('page-size').replaceChildren(...pageSizes(page).map((n) => h('option', { value: String(n) }, `${n} 件`)));
@@ -132,6 +135,7 @@ export function readForm(base) {
   st.wheelchair = isChecked('wheelchair');
   st.pediatric = isChecked('pediatric');
   st.accepting_new = isChecked('accepting-new');
+  st.scene = $('scene').value;
   const ward = $('ward').value;
   st.wards = ward ? (base.wards[0] === ward ? base.wards : [ward]) : [];
   st.area = $('area').value;
@@ -162,6 +166,8 @@ export function writeForm(st, vocab) {
   setChecked('wheelchair', st.wheelchair);
   setChecked('pediatric', st.pediatric);
   setChecked('accepting-new', st.accepting_new);
+  setSelect($('scene'), st.scene, vocab);
+  showSceneExpansion('scene', vocab);
   setSelect($('ward'), st.wards[0] || '', vocab);
   setSelect($('area'), st.area, vocab);
   $('visit-mode').checked = st.visit;
@@ -170,6 +176,18 @@ export function writeForm(st, vocab) {
   if (st.sort || st.radius_km) $('order-details').open = true;
   setSelect($('page-size'), String(st.limit), vocab);
   updateCapCount();
+}
+
+/**
+ * Under a scene select (`scene` or `team-scene`): what the chosen scene asks of each kind,
+ * the server's `expands_to`, with its description.
+ */
+export function showSceneExpansion(selectId, vocab) {
+  const code = $(selectId).value;
+  const el = $(`${selectId}-expands`);
+  const sc = vocab.scenes.get(code);
+  el.hidden = !sc;
+  el.textContent = sc ? `${sc.description ? `${sc.description}。` : ''}対象: ${vocab.sceneExpands(code)}` : '';
 }
 
 export function updateCapCount() {

@@ -253,9 +253,9 @@ export class MapView {
   /**
    * The search point: in visit mode the patient's point (draggable) with the legal-radius
    * circle (vocabulary's legal_radius_km); otherwise the searched address as a plain pin.
-   * `null` removes it.
+   * `null` removes it. `label` names a plain pin (the team view's 患者さんの場所).
    */
-  setPoint(point, { visit = false } = {}) {
+  setPoint(point, { visit = false, label = null } = {}) {
     if (!this.map) return;
     const L = window.L;
     if (this.visit) {
@@ -272,7 +272,7 @@ export class MapView {
         iconSize: [34, 34],
         iconAnchor: [17, 17],
       }),
-      title: visit ? '患者さんの場所（ドラッグで動かせます）' : '検索した地点',
+      title: visit ? '患者さんの場所（ドラッグで動かせます）' : label || '検索した地点',
       keyboard: visit,
       interactive: visit,
       draggable: visit,

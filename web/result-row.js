@@ -2,11 +2,15 @@
 // explanation, capability badges and distance: everything the map shows, and more.
 
 import { acceptingBadge, bedsBadge, capBadges, kindBadges } from './badges.js';
+import { compareButton } from './compare.js';
 import { h } from './dom.js';
 import { formatAddress, formatDistance, telHref } from './format.js';
 
-/** Row `n` (the same number as its marker); Enter, Space or a click calls `onSelect(id, how)`. */
-export function resultRow(vocab, hit, n, { onSelect }) {
+/**
+ * Row `n` (the same number as its marker); Enter, Space or a click calls `onSelect(id, how)`;
+ * its 「比較」 button calls `onCompare(id)`.
+ */
+export function resultRow(vocab, hit, n, { onSelect, onCompare }) {
   const dist = formatDistance(hit.distance_m);
   const group = vocab.facilityGroup(hit.kinds);
   const li = h(
@@ -46,11 +50,12 @@ export function resultRow(vocab, hit, n, { onSelect }) {
         : null,
       hit.explanation ? h('p', { class: 'hit-explanation', 'data-testid': 'row-explanation' }, hit.explanation) : null,
       capBadges(vocab, hit, 'row-badges'),
+      onCompare ? h('div', { class: 'row-tools' }, compareButton(hit.id, hit.name, onCompare)) : null,
     ),
     dist ? h('div', { class: 'hit-distance', 'data-testid': 'row-distance' }, h('span', { class: 'visually-hidden' }, '距離 '), dist) : null,
   );
   li.addEventListener('click', (e) => {
-    if (e.target.closest('a')) return;
+    if (e.target.closest('a, button')) return;
     onSelect(hit.id, { from: 'list' });
   });
   li.addEventListener('keydown', (e) => {

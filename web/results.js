@@ -13,6 +13,7 @@ const CONTROL_OF_PARAMETER = {
   area: 'area',
   radius_km: 'radius',
   sort: 'sort',
+  scene: 'scene',
   limit: 'page-size',
 };
 
@@ -48,7 +49,7 @@ export function renderEmpty() {
 }
 
 /** Count, rows and pager for a /search response. Returns the number of the first row. */
-export function renderResults(res, { vocab, state, onSelect }) {
+export function renderResults(res, { vocab, state, onSelect, onCompare }) {
   const hits = res.hits || [];
   const first = (res.offset || 0) + 1;
   const last = (res.offset || 0) + hits.length;
@@ -61,7 +62,7 @@ export function renderResults(res, { vocab, state, onSelect }) {
   }
   const list = $('result-list');
   list.setAttribute('start', String(first));
-  list.replaceChildren(...hits.map((hit, i) => resultRow(vocab, hit, first + i, { onSelect })));
+  list.replaceChildren(...hits.map((hit, i) => resultRow(vocab, hit, first + i, { onSelect, onCompare })));
   if (!hits.length) {
     list.append(h('li', { class: 'no-hits' }, '条件を減らすか、住所・ことばを変えてお試しください。'));
   }
@@ -135,6 +136,7 @@ export function describeConditions(state, vocab) {
   const qk = queryKind(state);
   if (qk === 'text') parts.push(`ことば: ${state.q.trim()}`);
   if (qk === 'address') parts.push(`住所: ${state.q.trim()}`);
+  if (state.scene) parts.push(`場面: ${vocab.sceneLabel(state.scene)}`);
   if (state.visit) parts.push(state.covers ? 'この地点に訪問できる施設' : 'この住所に訪問できる施設');
   if (state.kinds.length) parts.push(`${vocab.fieldLabel('kinds')}: ${state.kinds.map((k) => vocab.kindLabel(k)).join('・')}`);
   if (state.caps.length) parts.push(`${vocab.fieldLabel('capabilities')}: ${state.caps.map((c) => vocab.capLabel(c)).join('・')}`);

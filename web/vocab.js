@@ -1,6 +1,6 @@
 // Lookup tables over GET /api/v1/vocabulary: every label, short label and colour group the
 // page shows comes from there (kinds, capabilities, places, 新規受入 statuses, the
-// 車いす/小児 flags, field names, the legal visit radius). The page keeps no copy of them;
+// 車いす/小児 flags, field names, care scenes, the legal visit radius). The page keeps no copy of them;
 // an unknown code shows as itself. No DOM (unit-tested in test/vocab.test.mjs).
 
 const byCode = (list) => new Map((list || []).map((x) => [x.code, x]));
@@ -17,6 +17,8 @@ export class Vocab {
     this.areas = byCode([...(v.kihon_areas || []), ...(v.niji_areas || [])]);
     this.accepting = byCode(v.accepting);
     this.flags = byCode(v.flags);
+    /** Care scenes (入退院支援, 急変時の対応 …): {code, label, description, expands_to}. */
+    this.scenes = byCode(v.scenes);
     this.fields = new Map((v.field_labels || []).map((f) => [f.field, f.label]));
     /** The legal upper limit of a home visit's distance, in km (the map's circle). */
     this.legalRadiusKm = v.legal_radius_km;
@@ -75,6 +77,15 @@ export class Vocab {
   flagLabel(code) {
     const f = this.flags.get(code);
     return f ? f.label : code;
+  }
+  sceneLabel(code) {
+    const sc = this.scenes.get(code);
+    return sc ? sc.label : code;
+  }
+  /** What a scene asks of each kind, in words (「診療所: 往診・24時間対応、…」); '' when unknown. */
+  sceneExpands(code) {
+    const sc = this.scenes.get(code);
+    return (sc && sc.expands_to) || '';
   }
   /** The name of a facility field (`phone` → 電話), as in the detail panel and sources. */
   fieldLabel(field) {
