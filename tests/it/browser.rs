@@ -338,6 +338,61 @@ impl Session {
         );
     }
 
+    fn teams(&self) -> u64 {
+        self.js("return Number(document.documentElement.dataset.teams || 0);")
+            .as_u64()
+            .unwrap()
+    }
+
+    /// Waits until the team view has finished a team search after the `before`-th one.
+    fn wait_team(&self, before: u64) {
+        self.wait_for(
+            &format!("team search #{}", before + 1),
+            &format!(
+                "const d = document.documentElement.dataset; \
+                 return Number(d.teams || 0) > {before} && d.teamBusy === 'false';"
+            ),
+        );
+    }
+
+    /// Sets a select's value as a person choosing an option does (a change event).
+    fn choose(&self, css: &str, value: &str) {
+        self.js_args(
+            "const e = document.querySelector(arguments[0]); e.value = arguments[1]; \
+             e.dispatchEvent(new Event('change', { bubbles: true })); return e.value;",
+            json!([css, value]),
+        );
+    }
+
+    /// Scrolls the element to the middle of the viewport, then clicks it (on a phone the
+    /// bottom bar covers what chromedriver scrolls only just into view).
+    fn click_centered(&self, css: &str) {
+        self.js_args(
+            "document.querySelector(arguments[0]).scrollIntoView({block: 'center'}); return null;",
+            json!([css]),
+        );
+        self.click(css);
+    }
+
+    /// Whether the element is laid out (not display:none anywhere up its tree).
+    fn shown(&self, css: &str) -> bool {
+        self.js_args(
+            "const e = document.querySelector(arguments[0]); \
+             return !!e && e.getClientRects().length > 0;",
+            json!([css]),
+        ) == json!(true)
+    }
+
+    /// The element's box in the viewport: [top, bottom, left, right].
+    fn rect(&self, css: &str) -> [f64; 4] {
+        let v = self.js_args(
+            "const r = document.querySelector(arguments[0]).getBoundingClientRect(); \
+             return [r.top, r.bottom, r.left, r.right];",
+            json!([css]),
+        );
+        serde_json::from_value(v).unwrap()
+    }
+
     fn total(&self) -> u64 {
         let v = self.js("return document.getElementById('result-count').dataset.total;");
         v.as_str().and_then(|s| s.parse().ok()).unwrap()
@@ -488,7 +543,7 @@ struct Seen {
 /// A step of the walk, given the page and what earlier steps saw.
 type Scenario = fn(&Page, &mut Seen);
 
-const SCENARIOS: [(&str, Scenario); 17] = [
+const SCENARIOS: [(&str, Scenario); 21] = [
     ("first_load", first_load),
     ("free_text", free_text),
     ("paging", paging),
@@ -506,6 +561,10 @@ const SCENARIOS: [(&str, Scenario); 17] = [
     ("capability_sources", capability_sources),
     ("acceptance_status", acceptance_status),
     ("ward_lists", ward_lists),
+    ("scene_select", scene_select),
+    ("discharge_team", discharge_team),
+    ("compare", compare),
+    ("phone", phone),
 ];
 
 /// First load: vendor libraries, list and numbered markers.
@@ -1120,4 +1179,527 @@ fn ward_lists(p: &Page, _: &mut Seen) {
         s.js("return document.getElementById('ward-lists').hidden;"),
         json!(true)
     );
+}
+
+/// GET a JSON answer of the server under test.
+fn api_json(base: &str, path_and_query: &str) -> Value {
+    let text = agent()
+        .get(&format!("{base}{path_and_query}"))
+        .call()
+        .unwrap()
+        .body_mut()
+        .read_to_string()
+        .unwrap();
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path_and_query}: {e}: {text}"))
+}
+
+fn enc(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+const HOME: &str = "大阪市北区梅田1丁目";
+
+/// Issue 15: the scene select narrows the search as the API does, says what the scene
+/// expands to, writes scene= into the URL and comes back from it.
+fn scene_select(p: &Page, _: &mut Seen) {
+    let s = &p.s;
+    let base = p.base.as_str();
+    s.goto(&format!("{base}/?text={}", enc("訪問")));
+    s.wait_search(0);
+    let before = s.total();
+    assert!(!s.shown("#scene-expands"), "no expansion without a scene");
+    let n = s.searches();
+    s.choose("#scene", "emergency");
+    s.wait_search(n);
+    let vocab = api_json(base, "/api/v1/vocabulary");
+    let scene = vocab["scenes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["code"] == json!("emergency"))
+        .unwrap()
+        .clone();
+    let shown = s.text("[data-testid=scene-expands]");
+    assert!(s.shown("#scene-expands"));
+    assert!(
+        shown.contains(scene["expands_to"].as_str().unwrap()),
+        "{shown:?} does not say {}",
+        scene["expands_to"]
+    );
+    let api = api_json(
+        base,
+        &format!(
+            "/api/v1/search?text={}&scene=emergency&limit=0",
+            enc("訪問")
+        ),
+    );
+    assert_eq!(s.total(), api["total"].as_u64().unwrap());
+    assert!(
+        s.total() < before,
+        "scene narrows: {before} → {}",
+        s.total()
+    );
+    assert!(s.href().contains("scene=emergency"), "{}", s.href());
+    let explanation = s.text("[data-testid=row-explanation]");
+    assert!(explanation.contains("急変時の対応"), "{explanation:?}");
+    // The permalink brings the scene back, with its expansion.
+    let url = s.href();
+    s.goto("about:blank");
+    s.goto(&url);
+    s.wait_search(0);
+    assert_eq!(
+        s.js("return document.getElementById('scene').value;"),
+        json!("emergency")
+    );
+    assert!(s.shown("#scene-expands"));
+    assert_eq!(s.total(), api["total"].as_u64().unwrap());
+}
+
+/// Issue 15, a discharge nurse's whole flow: address → team by role → tick three (the URL
+/// holds them) → reload keeps them → the referral sheet shows each → the PDF is a PDF.
+fn discharge_team(p: &Page, _: &mut Seen) {
+    let s = &p.s;
+    let base = p.base.as_str();
+    // Earlier pages' messages (the server's list page has no favicon) are not this one's.
+    let _ = s.console_errors();
+    s.goto(&format!("{base}/"));
+    s.wait_search(0);
+    let n = s.teams();
+    s.click("#tab-team");
+    s.wait_team(n);
+    assert!(s.shown("[data-testid=team-view]") && !s.shown("#results"));
+    assert!(s.href().contains("view=team"), "{}", s.href());
+    assert!(s
+        .text("[data-testid=team-privacy]")
+        .contains("保存・記録しません"));
+    // Nothing ticked yet: no sheet (there is no team yet either).
+    assert!(!s.shown("[data-testid=team-picked]"));
+
+    s.type_into("#team-address", HOME);
+    s.choose("#team-scene", "discharge");
+    let n = s.teams();
+    s.click("#team-button");
+    s.wait_team(n);
+    let api = api_json(
+        base,
+        &format!("/api/v1/team?address={}&scene=discharge", enc(HOME)),
+    );
+    let roles: Vec<String> = api["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["label"].as_str().unwrap().to_string())
+        .collect();
+    let cards: Vec<String> = serde_json::from_value(s.js(
+        "return [...document.querySelectorAll('[data-testid=role-card] h3')].map(h => h.firstChild.textContent);",
+    ))
+    .unwrap();
+    assert_eq!(cards, roles, "one card per role, in the API's order");
+    assert_eq!(roles.len(), 8);
+    // Full fits first, then 「一部を満たす」 apart, each with what it lacks.
+    let doctor = s.js(
+        "const c = document.querySelector('[data-role=doctor]'); \
+         return {full: [...c.querySelectorAll('.members-full > [data-testid=team-member]')].map(l => l.dataset.id), \
+                 partial: [...c.querySelectorAll('[data-testid=role-partial] [data-testid=team-member]')].map(l => l.dataset.id), \
+                 title: (c.querySelector('.partial-title') || {}).textContent, \
+                 lacks: [...c.querySelectorAll('[data-testid=role-partial] [data-testid=member-lacks]')].length};",
+    );
+    let ids = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["facility"]["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(doctor["full"], json!(ids(&api["roles"][0]["full"])));
+    assert_eq!(doctor["partial"], json!(ids(&api["roles"][0]["partial"])));
+    assert_eq!(doctor["title"], json!("一部を満たす"));
+    assert_eq!(
+        doctor["lacks"],
+        json!(api["roles"][0]["partial"].as_array().unwrap().len())
+    );
+    assert!(s.text("[data-testid=team-status]").contains("入退院支援"));
+    // With nothing ticked the sheet links are off and say why.
+    assert_eq!(
+        s.js("const a = document.getElementById('sheet-link'); return [a.hasAttribute('href'), a.getAttribute('aria-disabled')];"),
+        json!([false, "true"])
+    );
+    assert!(s.text("[data-testid=sheet-note]").contains("チェック"));
+
+    // Tick the first 訪問診療医, 訪問看護 and ケアマネ.
+    let picks: Vec<String> = ["doctor", "nursing", "care_manager"]
+        .iter()
+        .enumerate()
+        .map(|(i, role)| {
+            ids(&api["roles"][i]["full"])
+                .first()
+                .cloned()
+                .unwrap_or_else(|| panic!("no {role}"))
+        })
+        .collect();
+    for (i, (role, id)) in ["doctor", "nursing", "care_manager"]
+        .iter()
+        .zip(&picks)
+        .enumerate()
+    {
+        s.click(&format!("#pick-{role}-{id}"));
+        s.wait_for(
+            "the tick in the URL",
+            &format!(
+                "return decodeURIComponent(location.search).includes('pick=' + {});",
+                json!(picks[..=i].join(","))
+            ),
+        );
+    }
+    let listed: Vec<String> = serde_json::from_value(
+        s.js("return [...document.querySelectorAll('#team-pick-list li')].map(l => l.dataset.id);"),
+    )
+    .unwrap();
+    assert_eq!(listed, picks);
+    s.wait_for(
+        "three ticked facilities and the home on the map",
+        "return document.querySelectorAll('.leaflet-marker-pane .hit-marker').length === 3 \
+           && !!document.querySelector('.leaflet-marker-pane .home-marker');",
+    );
+
+    // Reload: the same team, the same ticks.
+    let url = s.href();
+    assert!(
+        url.contains("scene=discharge") && url.contains("view=team"),
+        "{url}"
+    );
+    s.goto("about:blank");
+    s.goto(&url);
+    s.wait_team(0);
+    let checked: Vec<String> = serde_json::from_value(s.js(
+        "return [...new Set([...document.querySelectorAll('#team-roles input[data-pick]:checked')].map(i => i.dataset.pick))];",
+    ))
+    .unwrap();
+    let mut sorted = picks.clone();
+    sorted.sort();
+    let mut checked_sorted = checked.clone();
+    checked_sorted.sort();
+    assert_eq!(checked_sorted, sorted, "ticks restored from {url}");
+    assert_eq!(
+        s.js("return [document.getElementById('team-address').value, document.getElementById('team-scene').value];"),
+        json!([HOME, "discharge"])
+    );
+    assert!(s.text("#team-scene-expands").contains("入退院支援"));
+
+    let violations = s.axe(&p.axe);
+    assert!(
+        violations.is_empty(),
+        "WCAG 2.1 AA (axe-core) violations on the team view:\n{}",
+        violations.join("\n")
+    );
+    let shot = p.artifacts.join("team.png");
+    s.screenshot(&shot);
+    println!("screenshot: {}", shot.display());
+    assert_eq!(s.console_errors(), Vec::<String>::new(), "console errors");
+
+    // The sheet: each ticked facility by name, an A4 portrait page.
+    let sheet = s.js("return document.getElementById('sheet-link').href;");
+    let sheet = sheet.as_str().unwrap().to_string();
+    let pdf = s.js("return document.getElementById('sheet-pdf').href;");
+    let pdf = pdf.as_str().unwrap().to_string();
+    assert!(
+        sheet.contains("/team/sheet?") && sheet.contains("pick="),
+        "{sheet}"
+    );
+    assert!(!sheet.contains("view="), "{sheet}");
+    s.goto(&sheet);
+    s.wait_for(
+        "the sheet",
+        "return document.querySelectorAll('[data-testid=sheet-entry]').length > 0;",
+    );
+    let entries = s.text("body");
+    for id in &picks {
+        let name = api["roles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|r| r["full"].as_array().unwrap())
+            .find(|m| m["facility"]["id"] == json!(id))
+            .unwrap()["facility"]["name"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert!(entries.contains(&name), "{name} not on the sheet");
+    }
+    assert_eq!(
+        s.js("return document.querySelectorAll('[data-testid=sheet-entry]').length;"),
+        json!(3)
+    );
+    let page = s.js(
+        "return [...document.styleSheets].flatMap(x => [...x.cssRules]) \
+           .filter(r => r.type === CSSRule.PAGE_RULE).map(r => r.style.getPropertyValue('size')).join('|');",
+    );
+    let page = page.as_str().unwrap().to_lowercase();
+    // Chromium writes `A4 portrait` as `a4` (portrait is the default).
+    assert!(
+        page.contains("a4") && !page.contains("landscape"),
+        "@page size: {page:?}"
+    );
+    s.cdp("Emulation.setEmulatedMedia", json!({"media": "print"}));
+    assert!(!s.shown(".actions"), "the sheet's links are not printed");
+    let shot = p.artifacts.join("sheet.png");
+    s.screenshot(&shot);
+    println!("screenshot: {}", shot.display());
+    s.cdp("Emulation.setEmulatedMedia", json!({"media": ""}));
+
+    // The PDF link answers a PDF.
+    let mut res = agent().get(&pdf).call().unwrap();
+    assert_eq!(res.status().as_u16(), 200, "{pdf}");
+    let ct = res
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert!(ct.starts_with("application/pdf"), "{ct}");
+    let body = res.body_mut().read_to_vec().unwrap();
+    assert!(body.starts_with(b"%PDF-"), "not a PDF");
+
+    // Nine ticks do not fit one sheet: the links are off and say so.
+    let nine: Vec<String> = api["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| ids(&r["full"]))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .take(9)
+        .collect();
+    assert_eq!(nine.len(), 9);
+    s.goto(&format!(
+        "{base}/?view=team&address={}&scene=discharge&pick={}",
+        enc(HOME),
+        nine.join(",")
+    ));
+    s.wait_team(0);
+    assert_eq!(
+        s.js("return document.getElementById('sheet-pdf').hasAttribute('href');"),
+        json!(false)
+    );
+    let note = s.text("[data-testid=sheet-note]");
+    assert!(
+        note.contains("8 件まで") && note.contains("1 件外して"),
+        "{note:?}"
+    );
+    // One tick off and it fits again.
+    s.click(&format!("#team-roles input[data-pick=\"{}\"]", nine[8]));
+    s.wait_for(
+        "the sheet link after unticking one",
+        "return document.getElementById('sheet-link').hasAttribute('href');",
+    );
+}
+
+/// Issue 15: up to four facilities side by side (capabilities with their source, reach,
+/// status, distance); a fifth is refused where people see it.
+fn compare(p: &Page, _: &mut Seen) {
+    let s = &p.s;
+    let base = p.base.as_str();
+    s.goto(&format!(
+        "{base}/?address={}&kind=clinic&cap=support_clinic",
+        enc(HOME)
+    ));
+    s.wait_search(0);
+    let ids = s.row_ids();
+    assert!(ids.len() >= 5, "{ids:?}");
+    assert!(!s.shown("[data-testid=compare-bar]"));
+    for id in &ids[..2] {
+        s.click(&format!(
+            "#result-list li[data-id=\"{id}\"] [data-compare-id]"
+        ));
+    }
+    s.wait_for(
+        "two in the compare list",
+        "return /cmp=[^&]*%2C|cmp=[^&]*,/.test(location.search) \
+           && document.querySelectorAll('[data-compare-id][aria-pressed=true]').length === 2;",
+    );
+    assert!(s.text("[data-testid=compare-bar]").contains("2 件"));
+    s.click("#compare-open");
+    s.wait_for(
+        "the compare table",
+        "return !document.getElementById('compare').hidden \
+           && !!document.querySelector('[data-testid=compare-table]');",
+    );
+    let table = s.js(
+        "const t = document.querySelector('[data-testid=compare-table]'); \
+         const row = (label) => [...t.querySelectorAll('tbody tr')].find(r => r.querySelector('th').textContent.startsWith(label)); \
+         return {cols: [...t.querySelectorAll('thead th[data-id]')].map(th => th.dataset.id), \
+                 support: row('在宅療養支援診療所') ? row('在宅療養支援診療所').textContent : null, \
+                 distance: row('距離') ? [...row('距離').querySelectorAll('td')].map(td => td.textContent) : null, \
+                 reach: row('訪問範囲') ? row('訪問範囲').textContent : [...t.querySelectorAll('tbody th')].map(th => th.textContent).join('|'), \
+                 status: row('新規受入') ? row('新規受入').textContent : null};",
+    );
+    assert_eq!(table["cols"], json!(ids[..2]), "{table}");
+    let support = table["support"].as_str().unwrap_or_default();
+    assert!(
+        support.contains("○ あり") && support.contains("根拠"),
+        "{table}"
+    );
+    for d in table["distance"].as_array().expect("a distance row") {
+        assert!(d.as_str().unwrap().ends_with('m'), "{table}");
+    }
+    assert!(table["status"].is_string(), "{table}");
+    let violations = s.axe(&p.axe);
+    assert!(
+        violations.is_empty(),
+        "WCAG 2.1 AA (axe-core) violations with the compare panel:\n{}",
+        violations.join("\n")
+    );
+    let shot = p.artifacts.join("compare.png");
+    s.screenshot(&shot);
+    println!("screenshot: {}", shot.display());
+    // Four fit; the fifth is refused with a message and the list stays at four.
+    for id in &ids[2..4] {
+        s.click(&format!(
+            "#result-list li[data-id=\"{id}\"] [data-compare-id]"
+        ));
+    }
+    s.wait_for(
+        "four columns",
+        "return document.querySelectorAll('[data-testid=compare-table] thead th[data-id]').length === 4;",
+    );
+    assert!(!s.shown("[data-testid=compare-message]"));
+    s.click(&format!(
+        "#result-list li[data-id=\"{}\"] [data-compare-id]",
+        ids[4]
+    ));
+    s.wait_for(
+        "the refusal",
+        "return !document.getElementById('compare-message').hidden;",
+    );
+    assert!(s.text("[data-testid=compare-message]").contains("4 件まで"));
+    assert_eq!(
+        s.js("return document.querySelectorAll('[data-testid=compare-table] thead th[data-id]').length;"),
+        json!(4)
+    );
+    let cmp = s.js("return new URLSearchParams(location.search).get('cmp');");
+    assert_eq!(cmp, json!(ids[..4].join(",")));
+    // Reload keeps the list; taking one off lets another in.
+    s.goto(&s.href());
+    s.wait_search(0);
+    assert!(s.text("[data-testid=compare-bar]").contains("4 件"));
+    s.click(&format!(
+        "#result-list li[data-id=\"{}\"] [data-compare-id]",
+        ids[0]
+    ));
+    s.click(&format!(
+        "#result-list li[data-id=\"{}\"] [data-compare-id]",
+        ids[4]
+    ));
+    s.wait_for(
+        "the fifth in place of the first",
+        &format!(
+            "return new URLSearchParams(location.search).get('cmp') === {};",
+            json!([&ids[1..4], &ids[4..5]].concat().join(","))
+        ),
+    );
+    s.click("#compare-clear");
+    assert!(!s.shown("[data-testid=compare-bar]"));
+}
+
+/// Issue 15 on a phone (390×844): results first, the filters in a drawer whose toggle
+/// counts them, the list/map toggle at the bottom, the team view and its sheet link.
+fn phone(p: &Page, _: &mut Seen) {
+    let s = &p.s;
+    let base = p.base.as_str();
+    s.cdp(
+        "Emulation.setDeviceMetricsOverride",
+        json!({"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": true}),
+    );
+    s.goto(&format!(
+        "{base}/?text={}&kind=visiting_nursing&cap=24h",
+        enc("訪問看護")
+    ));
+    s.wait_search(0);
+    assert_eq!(s.js("return window.innerWidth;"), json!(390));
+    // Results first; the form is in the closed drawer; the bar sits at the bottom.
+    assert!(!s.shown("#search-form"), "the drawer starts closed");
+    let results = s.rect("#results");
+    let bar = s.rect("[data-testid=phone-bar]");
+    assert!(results[0] < 200.0, "results near the top: {results:?}");
+    assert!(
+        (bar[1] - 844.0).abs() < 1.0 && bar[0] > 700.0,
+        "bar at the bottom: {bar:?}"
+    );
+    assert!(!s.shown("#map"), "the list shows, not the map");
+    assert_eq!(s.text("[data-testid=filter-count]"), "（2 件）");
+    // The drawer opens over the results, above them; a filter in it counts at once.
+    s.click("#drawer-toggle");
+    assert!(s.shown("#search-form"));
+    assert_eq!(
+        s.js("return document.getElementById('drawer-toggle').getAttribute('aria-expanded');"),
+        json!("true")
+    );
+    let form = s.rect("#search-form");
+    assert!(form[0] <= results[0] && form[1] <= bar[0] + 1.0, "{form:?}");
+    let n = s.searches();
+    s.click("#kind-clinic");
+    s.wait_search(n);
+    assert_eq!(s.text("[data-testid=filter-count]"), "（3 件）");
+    s.click("#drawer-close");
+    assert!(!s.shown("#search-form"));
+    assert_eq!(
+        s.js("return document.activeElement.id;"),
+        json!("drawer-toggle")
+    );
+    // The list/map toggle.
+    s.click("#show-map");
+    assert!(s.shown("#map") && !s.shown("#results"));
+    let map = s.rect("#map");
+    assert!(map[1] - map[0] > 400.0, "a tall map: {map:?}");
+    s.wait_for(
+        "markers on the phone map",
+        "return document.querySelectorAll('.leaflet-marker-pane .hit-marker, .leaflet-marker-pane .hit-cluster').length > 0;",
+    );
+    s.click("#show-list");
+    assert!(!s.shown("#map") && s.shown("#results"));
+
+    // The team view on the phone, with a tick and the sheet link.
+    let n = s.teams();
+    s.click("#tab-team");
+    s.wait_team(n);
+    assert!(
+        !s.shown("#drawer-toggle"),
+        "no filter drawer in the team view"
+    );
+    s.type_into("#team-address", HOME);
+    let n = s.teams();
+    s.click("#team-button");
+    s.wait_team(n);
+    assert_eq!(
+        s.js("return document.querySelectorAll('[data-testid=role-card]').length;"),
+        json!(8)
+    );
+    s.click_centered("#team-roles input[data-pick]");
+    s.wait_for(
+        "the sheet link",
+        "return document.getElementById('sheet-link').hasAttribute('href');",
+    );
+    assert_eq!(
+        s.js("return document.documentElement.scrollWidth <= window.innerWidth;"),
+        json!(true),
+        "nothing wider than the phone"
+    );
+    let violations = s.axe(&p.axe);
+    assert!(
+        violations.is_empty(),
+        "WCAG 2.1 AA (axe-core) violations on the phone's team view:\n{}",
+        violations.join("\n")
+    );
+    let shot = p.artifacts.join("phone.png");
+    s.screenshot(&shot);
+    println!("screenshot: {}", shot.display());
+    s.click("#show-map");
+    s.wait_for(
+        "the ticked facility and the home on the phone map",
+        "return document.querySelectorAll('.leaflet-marker-pane .hit-marker').length === 1 \
+           && !!document.querySelector('.leaflet-marker-pane .home-marker');",
+    );
+    s.click("#show-list");
+    assert_eq!(s.console_errors(), Vec::<String>::new(), "console errors");
+    s.cdp("Emulation.clearDeviceMetricsOverride", json!({}));
 }
