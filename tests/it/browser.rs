@@ -5,7 +5,9 @@
 //! (circle, explanations), marker ↔ row by mouse and keyboard, the detail panel (tel: link,
 //! badges, sources), a permalink reload that restores everything, axe-core's WCAG 2.1 AA
 //! rules, the CSV link, print media, a map click as the patient's point, and the page
-//! without Leaflet. Screenshots go to target/browser-artifacts/{map,detail}.png.
+//! without Leaflet. Then issue 15: the scene select, a discharge nurse's team (ticks in the
+//! URL, reload, the referral sheet and its PDF), compare (a fifth refused) and a 390×844
+//! phone. Screenshots go to target/browser-artifacts/{map,detail,team,sheet,compare,phone}.png.
 //!
 //! Needs `chromium`, `chromedriver` and web/node_modules (scripts/setup.sh installs them).
 //! Without them the test prints why it skips; under CI=true it fails. The browser resolves
