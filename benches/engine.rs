@@ -457,6 +457,43 @@ fn scale(max: usize) {
     }
 }
 
+/// The home-care team (issue 15) for `count` homes at facilities' doors, every role, each
+/// scene in turn (and none): p50/p99 of the whole answer, as `/api/v1/team` computes it.
+fn team(index: &SearchIndex, count: usize) {
+    use zaitaku::team::{find, TeamParams, TeamQuery};
+    let scenes: Vec<Option<String>> = std::iter::once(None)
+        .chain(
+            zaitaku::search::scene::scenes()
+                .iter()
+                .map(|s| Some(s.code.clone())),
+        )
+        .collect();
+    let step = (index.len() / count.max(1)).max(1);
+    let mut times: Vec<f64> = Vec::with_capacity(count);
+    for (n, ord) in (0..index.len() as u32).step_by(step).take(count).enumerate() {
+        let at = index.facility(ord).location;
+        let p = TeamParams {
+            covers: Some(format!("{},{}", at.lat, at.lon)),
+            scene: scenes[n % scenes.len()].clone(),
+            ..TeamParams::default()
+        };
+        let t = Instant::now();
+        let (q, point) = TeamQuery::resolve(&p, index).expect("valid team query");
+        let team = find(index, &q, point).expect("team");
+        times.push(t.elapsed().as_secs_f64() * 1e6);
+        std::hint::black_box(team);
+    }
+    times.sort_by(f64::total_cmp);
+    println!(
+        "\n### Home-care team, 8 roles ({} records, {} homes)\n\n| p50 ms | p99 ms | max ms |\n|---:|---:|---:|\n| {:.1} | {:.1} | {:.1} |",
+        index.len(),
+        times.len(),
+        percentile(&times, 0.5) / 1000.0,
+        percentile(&times, 0.99) / 1000.0,
+        times.last().copied().unwrap_or(0.0) / 1000.0
+    );
+}
+
 fn arg(args: &[String], name: &str) -> Option<String> {
     args.iter()
         .position(|a| a == name)
@@ -516,6 +553,10 @@ fn main() {
             &open(),
             &read_mix(Path::new(&need("--mix"))),
             Path::new(&need("--out")),
+        ),
+        Some("team") => team(
+            &open(),
+            arg(&args, "--count").map_or(200, |c| c.parse().unwrap()),
         ),
         Some("scale") => scale(arg(&args, "--max").map_or(1_000_000, |c| c.parse().unwrap())),
         _ => {

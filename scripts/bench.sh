@@ -145,6 +145,8 @@ real_index() {
     engine mix --index "$dir" --count 700 --seed 1 --out "$work/$name-mix.csv" >&2
     engine latency --index "$dir" --mix "$work/$name-mix.csv" --rounds 5 \
         | tee "$work/$name-latency.md" >&2
+    # The home-care team (issue 15): 8 roles for 200 homes.
+    engine team --index "$dir" --count 200 | tee "$work/$name-team.md" >&2
     echo "| \`zaitaku index --dataset $dataset\` ($label, $n facilities) | ${secs} s | $(mb "$rss") MB | $(du -sb "$dir" | awk '{printf "%.1f MB", $1 / 1e6}') |"
 }
 
