@@ -9,13 +9,6 @@ import { compareButton } from './compare.js';
 import { $, h } from './dom.js';
 import { formatDistance, telHref } from './format.js';
 
-// How a role reaches the home (the API's `reach`), said to people.
-const REACH_WORDS = {
-  covers: 'この住所に訪問できる施設',
-  near: '近い順（訪問範囲は問いません）',
-  responsible: 'この住所を担当する施設',
-};
-
 function member(vocab, role, m, { onPick, onCompare, onDetail }) {
   const f = m.facility;
   const box = `pick-${role}-${f.id}`;
@@ -54,7 +47,7 @@ export function renderRoles(vocab, res, handlers) {
     return h(
       'section',
       { class: 'role-card', 'data-role': r.role, 'data-testid': 'role-card', 'aria-labelledby': title },
-      h('h3', { id: title, class: 'role-title' }, r.label, h('span', { class: 'role-reach' }, REACH_WORDS[r.reach] || '')),
+      h('h3', { id: title, class: 'role-title' }, r.label, h('span', { class: 'role-reach' }, r.reach_label)),
       r.asks ? h('p', { class: 'role-asks' }, `求めること: ${r.asks}`) : null,
       r.note ? h('p', { class: 'role-note', 'data-testid': 'role-note' }, r.note) : null,
       r.none ? h('p', { class: 'role-none warn', 'data-testid': 'role-none' }, r.none) : null,

@@ -10,12 +10,6 @@ import { parsePoint, pointParam, splitList } from './state.js';
 /** The `view` value of the team view's URL. */
 export const TEAM_VIEW = 'team';
 
-/**
- * The most facilities one referral sheet holds (an A4 page). The server's limit
- * (src/team/sheet.rs MAX_PICKS); `config.team.max_picks` wins when the server sends it.
- */
-export const SHEET_MAX_PICKS = 8;
-
 export function emptyTeam() {
   return { address: '', covers: null, scene: '', picks: [] };
 }
@@ -74,9 +68,10 @@ export function togglePick(picks, id, on) {
 
 /**
  * Whether a sheet can be made of these ticks: `{ok, message}`, the message saying why not
- * (nothing ticked, more than one page holds) or what the sheet will hold.
+ * (nothing ticked, more than `max` — one A4 page, the server's `config.team.max_picks`)
+ * or what the sheet will hold.
  */
-export function sheetReadiness(picks, max = SHEET_MAX_PICKS) {
+export function sheetReadiness(picks, max) {
   const n = picks.length;
   if (!n) return { ok: false, message: '紹介用シートに載せる施設にチェックを入れてください。' };
   if (n > max) {

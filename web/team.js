@@ -7,7 +7,7 @@ import { api } from './api.js';
 import { $ } from './dom.js';
 import { showSceneExpansion } from './form.js';
 import { renderPicked, renderRoles, syncPicks } from './team-cards.js';
-import { hasHome, SHEET_MAX_PICKS, sheetParams, sheetReadiness, teamApiParams, togglePick } from './team-state.js';
+import { hasHome, sheetParams, sheetReadiness, teamApiParams, togglePick } from './team-state.js';
 
 /**
  * @param {object} deps store (the page's store), map (MapView), writeUrl(history),
@@ -75,8 +75,7 @@ export function createTeamView({ store, map, writeUrl, remember, onDetail, onCom
     const all = members();
     const found = team.picks.filter((id) => all.has(id));
     const missing = team.picks.filter((id) => !all.has(id));
-    const max = (config.team && config.team.max_picks) || SHEET_MAX_PICKS;
-    let ready = sheetReadiness(team.picks, max);
+    let ready = sheetReadiness(team.picks, config.team.max_picks);
     if (ready.ok && missing.length) {
       ready = { ok: false, message: 'この住所のチームにない施設が選ばれています。そのチェックを外してください。' };
     }

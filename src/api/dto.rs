@@ -221,6 +221,14 @@ pub struct PageDto {
     pub max_limit: usize,
 }
 
+/// The home-care team's limits: facilities per role, and per referral sheet (one A4 page).
+#[derive(Serialize)]
+pub struct TeamDto {
+    pub default_per_role: usize,
+    pub max_per_role: usize,
+    pub max_picks: usize,
+}
+
 /// The page's settings. Attributions are plain text (the page never inserts them as HTML).
 #[derive(Serialize)]
 pub struct ConfigDto {
@@ -230,6 +238,7 @@ pub struct ConfigDto {
     pub dataset: DatasetDto,
     pub center: CenterDto,
     pub page: PageDto,
+    pub team: TeamDto,
 }
 
 impl ConfigDto {
@@ -261,6 +270,11 @@ impl ConfigDto {
             page: PageDto {
                 default_limit: DEFAULT_LIMIT,
                 max_limit: MAX_LIMIT,
+            },
+            team: TeamDto {
+                default_per_role: crate::team::DEFAULT_PER_ROLE,
+                max_per_role: crate::team::MAX_PER_ROLE,
+                max_picks: crate::team::sheet::MAX_PICKS,
             },
         }
     }

@@ -90,6 +90,7 @@ pub async fn print(
     };
     let mut html = format!(
         "<!doctype html><html lang=\"ja\"><head><meta charset=\"utf-8\"><title>{t}</title>\
+         <link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">\
          <style>@page{{size:A4 landscape;margin:12mm}}body{{font-family:sans-serif;font-size:10pt}}\
          table{{border-collapse:collapse;width:100%;margin-bottom:1em}}th,td{{border:1px solid #888;padding:2px 4px;text-align:left}}\
          th{{background:#eee}}h2{{font-size:12pt}}footer{{font-size:9pt;color:#333}}</style></head><body>\

@@ -117,6 +117,7 @@ pub fn sheet_html(sheet: &Sheet, query: &str) -> String {
     let mut html = format!(
         "<!doctype html><html lang=\"ja\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{t}</title>\
+         <link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">\
          <style>@page{{size:A4 portrait;margin:12mm}}\
          body{{font-family:'IPAGothic','Noto Sans CJK JP',sans-serif;font-size:11pt;color:#000;background:#fff;max-width:186mm;margin:0 auto}}\
          h1{{font-size:17pt;margin:0 0 4pt}}.meta{{margin:2pt 0}}\

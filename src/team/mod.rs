@@ -167,6 +167,8 @@ pub struct RoleTeam {
     pub label: &'static str,
     /// `covers`, `near` or `responsible`.
     pub reach: &'static str,
+    /// The same in words: 「この住所に訪問できる施設」.
+    pub reach_label: &'static str,
     /// What the scene and the filters ask of this role, in words (empty: nothing more).
     pub asks: String,
     /// Those that meet everything, best first.
@@ -261,11 +263,8 @@ fn build(
         roles.push(RoleTeam {
             role: &role.code,
             label: &role.label,
-            reach: match role.reach {
-                Reach::Covers => "covers",
-                Reach::Near => "near",
-                Reach::Responsible => "responsible",
-            },
+            reach: role.reach.code(),
+            reach_label: role.reach.label(),
             asks: asks(index, q, role),
             full: team,
             partial,

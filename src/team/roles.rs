@@ -18,6 +18,25 @@ pub enum Reach {
     Responsible,
 }
 
+impl Reach {
+    pub fn code(self) -> &'static str {
+        match self {
+            Reach::Covers => "covers",
+            Reach::Near => "near",
+            Reach::Responsible => "responsible",
+        }
+    }
+
+    /// How the role's facilities were chosen, in words.
+    pub fn label(self) -> &'static str {
+        match self {
+            Reach::Covers => "この住所に訪問できる施設",
+            Reach::Near => "16 km 以内で近い順（訪問はしない施設）",
+            Reach::Responsible => "この住所を担当する施設",
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Role {
     pub code: String,

@@ -108,18 +108,23 @@ pub fn sheet(
     let team = find_all(index, q, point)?;
     let mut entries = Vec::new();
     for pick in ids {
-        // `role:id` names the role (a hospital can be the visiting doctor and the
-        // backup hospital); a bare id takes its first role.
+        // `role:id` names the role; a bare id stands in every role it fills (a hospital
+        // can be the visiting doctor and the backup hospital).
         let (role, id) = match pick.split_once(':') {
             Some((r, id)) if super::roles::find(r).is_some_and(|x| x.code == r) => (Some(r), id),
             _ => (None, pick),
         };
-        let (role, m) = team
+        let found: Vec<(&RoleTeam, &Member)> = team
             .members()
             .filter(|(r, _)| role.is_none_or(|want| r.role == want))
-            .find(|(_, m)| m.facility.facility().id.0 == id)
-            .ok_or_else(|| SheetError::NotInTeam(pick.to_string()))?;
-        entries.push(entry(role, m, q));
+            .filter(|(_, m)| m.facility.facility().id.0 == id)
+            .collect();
+        let Some((_, m)) = found.first() else {
+            return Err(SheetError::NotInTeam(pick.to_string()));
+        };
+        let mut labels: Vec<&str> = found.iter().map(|(r, _)| r.label).collect();
+        labels.dedup();
+        entries.push(entry(&labels.join("・"), m, q));
     }
     let ward = index.wards.locate(q.point);
     let town = ward.and_then(|w| index.geocoder.town_at(q.point, w.0));
@@ -139,7 +144,7 @@ pub fn sheet(
     })
 }
 
-fn entry(role: &RoleTeam, m: &Member, q: &TeamQuery) -> SheetEntry {
+fn entry(roles: &str, m: &Member, q: &TeamQuery) -> SheetEntry {
     let f = m.facility.facility();
     let contact = f
         .notes
@@ -152,10 +157,13 @@ fn entry(role: &RoleTeam, m: &Member, q: &TeamQuery) -> SheetEntry {
         (s, Some(until)) => format!("{}（{until} まで）", s.short()),
         (s, None) => s.short().to_string(),
     };
-    let mut reason = vec![role.label.to_string()];
-    reason.extend(m.reason.clone());
+    // The scene's reason when there is a scene, else how it reaches the home.
+    let reason = m
+        .reason
+        .clone()
+        .unwrap_or_else(|| m.facility.explanation.clone());
     SheetEntry {
-        role: role.label.to_string(),
+        role: roles.to_string(),
         name: f.name.clone(),
         kind: f
             .kinds
@@ -167,7 +175,7 @@ fn entry(role: &RoleTeam, m: &Member, q: &TeamQuery) -> SheetEntry {
         phone: f.phone.clone().unwrap_or_else(|| "—".into()),
         fax: f.fax.clone().unwrap_or_else(|| "—".into()),
         contact,
-        reason: reason.join("／"),
+        reason,
         lacks: m.lacks.clone(),
         distance: m
             .facility

@@ -438,6 +438,13 @@ fn facility_nearby_regions_vocabulary_config() {
         .unwrap()
         .contains("cyberjapandata.gsi.go.jp"));
     assert_eq!(c["dataset"]["facility_count"].as_u64().unwrap(), total);
+    // The page's limits are the library's: a sheet is one A4 page of MAX_PICKS.
+    assert_eq!(c["team"]["max_picks"], zaitaku::team::sheet::MAX_PICKS);
+    assert_eq!(c["team"]["max_per_role"], zaitaku::team::MAX_PER_ROLE);
+    assert_eq!(
+        c["team"]["default_per_role"],
+        zaitaku::team::DEFAULT_PER_ROLE
+    );
 
     let g = get("/api/v1/geocode?q=大阪市東淀川区豊新2-5-1").json();
     assert_eq!(g["ward_code"], 27114);

@@ -519,6 +519,29 @@ fn team_sheet_and_pdf_over_http() {
         }
     }
 
+    // A bare id stands in every role it fills: a hospital that visits and backs up.
+    let in_role = |r: usize| -> BTreeSet<String> {
+        ["full", "partial"]
+            .iter()
+            .flat_map(|s| team["roles"][r][s].as_array().unwrap().iter())
+            .map(|m| m["facility"]["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let both = in_role(0)
+        .intersection(&in_role(5))
+        .next()
+        .cloned()
+        .expect("the demo has a hospital that visits and backs up near 梅田");
+    let (status, html) = server.get(&format!(
+        "/team/sheet?address={address}&scene=emergency&pick={both}"
+    ));
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("1. 【訪問診療医・後方支援病院】"), "{html}");
+    let (_, html) = server.get(&format!(
+        "/team/sheet?address={address}&scene=emergency&pick=backup_hospital:{both}"
+    ));
+    assert!(html.contains("1. 【後方支援病院】"), "{html}");
+
     // Refusals.
     let error = |uri: &str, status: u16, code: &str, parameter: &str| {
         let (s, body) = server.get(uri);

@@ -55,12 +55,12 @@ test('ticking adds at the end, unticking removes, twice is once', () => {
 });
 
 test('a sheet needs one tick and holds at most the maximum', () => {
-  assert.equal(sheetReadiness([]).ok, false);
-  assert.match(sheetReadiness([]).message, /チェック/);
-  assert.equal(sheetReadiness(['a', 'b']).ok, true);
+  assert.equal(sheetReadiness([], 8).ok, false);
+  assert.match(sheetReadiness([], 8).message, /チェック/);
+  assert.equal(sheetReadiness(['a', 'b'], 8).ok, true);
   const nine = 'abcdefghi'.split('');
-  assert.equal(sheetReadiness(nine.slice(0, 8)).ok, true);
-  const over = sheetReadiness(nine);
+  assert.equal(sheetReadiness(nine.slice(0, 8), 8).ok, true);
+  const over = sheetReadiness(nine, 8);
   assert.equal(over.ok, false);
   assert.match(over.message, /8 件まで/);
   assert.match(over.message, /1 件外して/);
