@@ -470,7 +470,11 @@ fn team(index: &SearchIndex, count: usize) {
         .collect();
     let step = (index.len() / count.max(1)).max(1);
     let mut times: Vec<f64> = Vec::with_capacity(count);
-    for (n, ord) in (0..index.len() as u32).step_by(step).take(count).enumerate() {
+    for (n, ord) in (0..index.len() as u32)
+        .step_by(step)
+        .take(count)
+        .enumerate()
+    {
         let at = index.facility(ord).location;
         let p = TeamParams {
             covers: Some(format!("{},{}", at.lat, at.lon)),
