@@ -6,8 +6,9 @@
 // belongs to both. See README.md for the other modules.
 
 import { api } from './api.js';
-import { addCompare, compareFromParams, removeCompare } from './compare-state.js';
-import { compareMessage, renderCompare, renderCompareBar, syncCompareButtons } from './compare.js';
+import { compareFromParams } from './compare-state.js';
+import { syncCompareButtons } from './compare.js';
+import { createCompareView } from './compare-view.js';
 import { detailBody } from './detail.js';
 import { $, h } from './dom.js';
 import { closeDrawer, initDrawer, setFilterCount, showPane } from './drawer.js';
@@ -75,17 +76,6 @@ store.subscribe((s, prev) => {
   else $('result-list').removeAttribute('aria-busy');
 });
 
-// The compare list's buttons, bar and open panel follow the list.
-store.subscribe((s, prev) => {
-  if (s.compare === prev.compare) return;
-  syncCompareButtons(s.compare);
-  renderCompareBar(s.compare);
-  if (!$('compare').hidden) {
-    if (s.compare.length) openCompare();
-    else closeCompare();
-  }
-});
-
 // The phone's drawer toggle counts the search's filters.
 store.subscribe((s, prev) => {
   if (s.search !== prev.search && s.search) setFilterCount(activeFilterCount(s.search));
@@ -109,8 +99,16 @@ const team = createTeamView({
   writeUrl: (history) => writeUrl(history),
   remember: (records) => remember(records),
   onDetail: (id) => select(id, { from: 'team', focusDetail: true }),
-  onCompare: (id) => toggleCompare(id),
+  onCompare: (id) => compare.toggle(id),
   afterRender: () => syncCompareButtons(get().compare),
+});
+
+const compare = createCompareView({
+  store,
+  team,
+  writeUrl: (history) => writeUrl(history),
+  remember: (records) => remember(records),
+  hideDetail: () => hideDetail(),
 });
 
 // ---------------------------------------------------------------- startup
@@ -217,62 +215,6 @@ function openSearchView() {
   runSearch('push');
 }
 
-// ---------------------------------------------------------------- compare
-
-function toggleCompare(id) {
-  const list = get().compare;
-  if (list.includes(id)) {
-    store.update({ compare: removeCompare(list, id) });
-    compareMessage('');
-  } else {
-    const r = addCompare(list, id);
-    compareMessage(r.refused || '');
-    store.update({ compare: r.list });
-  }
-  writeUrl('replace');
-}
-
-/** A facility's record, best with its distance from the point searched now. */
-async function recordFor(id) {
-  const { result, known } = get();
-  const hit = ((result && result.hits) || []).find((x) => x.id === id);
-  if (hit && get().mode === 'search') return hit;
-  const m = get().mode === 'team' && team.members().get(id);
-  if (m) return m.facility;
-  if (known.has(id)) return known.get(id);
-  const rec = await api.facility(id);
-  remember([rec]);
-  return { ...rec, distance_m: null };
-}
-
-async function openCompare() {
-  const ids = get().compare;
-  let records;
-  try {
-    records = await Promise.all(ids.map(recordFor));
-  } catch (e) {
-    compareMessage(e.message);
-    return;
-  }
-  const { mode, teamResult, result } = get();
-  const point = mode === 'team' ? teamResult && teamResult.point : result && result.point;
-  const g = point && point.geocoded;
-  const placeName = mode === 'team' ? '患者さんの住所' : g ? g.normalized : '検索した地点';
-  renderCompare(get().vocab, records, { point: point || null, placeName, onRemove: toggleCompare });
-  if ($('compare').hidden) {
-    hideDetail();
-    $('compare').hidden = false;
-    document.body.classList.add('detail-open');
-    $('compare').focus();
-  }
-}
-
-function closeCompare() {
-  $('compare').hidden = true;
-  if ($('detail').hidden) document.body.classList.remove('detail-open');
-  if (!$('compare-bar').hidden) $('compare-open').focus();
-}
-
 // ---------------------------------------------------------------- events
 
 function bindEvents() {
@@ -332,16 +274,7 @@ function bindEvents() {
       open();
     });
   }
-  $('compare-open').addEventListener('click', () => openCompare());
-  $('compare-clear').addEventListener('click', () => {
-    store.update({ compare: [] });
-    compareMessage('');
-    writeUrl('replace');
-  });
-  $('compare-close').addEventListener('click', () => closeCompare());
-  $('compare').addEventListener('keydown', (e) => {
-    if (e.key === 'Escape') closeCompare();
-  });
+  compare.bind();
   $('detail-close').addEventListener('click', () => closeDetail());
   $('detail').addEventListener('keydown', (e) => {
     if (e.key === 'Escape') closeDetail();
@@ -402,7 +335,7 @@ async function runSearch(history) {
     vocab,
     state: search,
     onSelect: (id, o) => select(id, o),
-    onCompare: (id) => toggleCompare(id),
+    onCompare: (id) => compare.toggle(id),
   });
   syncCompareButtons(get().compare);
   map.setHits(res.hits || [], first);
