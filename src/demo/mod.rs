@@ -601,6 +601,12 @@ impl Generator {
         let (part, part_kana) = self.name_part();
         let mut caps = Vec::new();
         self.some_caps(&mut caps, &[(C::HomeDental, 0.3)]);
+        // Visiting dentists and pharmacists declare a small area (2–4 km, no draw from
+        // the generator: the rest of the demo stays as it was), so the planners' town map
+        // has thin places.
+        let radius = caps
+            .contains(&C::HomeDental)
+            .then_some(2.0 + (self.out.len() % 5) as f64 * 0.5);
         let f = self.push(
             "D",
             vec![Kind::DentalClinic],
@@ -608,7 +614,7 @@ impl Generator {
             format!("{part}歯科医院"),
             format!("{part_kana}シカイイン"),
             caps,
-            None,
+            radius,
         );
         f.departments = vec!["歯科".into()];
     }
@@ -621,6 +627,9 @@ impl Generator {
             &mut caps,
             &[(C::HomePharmacy, 0.4), (C::Around24h, 0.15), (C::Tpn, 0.05)],
         );
+        let radius = caps
+            .contains(&C::HomePharmacy)
+            .then_some(2.0 + (self.out.len() % 5) as f64 * 0.5);
         self.push(
             "P",
             vec![Kind::Pharmacy],
@@ -628,7 +637,7 @@ impl Generator {
             format!("{part}薬局"),
             format!("{part_kana}ヤッキョク"),
             caps,
-            None,
+            radius,
         );
     }
 }
@@ -678,6 +687,49 @@ pub fn generate(seed: u64, scale: f64) -> Vec<Facility> {
         }
     }
     g.out
+}
+
+/// The demo's fictional 町丁目: デモ町1丁目 to 9丁目 in every ward of Osaka City, at points
+/// inside the ward, in the reference table's own layout (`towns.csv`), so the demo has
+/// towns to place addresses on and to count coverage for.
+pub fn towns(seed: u64) -> Vec<crate::geocode::TownRow> {
+    let mut g = Generator::new(seed ^ 0x746f_776e, false);
+    let mut out = Vec::new();
+    for w in g.wards.clone() {
+        for n in 1..=9 {
+            let p = g.point_in(&w);
+            out.push(crate::geocode::TownRow {
+                code: w.code.0,
+                municipality: format!("{}{}", w.city, w.name),
+                name: format!("デモ町{n}丁目"),
+                lat: p.lat,
+                lon: p.lon,
+            });
+        }
+    }
+    out
+}
+
+/// The demo's fictional population table: per ward, its residents as the regions table
+/// says, with a 65+ share of 20–30 % and a 75+ share of about half of that.
+pub fn population(seed: u64) -> Vec<crate::model::population::PopulationRow> {
+    let mut g = Generator::new(seed ^ 0x0070_6f70, false);
+    g.wards
+        .clone()
+        .iter()
+        .map(|w| {
+            let total = (w.population_k * 1000.0).round() as u64;
+            let share65 = 0.20 + 0.10 * g.rng.unit();
+            let age65 = (total as f64 * share65).round() as u64;
+            let age75 = (age65 as f64 * (0.45 + 0.1 * g.rng.unit())).round() as u64;
+            crate::model::population::PopulationRow {
+                area: w.code.0.to_string(),
+                total,
+                age65,
+                age75,
+            }
+        })
+        .collect()
 }
 
 /// Facilities in Japan by kind (rounded national counts: 医療施設調査, 介護サービス施設・

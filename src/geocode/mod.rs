@@ -15,7 +15,8 @@ mod towns;
 pub use address::{fold, house_number, prepare};
 pub use numerals::{kanji_number, leading_number};
 pub use towns::{
-    read_postal_codes, read_towns, split_chome, town_key, PostalRow, TownIndex, TownRow,
+    read_postal_codes, read_towns, split_chome, town_key, write_towns, PostalRow, TownIndex,
+    TownRow,
 };
 
 use serde::{Deserialize, Serialize};
@@ -175,6 +176,11 @@ impl Geocoder {
     }
 
     /// Number of 町丁目 in the reference table (0 for the demo index).
+    /// The reference table's 町丁目, in table order.
+    pub fn towns(&self) -> &[TownRow] {
+        &self.towns.rows
+    }
+
     pub fn town_count(&self) -> usize {
         self.towns.rows.len()
     }

@@ -33,6 +33,28 @@ pub struct PostalRow {
     pub town: String,
 }
 
+/// Writes towns in the columns `read_towns` reads (the geolonia layout's names).
+pub fn write_towns(path: &Path, rows: &[TownRow]) -> std::io::Result<()> {
+    let mut w = csv::Writer::from_path(path)?;
+    w.write_record([
+        "市区町村コード",
+        "市区町村名",
+        "大字町丁目名",
+        "緯度",
+        "経度",
+    ])?;
+    for t in rows {
+        w.write_record([
+            t.code.to_string(),
+            t.municipality.clone(),
+            t.name.clone(),
+            format!("{:.6}", t.lat),
+            format!("{:.6}", t.lon),
+        ])?;
+    }
+    w.flush()
+}
+
 /// Reads geolonia `latest.csv` rows (any municipality; the caller filters).
 pub fn read_towns(path: &Path) -> Result<Vec<TownRow>, ImportErrors> {
     let table = Table::read(path)?;

@@ -212,6 +212,10 @@ pub struct Manifest {
     /// Without it, the compiled-in table of Osaka Prefecture.
     #[serde(default)]
     pub regions: Option<RegionsFiles>,
+    /// People per area (`population.csv`: area code, total, 65+, 75+), for the planners'
+    /// rates per 10,000; looked for in the dataset directory, then with the official files.
+    #[serde(default)]
+    pub population: Option<String>,
 }
 
 impl Manifest {

@@ -13,6 +13,7 @@ pub(crate) mod n03;
 mod navii;
 pub mod offices;
 pub mod overlay;
+pub mod population;
 pub mod record;
 pub mod report;
 pub mod todokede;
@@ -36,6 +37,8 @@ use manifest::{resolve_file, SourceFormat, DEFAULT_RAW_DIR};
 
 /// The file inside a dataset directory that holds facilities in the project format.
 pub const FACILITIES_FILE: &str = "facilities.csv";
+/// Optional beside `facilities.csv`: 町丁目 reference points in the geolonia layout.
+pub const TOWNS_FILE: &str = "towns.csv";
 
 /// A validated dataset, ready to index.
 #[derive(Debug)]
@@ -56,6 +59,8 @@ pub struct Dataset {
     pub geocoder: GeocoderData,
     /// The 市町村, wards and areas the dataset covers.
     pub regions: Regions,
+    /// People per area, for the planners' rates (optional).
+    pub population: Option<crate::model::population::Population>,
 }
 
 impl Dataset {
@@ -70,6 +75,7 @@ impl Dataset {
             origin: &self.dir,
             source_rows: &self.source_rows,
             max_shrink,
+            population: self.population.as_ref(),
         }
     }
 
@@ -101,15 +107,39 @@ pub fn load_dataset(dir: &Path, raw: Option<&Path>) -> Result<Dataset, ImportErr
     let city = all.leaves_of(crate::model::WardCode(27100));
     let regions =
         all.restrict(|c| city.contains(&c) || facilities.iter().any(|f| f.ward_code == Some(c)));
+    // Beside it, optionally: the 町丁目 reference table (the demo's fictional towns) and
+    // the population table.
+    let towns_path = dir.join(TOWNS_FILE);
+    let mut rows_read = vec![(path.clone(), facilities.len())];
+    let geocoder = if towns_path.exists() {
+        let towns = read_towns(&towns_path)?;
+        rows_read.push((towns_path, towns.len()));
+        GeocoderData {
+            prefecture: "大阪府".into(),
+            towns,
+            postal: Vec::new(),
+        }
+    } else {
+        GeocoderData::default()
+    };
+    let population_path = dir.join(population::POPULATION_FILE);
+    let population = if population_path.exists() {
+        let p = population::read_population(&population_path)?;
+        rows_read.push((population_path, p.rows.len()));
+        Some(p)
+    } else {
+        None
+    };
     Ok(Dataset {
         regions,
         dir: dir.to_path_buf(),
         source_rows: vec![(FACILITIES_FILE.to_string(), facilities.len(), path.clone())],
-        rows_read: vec![(path, facilities.len())],
+        rows_read,
         facilities,
         report: None,
         boundaries: Vec::new(),
-        geocoder: GeocoderData::default(),
+        geocoder,
+        population,
     })
 }
 
@@ -319,6 +349,27 @@ pub fn load_official(dir: &Path, raw: &Path) -> Result<Dataset, ImportErrors> {
         )
         .into());
     }
+    // The population table, when the manifest names one (in the dataset directory, or
+    // with the official files).
+    let population = match &manifest.population {
+        Some(file) => {
+            let path = [dir.join(file), raw.join(file)]
+                .into_iter()
+                .find(|p| p.exists())
+                .ok_or_else(|| {
+                    ImportError::file(
+                        &manifest_path,
+                        format!(
+                            "population = \"{file}\": no such file in {} or {}",
+                            dir.display(),
+                            raw.display()
+                        ),
+                    )
+                })?;
+            Some(population::read_population(&path)?)
+        }
+        None => None,
+    };
     Ok(Dataset {
         dir: dir.to_path_buf(),
         facilities,
@@ -328,5 +379,6 @@ pub fn load_official(dir: &Path, raw: &Path) -> Result<Dataset, ImportErrors> {
         boundaries,
         geocoder: geocoder_data,
         regions,
+        population,
     })
 }

@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use super::{
-    records, IndexMeta, TextIndex, BOUNDARIES_FILE, FORMAT_VERSION, GEOCODER_FILE, META_FILE,
-    RECORDS_FILE, REGIONS_FILE, TEXT_DIR,
+    records, IndexMeta, TextIndex, BOUNDARIES_FILE, COVERAGE_FILE, FORMAT_VERSION, GEOCODER_FILE,
+    META_FILE, POPULATION_FILE, RECORDS_FILE, REGIONS_FILE, TEXT_DIR,
 };
 use crate::geo::WardShape;
 use crate::geocode::GeocoderData;
@@ -35,6 +35,8 @@ pub struct IndexInput<'a> {
     /// The largest share of a source's rows that may disappear against the serving index
     /// (`Some(0.2)`: at most 20 % fewer); `None` accepts any shrink.
     pub max_shrink: Option<f64>,
+    /// People per area, stored for the planners' rates (optional).
+    pub population: Option<&'a crate::model::population::Population>,
 }
 
 /// The share of a source's rows that may disappear between two builds by default: more
@@ -174,6 +176,10 @@ pub fn build_index(dataset: IndexInput<'_>, lock: &BuildLock) -> Result<BuildSum
         }
         let json = serde_json::to_vec(dataset.regions).expect("regions serialize");
         part(REGIONS_FILE, &json)?;
+        if let Some(p) = dataset.population {
+            let json = serde_json::to_vec(p).expect("population serializes");
+            part(POPULATION_FILE, &json)?;
+        }
         if !dataset.geocoder.towns.is_empty() {
             let json = serde_json::to_vec(dataset.geocoder).expect("geocoder serializes");
             part(GEOCODER_FILE, &json)?;
@@ -201,14 +207,28 @@ pub fn build_index(dataset: IndexInput<'_>, lock: &BuildLock) -> Result<BuildSum
             &serde_json::to_vec_pretty(&meta).expect("meta serializes"),
         )
     })();
-    // The new generation must open as a server would open it before anything serves it.
+    // The new generation must open as a server would open it before anything serves it;
+    // then the town coverage is computed on it, added as a part, and checked again.
+    let check = |e: super::OpenError| BuildError::Check {
+        path: gen_dir.clone(),
+        reason: crate::fault::report(&e),
+    };
     let written = written.and_then(|()| {
-        super::SearchIndex::open(&gen_dir)
-            .map(drop)
-            .map_err(|e| BuildError::Check {
-                path: gen_dir.clone(),
-                reason: crate::fault::report(&e),
-            })
+        let index = super::SearchIndex::open(&gen_dir).map_err(check)?;
+        if index.geocoder.town_count() == 0 {
+            return Ok(());
+        }
+        let json =
+            serde_json::to_vec(&super::coverage::compute(&index)).expect("coverage serializes");
+        write_file(&gen_dir.join(COVERAGE_FILE), &json)?;
+        let mut meta = index.meta.clone();
+        meta.parts
+            .insert(COVERAGE_FILE.to_string(), super::sha256_hex(&json));
+        write_file(
+            &gen_dir.join(META_FILE),
+            &serde_json::to_vec_pretty(&meta).expect("meta serializes"),
+        )?;
+        super::SearchIndex::open(&gen_dir).map(drop).map_err(check)
     });
     if let Err(e) = written {
         let _ = fs::remove_dir_all(&gen_dir);

@@ -55,6 +55,37 @@ pub enum ReachNote {
 }
 
 impl Columns {
+    /// The covers rule, one place for search and the planners' town coverage: facility
+    /// `ord` reaches a home `distance_m` away in ward `home_ward` (and town `home_town`, as
+    /// `WARD:town`, needed only when the facility serves towns) when the distance is
+    /// within its reach and its declared wards (and towns) hold the home.
+    pub fn reaches(
+        &self,
+        ord: u32,
+        distance_m: f64,
+        home_ward: Option<WardCode>,
+        home_town: Option<&str>,
+    ) -> bool {
+        let Some(reach) = self.reach_m[ord as usize] else {
+            return false;
+        };
+        if distance_m > reach {
+            return false;
+        }
+        let wards = self.service_wards(ord);
+        if wards.is_empty() {
+            return true;
+        }
+        let Some(w) = home_ward else { return false };
+        if !wards.contains(&w) {
+            return false;
+        }
+        match self.service_towns.get(&ord) {
+            Some(towns) => home_town.is_some_and(|t| towns.iter().any(|x| x == t)),
+            None => true,
+        }
+    }
+
     /// The 新規受入 status on `today`: after its end it is unknown again (要確認).
     pub fn accepting_on(&self, ord: usize, today: crate::model::Day) -> Accepting {
         match self.accepting_until[ord] {

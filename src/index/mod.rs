@@ -5,6 +5,7 @@
 mod build;
 mod collect;
 mod columns;
+pub mod coverage;
 mod docbits;
 mod field_matcher;
 mod records;
@@ -45,6 +46,10 @@ const BOUNDARIES_FILE: &str = "boundaries.json";
 const GEOCODER_FILE: &str = "geocoder.json";
 /// The regions table of the dataset: 市町村, wards and their areas.
 const REGIONS_FILE: &str = "regions.json";
+/// Town coverage for the planners, computed from the built index (datasets with towns).
+const COVERAGE_FILE: &str = "coverage.json";
+/// People per area, when the dataset has a population table.
+const POPULATION_FILE: &str = "population.json";
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct IndexMeta {
@@ -111,6 +116,10 @@ pub struct SearchIndex {
     pub geocoder: Geocoder,
     /// The 市町村, wards, 二次医療圏 and 基本保健医療圏 of the dataset.
     pub regions: Arc<Regions>,
+    /// Per 町丁目: providers reaching it and the nearest (indexes built with towns).
+    pub coverage: Option<Arc<coverage::TownCoverage>>,
+    /// People per area (datasets with a population table).
+    pub population: Option<Arc<crate::model::population::Population>>,
 }
 
 impl SearchIndex {
@@ -193,6 +202,17 @@ impl SearchIndex {
                 serde_json::from_slice(&bytes).map_err(|e| corrupt(&g_path, &e))?;
             index.geocoder = Geocoder::new(data, &index.regions);
         }
+        let c_path = dir.join(COVERAGE_FILE);
+        if let Some(bytes) = part(COVERAGE_FILE)? {
+            let c: coverage::TownCoverage =
+                serde_json::from_slice(&bytes).map_err(|e| corrupt(&c_path, &e))?;
+            index.coverage = Some(Arc::new(c));
+        }
+        let p_path = dir.join(POPULATION_FILE);
+        if let Some(bytes) = part(POPULATION_FILE)? {
+            let p = serde_json::from_slice(&bytes).map_err(|e| corrupt(&p_path, &e))?;
+            index.population = Some(Arc::new(p));
+        }
         Ok(index)
     }
 
@@ -224,6 +244,8 @@ impl SearchIndex {
             boundaries: None,
             geocoder: Geocoder::new(GeocoderData::default(), &regions),
             regions: Arc::new(regions),
+            coverage: None,
+            population: None,
         }
     }
 

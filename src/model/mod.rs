@@ -7,6 +7,8 @@ mod capset;
 mod day;
 mod facility;
 mod latlon;
+pub mod metric;
+pub mod population;
 mod radius;
 mod region;
 mod vocabulary;

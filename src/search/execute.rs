@@ -125,25 +125,15 @@ impl Filter<'_> {
                 return None;
             }
         }
-        if self.q.covers.is_some() {
-            let d = distance?;
-            let reach = c.reach_m[i]?;
-            if d > reach {
-                return None;
-            }
-            let wards = c.service_wards(ord);
-            if !wards.is_empty() {
-                let w = self.covers_ward?;
-                if !wards.contains(&w) {
-                    return None;
-                }
-                if let Some(towns) = c.service_towns.get(&ord) {
-                    let home = self.covers_town.as_ref()?;
-                    if !towns.contains(home) {
-                        return None;
-                    }
-                }
-            }
+        if self.q.covers.is_some()
+            && !c.reaches(
+                ord,
+                distance?,
+                self.covers_ward,
+                self.covers_town.as_deref(),
+            )
+        {
+            return None;
         }
         Some(distance)
     }

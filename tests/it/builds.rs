@@ -75,6 +75,7 @@ fn a_generation_that_does_not_open_is_never_switched_in() {
         origin: Path::new("test"),
         source_rows: &[],
         max_shrink: None,
+        population: None,
     };
     let good: &'static [_] = Box::leak(facilities.clone().into_boxed_slice());
     // A repeated id (as a list with a row twice gave) makes records that cannot open.

@@ -93,9 +93,19 @@ pub fn load_and_build(
     Ok((ds.describe(), build_index(input, &lock)?))
 }
 
-/// Writes the demo dataset; returns how many facilities it has.
+/// Writes the demo dataset (facilities, its fictional towns and population table);
+/// returns how many facilities it has.
 pub fn write_demo(out: &Path, seed: u64, scale: f64) -> Result<usize, Failure> {
-    write_to(out, &zaitaku::demo::generate(seed, scale))
+    let n = write_to(out, &zaitaku::demo::generate(seed, scale))?;
+    let towns = out.join(zaitaku::import::TOWNS_FILE);
+    zaitaku::geocode::write_towns(&towns, &zaitaku::demo::towns(seed))
+        .with_context(|| format!("cannot write {}", towns.display()))
+        .internal()?;
+    let population = out.join(zaitaku::import::population::POPULATION_FILE);
+    zaitaku::import::population::write_population(&population, &zaitaku::demo::population(seed))
+        .with_context(|| format!("cannot write {}", population.display()))
+        .internal()?;
+    Ok(n)
 }
 
 /// Writes facilities as `out/facilities.csv`.
