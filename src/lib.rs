@@ -22,6 +22,7 @@
 #![deny(unsafe_code)]
 
 pub mod api;
+pub mod coverage;
 pub mod demo;
 pub mod fault;
 pub mod fetch;

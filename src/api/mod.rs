@@ -7,6 +7,7 @@
 
 mod assets;
 mod connection;
+mod coverage;
 mod dto;
 mod error;
 mod export;
@@ -61,6 +62,7 @@ pub fn router(state: AppState) -> Router {
         .route("/config", get(handlers::config))
         .route("/openapi.json", get(handlers::openapi))
         .route("/lists/{which}/{file}", get(lists::list))
+        .route("/coverage/{file}", get(coverage::coverage))
         .route("/team", get(team::team))
         .route("/team/sheet.pdf", get(team::sheet_pdf))
         .fallback(api_not_found);

@@ -130,6 +130,11 @@ impl AppState {
         })
     }
 
+    /// The index path the server was started with (a link to the served generation).
+    pub fn index_link(&self) -> &Path {
+        &self.inner.index_dir
+    }
+
     pub fn current(&self) -> Result<Arc<Loaded>, ApiError> {
         self.inner
             .loaded

@@ -316,7 +316,9 @@ fn swap_link(index_root: &Path, name: &str, generation: &str) -> Result<(), Buil
 
 /// The generations of `name` under `index_root`: (nanos it was started at, directory name).
 /// A generation is `.name.<nanos>-<pid>`; the lock (`.name.lock`) and temp links are not.
-fn generations(index_root: &Path, name: &str) -> Vec<(u128, String)> {
+/// The generations of index `name` under `index_root`: (build time in nanoseconds, directory
+/// name), in no order.
+pub fn generations(index_root: &Path, name: &str) -> Vec<(u128, String)> {
     let prefix = format!(".{name}.");
     let Ok(entries) = fs::read_dir(index_root) else {
         return Vec::new();

@@ -14,7 +14,9 @@ mod text;
 mod trees;
 mod word_cache;
 
-pub use build::{build_index, BuildError, BuildLock, BuildSummary, IndexInput, DEFAULT_MAX_SHRINK};
+pub use build::{
+    build_index, generations, BuildError, BuildLock, BuildSummary, IndexInput, DEFAULT_MAX_SHRINK,
+};
 pub use columns::{Columns, ColumnsBuilder, ReachNote};
 pub use docbits::DocBits;
 pub use field_matcher::FieldMatcher;

@@ -223,70 +223,25 @@ pub fn footer(list: &WardList) -> String {
     )
 }
 
-/// A cell Excel would run as a formula is written as text.
-fn safe(cell: &str) -> String {
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@') => format!("'{cell}"),
-        _ => cell.to_string(),
-    }
-}
-
 /// The list as CSV (UTF-8 with BOM, for Excel), its footer as the last line.
 pub fn to_csv(list: &WardList, active: bool) -> Vec<u8> {
     let (head, rows) = table(list, active);
-    let mut w = csv::Writer::from_writer(Vec::from("\u{feff}".as_bytes()));
-    let _ = w.write_record(&head);
-    for r in rows {
-        let _ = w.write_record(r.iter().map(|c| safe(c)));
-    }
-    let _ = w.write_record([footer(list)]);
-    w.into_inner().unwrap_or_default()
+    crate::table::write::to_csv(&head, &rows, Some(&footer(list)))
 }
 
 /// The list as an xlsx workbook: A4 landscape, the title on top, the footer below.
 pub fn to_xlsx(list: &WardList, active: bool) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    use rust_xlsxwriter::{Format, Workbook};
     let (head, rows) = table(list, active);
-    let mut book = Workbook::new();
-    let sheet = book.add_worksheet();
-    sheet.set_name(if active {
-        "積極的医療機関"
-    } else {
-        "資源リスト"
-    })?;
-    sheet.set_landscape();
-    sheet.set_paper_size(9);
-    sheet.set_print_fit_to_pages(1, 0);
-    let bold = Format::new().set_bold();
-    sheet.write_string_with_format(0, 0, &list.title, &bold)?;
-    for (c, h) in head.iter().enumerate() {
-        sheet.write_string_with_format(2, c as u16, *h, &bold)?;
-    }
-    for (r, row) in rows.iter().enumerate() {
-        for (c, v) in row.iter().enumerate() {
-            // Strings, never formulas: a name beginning with = stays text.
-            sheet.write_string(r as u32 + 3, c as u16, v)?;
-        }
-    }
-    sheet.write_string(rows.len() as u32 + 4, 0, footer(list))?;
-    sheet.set_repeat_rows(2, 2)?;
-    for (c, w) in [10, 30, 36, 14, 8, 8, 10, 40, 12]
-        .iter()
-        .enumerate()
-        .take(head.len())
-    {
-        sheet.set_column_width(c as u16, *w)?;
-    }
-    book.save_to_buffer()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formulas_are_text_in_csv() {
-        assert_eq!(safe("=1+1"), "'=1+1");
-        assert_eq!(safe("北区"), "北区");
-    }
+    let layout = crate::table::write::SheetLayout {
+        name: if active {
+            "積極的医療機関"
+        } else {
+            "資源リスト"
+        },
+        title: &list.title,
+        footer: &footer(list),
+        landscape: true,
+        widths: &[10.0, 30.0, 36.0, 14.0, 8.0, 8.0, 10.0, 40.0, 12.0],
+    };
+    crate::table::write::to_xlsx(&layout, &head, &rows)
 }

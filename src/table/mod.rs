@@ -12,6 +12,7 @@ mod delimited;
 mod error;
 mod sheet;
 pub mod wareki;
+pub mod write;
 
 use std::path::{Path, PathBuf};
 

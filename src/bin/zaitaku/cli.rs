@@ -5,7 +5,7 @@
 use clap::{Parser, Subcommand};
 
 use crate::commands::{
-    check, demo_data, fetch, geocode, index, inspect, search, serve, survey, team,
+    check, demo_data, diff, fetch, geocode, index, inspect, search, serve, survey, team,
 };
 
 #[derive(Parser, Debug)]
@@ -49,6 +49,9 @@ pub enum Command {
     /// 薬局, 歯科, 後方支援病院, 地域包括, 相談支援室) the facilities that reach it, and with
     /// `--pick ID --pdf FILE` the referral sheet as a one-page A4 PDF.
     Team(Box<team::Args>),
+    /// What changed between two indexes (PDCA), per ward: facilities opened and closed,
+    /// capabilities gained and lost, towns whose coverage fell to one provider or none.
+    Diff(diff::Args),
 }
 
 impl Command {
@@ -64,6 +67,7 @@ impl Command {
             Self::Serve(a) => serve::run(a),
             Self::Survey(a) => survey::run(a),
             Self::Team(a) => team::run(*a),
+            Self::Diff(a) => diff::run(a),
         }
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod check;
 pub mod demo_data;
+pub mod diff;
 pub mod fetch;
 pub mod geocode;
 pub mod index;
