@@ -45,6 +45,8 @@ pub struct Supply {
     pub data_date: String,
     pub sources: Vec<String>,
     pub metrics: Vec<MetricRef>,
+    /// The metrics counted per 町丁目 (`/coverage/towns?role=`).
+    pub town_metrics: Vec<&'static str>,
     /// The population table's file, when the index has one.
     pub population_source: Option<String>,
     pub areas: Vec<AreaSupply>,
@@ -198,6 +200,9 @@ pub fn supply(index: &SearchIndex, today: Day) -> Supply {
                 label: &m.label,
                 query: m.query(),
             })
+            .collect(),
+        town_metrics: crate::model::metric::town_metrics()
+            .map(|m| m.code.as_str())
             .collect(),
         population_source: population.map(|p| p.source.clone()),
         areas,
