@@ -6,6 +6,7 @@ mod architecture;
 mod browser;
 mod builds;
 mod cli;
+mod coverage;
 mod demo;
 mod fetch;
 mod fuzz;

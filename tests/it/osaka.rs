@@ -469,3 +469,33 @@ fn the_team_for_a_real_home_matches_the_brute_force() {
         assert!(!team.roles[2].full.is_empty() || !team.roles[2].partial.is_empty());
     }
 }
+
+/// Issue 16 on real records: the stored town coverage is what the search answers at the
+/// towns' points (every 10th 町丁目 of the city), and the planners' supply figures are the
+/// searches they link to.
+#[test]
+fn real_town_coverage_and_supply_are_what_search_answers() {
+    let Some(o) = osaka() else { return };
+    let coverage = o
+        .index
+        .coverage
+        .as_ref()
+        .expect("the real index has town coverage");
+    assert!(coverage.towns.len() > 1500, "{}", coverage.towns.len());
+    crate::coverage::check_towns(&o.index, 10);
+    let s = zaitaku::coverage::supply::supply(&o.index, zaitaku::model::Day::today());
+    let kita = s.areas.iter().find(|a| a.code == "27127").unwrap();
+    let n = s
+        .metrics
+        .iter()
+        .position(|m| m.code == "home_visit")
+        .unwrap();
+    // The test's own 届出 give 在医総管 (訪問診療) to two clinics of 北区, A and C.
+    assert_eq!(kita.counts[n], 2);
+    let s_n = s
+        .metrics
+        .iter()
+        .position(|m| m.code == "support_clinic")
+        .unwrap();
+    assert!(kita.counts[s_n] >= 1, "{:?}", kita.counts);
+}
