@@ -710,6 +710,27 @@ pub fn towns(seed: u64) -> Vec<crate::geocode::TownRow> {
     out
 }
 
+/// Fictional 町丁目 for the national dataset: `count` points placed like Japan's
+/// population (as its facilities are), named デモ町N, in the prefecture's code space
+/// (Osaka City's wards where they fall in one): what the planners' town coverage costs
+/// at national scale.
+pub fn national_towns(seed: u64, count: usize) -> Vec<crate::geocode::TownRow> {
+    let mut g = Generator::new(seed ^ 0x6e61_7469, true);
+    (0..count)
+        .map(|n| {
+            let (pref, p) = national::place(&mut g.rng);
+            let ward = g.locator.locate(p).filter(|_| pref.code == 27);
+            crate::geocode::TownRow {
+                code: ward.map_or(pref.code * 1000 + 1, |w| w.0),
+                municipality: format!("{}デモ市", pref.name),
+                name: format!("デモ町{}", n + 1),
+                lat: p.lat,
+                lon: p.lon,
+            }
+        })
+        .collect()
+}
+
 /// The demo's fictional population table: per ward, its residents as the regions table
 /// says, with a 65+ share of 20–30 % and a 75+ share of about half of that.
 pub fn population(seed: u64) -> Vec<crate::model::population::PopulationRow> {

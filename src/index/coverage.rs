@@ -67,41 +67,50 @@ pub fn compute(index: &SearchIndex) -> TownCoverage {
         })
         .collect();
     let serves_towns = !index.columns.service_towns.is_empty();
-    let towns = index
-        .geocoder
-        .towns()
-        .iter()
-        .map(|t| {
-            let p = crate::model::LatLon {
-                lat: t.lat,
-                lon: t.lon,
-            };
-            let ward = index.wards.locate(p);
-            // As search finds the home's town: only when some facility serves towns.
-            let town = ward
-                .filter(|_| serves_towns)
-                .and_then(|w| Some(format!("{w}:{}", index.geocoder.town_at(p, w.0)?)));
-            let mut counts = Vec::with_capacity(trees.len());
-            let mut nearest_m = Vec::with_capacity(trees.len());
-            for (tree, reach) in &trees {
-                counts.push(
-                    tree.within_m(p, *reach)
-                        .filter(|(o, d)| index.columns.reaches(*o, *d, ward, town.as_deref()))
-                        .count() as u32,
-                );
-                nearest_m.push(tree.nearest(p).next().map(|(_, d)| d as f32));
-            }
-            TownCell {
-                code: ward.map_or(t.code, |w| w.0),
-                municipality: t.municipality.clone(),
-                name: t.name.clone(),
-                lat: t.lat,
-                lon: t.lon,
-                counts,
-                nearest_m,
-            }
-        })
-        .collect();
+    let cell = |t: &crate::geocode::TownRow| {
+        let p = crate::model::LatLon {
+            lat: t.lat,
+            lon: t.lon,
+        };
+        let ward = index.wards.locate(p);
+        // As search finds the home's town: only when some facility serves towns.
+        let town = ward
+            .filter(|_| serves_towns)
+            .and_then(|w| Some(format!("{w}:{}", index.geocoder.town_at(p, w.0)?)));
+        let mut counts = Vec::with_capacity(trees.len());
+        let mut nearest_m = Vec::with_capacity(trees.len());
+        for (tree, reach) in &trees {
+            counts.push(
+                tree.within_m(p, *reach)
+                    .filter(|(o, d)| index.columns.reaches(*o, *d, ward, town.as_deref()))
+                    .count() as u32,
+            );
+            nearest_m.push(tree.nearest(p).next().map(|(_, d)| d as f32));
+        }
+        TownCell {
+            code: ward.map_or(t.code, |w| w.0),
+            municipality: t.municipality.clone(),
+            name: t.name.clone(),
+            lat: t.lat,
+            lon: t.lon,
+            counts,
+            nearest_m,
+        }
+    };
+    // The towns in as many chunks as there are cores, in table order.
+    let all = index.geocoder.towns();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = all.len().div_ceil(threads).max(1);
+    let towns = std::thread::scope(|s| {
+        let parts: Vec<_> = all
+            .chunks(chunk)
+            .map(|part| s.spawn(move || part.iter().map(cell).collect::<Vec<_>>()))
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|h| h.join().expect("a coverage thread panicked"))
+            .collect()
+    });
     TownCoverage {
         metrics: metrics.iter().map(|m| m.code.clone()).collect(),
         towns,

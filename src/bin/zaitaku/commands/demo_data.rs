@@ -1,8 +1,9 @@
 //! `zaitaku demo-data`: write the deterministic demo dataset (fictional facilities).
 
+use anyhow::Context;
 use std::path::PathBuf;
 
-use super::{write_demo, write_to, Failure, DEFAULT_DATASET};
+use super::{write_demo, write_to, Failure, Internal, DEFAULT_DATASET};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -31,10 +32,19 @@ fn scale(s: &str) -> Result<f64, String> {
 
 pub fn run(a: Args) -> Result<(), Failure> {
     let n = if a.national {
-        write_to(
+        let n = write_to(
             &a.out,
             &zaitaku::demo::generate_national(a.seed, a.count as usize),
-        )?
+        )?;
+        // One 町丁目 for every two facilities (Japan has about 200,000 for 300,000).
+        let towns = a.out.join(zaitaku::import::TOWNS_FILE);
+        zaitaku::geocode::write_towns(
+            &towns,
+            &zaitaku::demo::national_towns(a.seed, a.count as usize / 2),
+        )
+        .with_context(|| format!("cannot write {}", towns.display()))
+        .internal()?;
+        n
     } else {
         write_demo(&a.out, a.seed, a.scale)?
     };
