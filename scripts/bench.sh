@@ -129,6 +129,8 @@ index_rss_kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/index.
 index_dir="$(readlink -f "$work/index/national")"
 index_bytes=$(du -sb "$index_dir" | cut -f1)
 indexed=$(sed -n 's/^indexed \([0-9]*\) facilities.*/\1/p' "$work/index.log")
+# The planners' town coverage, computed during that build (issue 16).
+town_line=$(sed -n 's/^town coverage: \(.*\)$/\1/p' "$work/index.log")
 
 # Builds `index/NAME` from DATASET with the official files in RAW, measures it (time, peak
 # RSS, size) and its in-process latency on 700 queries around its own facilities, and prints
@@ -348,6 +350,7 @@ report=target/bench/report.md
     echo "| | wall | peak RSS | on disk |"
     echo "|---|---:|---:|---:|"
     echo "| \`zaitaku index\` (national synthetic, $indexed facilities) | ${index_s} s | $(mb "$index_rss_kb") MB | $(awk -v b="$index_bytes" 'BEGIN {printf "%.1f MB", b / 1e6}') |"
+    [ -z "$town_line" ] || echo "| of which town coverage (planners) | $town_line | | |"
     [ -z "$osaka_line" ] || echo "$osaka_line"
     [ -z "$pref_line" ] || echo "$pref_line"
     echo "| PostGIS: COPY / indexes + ANALYZE | $(awk -v a="$(kv load_ms "$load_line")" -v b="$(kv index_ms "$load_line")" 'BEGIN {printf "%.1f s / %.1f s", a / 1000, b / 1000}') | – | $(awk -v a="$(kv table_bytes "$load_line")" -v b="$(kv index_bytes "$load_line")" 'BEGIN {printf "%.1f MB table + %.1f MB indexes", a / 1e6, b / 1e6}') |"
