@@ -58,12 +58,20 @@ pub fn generation_name(dir: &std::path::Path) -> String {
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
 }
 
+/// One source of a generation: its file name, rows and the file's date.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SourceRef {
+    pub file: String,
+    pub rows: usize,
+    pub date: Option<String>,
+}
+
 /// One generation: when it was built and from what.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct GenerationRef {
     pub generation: String,
     pub built: String,
-    pub sources: Vec<String>,
+    pub sources: Vec<SourceRef>,
 }
 
 impl GenerationRef {
@@ -71,7 +79,16 @@ impl GenerationRef {
         GenerationRef {
             generation: generation_name(&index.dir),
             built: index.meta.built_day().to_string(),
-            sources: index.meta.source_rows.keys().cloned().collect(),
+            sources: index
+                .meta
+                .source_rows
+                .iter()
+                .map(|(file, rows)| SourceRef {
+                    file: file.clone(),
+                    rows: *rows,
+                    date: index.meta.source_dates.get(file).cloned(),
+                })
+                .collect(),
         }
     }
 }

@@ -206,6 +206,18 @@ pub fn build_index(dataset: IndexInput<'_>, lock: &BuildLock) -> Result<BuildSum
                 .iter()
                 .map(|(key, rows, _)| (key.clone(), *rows))
                 .collect(),
+            source_dates: dataset
+                .source_rows
+                .iter()
+                .filter_map(|(key, _, path)| {
+                    let modified = fs::metadata(path).ok()?.modified().ok()?;
+                    let secs = modified.duration_since(UNIX_EPOCH).ok()?.as_secs();
+                    Some((
+                        key.clone(),
+                        crate::model::Day((secs / 86_400) as i32).to_string(),
+                    ))
+                })
+                .collect(),
         };
         write_file(
             &gen_dir.join(META_FILE),

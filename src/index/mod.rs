@@ -67,6 +67,10 @@ pub struct IndexMeta {
     /// Rows read per source (the manifest's file names).
     #[serde(default)]
     pub source_rows: std::collections::BTreeMap<String, usize>,
+    /// Per source, the date of the file read (its modification day, UTC), so that two
+    /// generations can say what data each was built from.
+    #[serde(default)]
+    pub source_dates: std::collections::BTreeMap<String, String>,
 }
 
 impl IndexMeta {
