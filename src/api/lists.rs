@@ -6,6 +6,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
+use super::html::esc;
 use super::{ApiError, AppState};
 use crate::lists::{self, WardList};
 use crate::model::{Day, WardCode};
@@ -82,12 +83,6 @@ pub async fn print(
     Path((which, code)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     let (list, active, _) = list_of(&state, &which, &code)?;
-    let esc = |s: &str| {
-        s.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-            .replace('"', "&quot;")
-    };
     let mut html = format!(
         "<!doctype html><html lang=\"ja\"><head><meta charset=\"utf-8\"><title>{t}</title>\
          <link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">\

@@ -12,6 +12,7 @@ mod dto;
 mod error;
 mod export;
 mod handlers;
+mod html;
 mod lists;
 mod params;
 mod state;

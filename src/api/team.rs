@@ -9,6 +9,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
+use super::html::esc;
 use super::params::{pairs, team_params};
 use super::{ApiError, AppState};
 use crate::team::pdf::{render, SheetFont};
@@ -103,13 +104,6 @@ pub async fn sheet_page(
         sheet_html(&sheet, &query),
     )
         .into_response())
-}
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// The print page. `query` is the page's own query string, for the PDF link.
