@@ -14,12 +14,14 @@ mod export;
 mod handlers;
 mod html;
 mod lists;
+mod pages;
 mod params;
 mod state;
 mod team;
 
 pub use assets::missing_vendor_files;
 pub use error::ApiError;
+pub use pages::page_path;
 pub use params::MAX_QUERY_BYTES;
 pub use state::{AppState, Loaded, ServerConfig};
 
@@ -74,6 +76,10 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/reload", post(handlers::reload))
         .route("/lists/{which}/{code}", get(lists::print))
         .route("/team/sheet", get(team::sheet_page))
+        .route("/f/{id}", get(pages::facility_page))
+        .route("/sitemap.xml", get(pages::sitemap))
+        .route("/robots.txt", get(pages::robots))
+        .route("/sitemaps/{file}", get(pages::sitemap_part))
         .fallback(assets::serve)
         .with_state(state)
         .layer(middleware::from_fn(log_request))

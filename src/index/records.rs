@@ -123,6 +123,17 @@ impl Records {
         serde_json::from_str(self.raw(ord)).expect("records were checked when opened")
     }
 
+    /// The record's id alone (the other fields are skipped, not decoded).
+    pub fn id(&self, ord: u32) -> String {
+        #[derive(serde::Deserialize)]
+        struct Id<'a> {
+            #[serde(borrow)]
+            id: std::borrow::Cow<'a, str>,
+        }
+        let r: Id = serde_json::from_str(self.raw(ord)).expect("records were checked when opened");
+        r.id.into_owned()
+    }
+
     /// Every record, decoded, in ordinal order.
     pub fn iter(&self) -> impl Iterator<Item = Facility> + '_ {
         (0..self.len() as u32).map(|ord| self.get(ord))

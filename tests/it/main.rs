@@ -14,6 +14,7 @@ mod import;
 mod official;
 mod oracle;
 mod osaka;
+mod pages;
 mod prefecture;
 mod support;
 mod survey;
