@@ -97,6 +97,16 @@ impl ApiError {
         }
     }
 
+    /// Over the per-client rate limit: try again in `wait` seconds.
+    pub fn rate_limited(wait: u64) -> Self {
+        Self {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            code: "rate_limited",
+            message: format!("リクエストが多すぎます。{wait} 秒ほど待ってから再度お試しください。"),
+            parameter: None,
+        }
+    }
+
     /// A part the server lacks (the PDF font): 503 with what is missing.
     pub fn missing_part(message: impl Into<String>) -> Self {
         Self {

@@ -13,7 +13,9 @@ mod error;
 mod export;
 mod handlers;
 mod html;
+mod limit;
 mod lists;
+mod metrics;
 mod pages;
 mod params;
 mod state;
@@ -21,6 +23,7 @@ mod team;
 
 pub use assets::missing_vendor_files;
 pub use error::ApiError;
+pub use limit::RateLimitConfig;
 pub use pages::page_path;
 pub use params::MAX_QUERY_BYTES;
 pub use state::{AppState, Loaded, ServerConfig};
@@ -32,10 +35,11 @@ use std::future::Future;
 
 use std::time::{Duration, Instant};
 
+use axum::extract::State;
 use axum::extract::{MatchedPath, Request};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use tower_http::compression::CompressionLayer;
@@ -72,6 +76,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .nest("/api/v1", api)
         .route("/healthz", get(handlers::healthz))
+        .route("/metrics", get(metrics_main))
         .route("/readyz", get(handlers::readyz))
         .route("/admin/reload", post(handlers::reload))
         .route("/lists/{which}/{code}", get(lists::print))
@@ -81,8 +86,8 @@ pub fn router(state: AppState) -> Router {
         .route("/robots.txt", get(pages::robots))
         .route("/sitemaps/{file}", get(pages::sitemap_part))
         .fallback(assets::serve)
-        .with_state(state)
-        .layer(middleware::from_fn(log_request))
+        .with_state(state.clone())
+        .layer(middleware::from_fn_with_state(state.clone(), observe))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
@@ -156,20 +161,82 @@ async fn json_errors(req: Request, next: Next) -> Response {
 
 /// One log line per request: method, route template, status, milliseconds. Never the
 /// URI or query (they hold searched addresses and points).
-async fn log_request(req: Request, next: Next) -> Response {
+/// Every request: the per-client rate limit (not for health, metrics and admin reload),
+/// then one log line and the metrics, by route template (never the query).
+async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let method = req.method().clone();
     let route = req
         .extensions()
         .get::<MatchedPath>()
         .map_or_else(|| "-".to_string(), |m| m.as_str().to_string());
     let started = Instant::now();
-    let response = next.run(req).await;
+    let peer = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip());
+    let exempt = matches!(
+        route.as_str(),
+        "/healthz" | "/readyz" | "/metrics" | "/admin/reload"
+    );
+    let limited = match (state.limiter(), peer) {
+        (Some(l), Some(peer)) if !exempt => l
+            .check(l.client(peer, req.headers()), std::time::Instant::now())
+            .err(),
+        _ => None,
+    };
+    let response = match limited {
+        Some(wait) => {
+            state.metrics().rate_limited();
+            let mut r = ApiError::rate_limited(wait).into_response();
+            r.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(wait));
+            r
+        }
+        None => next.run(req).await,
+    };
     let status = response.status().as_u16();
-    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    let secs = started.elapsed().as_secs_f64();
+    state.metrics().observe(&route, status, secs);
     if method != Method::HEAD {
+        let ms = secs * 1000.0;
         tracing::info!(%method, route, status, ms = format!("{ms:.1}"), "request");
     }
     response
+}
+
+/// `/metrics`: to loopback peers that did not come through a proxy (no
+/// `X-Forwarded-For`), and only when it is not on its own listener.
+async fn metrics_main(
+    State(state): State<AppState>,
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, ApiError> {
+    let proxied = headers.contains_key("x-forwarded-for");
+    if !state.config().metrics_on_main || proxied || !peer.ip().to_canonical().is_loopback() {
+        return Err(ApiError::not_found("この API はありません。"));
+    }
+    Ok(metrics_text(&state))
+}
+
+fn metrics_text(state: &AppState) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        state.metrics().encode(),
+    )
+        .into_response()
+}
+
+/// The router of a `--metrics-bind` listener: `/metrics` alone.
+pub fn metrics_router(state: AppState) -> Router {
+    Router::new()
+        .route(
+            "/metrics",
+            get(|State(s): State<AppState>| async move { metrics_text(&s) }),
+        )
+        .with_state(state)
 }
 
 /// By default a client has this long to send a request's headers, also between the requests

@@ -27,6 +27,11 @@ pub struct ServerConfig {
     pub admin_token: Option<String>,
     /// How long a client has to send a request's headers (see [`super::serve`]).
     pub header_read_timeout: std::time::Duration,
+    /// Per-client rate limits (off when `None`).
+    pub rate_limit: Option<super::limit::RateLimitConfig>,
+    /// `/metrics` on the main listener (to loopback peers not behind a proxy); off when
+    /// the server exposes it on its own `--metrics-bind` listener.
+    pub metrics_on_main: bool,
 }
 
 impl Default for ServerConfig {
@@ -36,6 +41,8 @@ impl Default for ServerConfig {
             tile_attribution: "地理院タイル".into(),
             admin_token: None,
             header_read_timeout: super::HEADER_READ_TIMEOUT,
+            rate_limit: None,
+            metrics_on_main: true,
         }
     }
 }
@@ -70,6 +77,8 @@ pub struct AppState {
 }
 
 struct Inner {
+    metrics: super::metrics::Metrics,
+    limiter: Option<super::limit::RateLimiter>,
     index_dir: PathBuf,
     loaded: RwLock<Arc<Loaded>>,
     /// Opens indexes, one at a time, always on the same thread: the allocator then reuses
@@ -120,8 +129,15 @@ impl AppState {
     pub fn open(index_dir: &Path, config: ServerConfig) -> Result<Self, OpenError> {
         let loader = Loader::start();
         let loaded = loader.load(index_dir)?;
+        let metrics = super::metrics::Metrics::new();
+        metrics.index(&loaded.index);
         Ok(Self {
             inner: Arc::new(Inner {
+                metrics,
+                limiter: config
+                    .rate_limit
+                    .clone()
+                    .map(super::limit::RateLimiter::new),
                 index_dir: index_dir.to_path_buf(),
                 loaded: RwLock::new(Arc::new(loaded)),
                 loader: Mutex::new(loader),
@@ -147,11 +163,27 @@ impl AppState {
         &self.inner.config
     }
 
+    pub fn metrics(&self) -> &super::metrics::Metrics {
+        &self.inner.metrics
+    }
+
+    pub fn limiter(&self) -> Option<&super::limit::RateLimiter> {
+        self.inner.limiter.as_ref()
+    }
+
     /// Opens the index directory again (a new generation after `zaitaku index`) and swaps it
     /// in. Blocking; on failure the current index stays.
     pub fn reload(&self) -> Result<usize, OpenError> {
         let loader = self.inner.loader.lock().unwrap_or_else(|e| e.into_inner());
-        let loaded = loader.load(&self.inner.index_dir)?;
+        let loaded = match loader.load(&self.inner.index_dir) {
+            Ok(l) => l,
+            Err(e) => {
+                self.inner.metrics.reloaded(false);
+                return Err(e);
+            }
+        };
+        self.inner.metrics.reloaded(true);
+        self.inner.metrics.index(&loaded.index);
         let n = loaded.index.len();
         let old = std::mem::replace(
             &mut *self.inner.loaded.write().unwrap_or_else(|e| e.into_inner()),

@@ -7,7 +7,10 @@
 //! rules, the CSV link, print media, a map click as the patient's point, and the page
 //! without Leaflet. Then issue 15: the scene select, a discharge nurse's team (ticks in the
 //! URL, reload, the referral sheet and its PDF), compare (a fifth refused) and a 390×844
-//! phone. Screenshots go to target/browser-artifacts/{map,detail,team,sheet,compare,phone}.png.
+//! phone. Then 「地域の状況」 for planners (supply table, figure links, rule badges, the town
+//! choropleth and who covers a town, changes), on the desktop and the phone. Screenshots go
+//! to target/browser-artifacts/{map,detail,team,sheet,compare,phone,area,area-phone}.png.
+//! ZAITAKU_BROWSER_SCENARIOS=a,b runs only the named scenarios.
 //!
 //! Needs `chromium`, `chromedriver` and web/node_modules (scripts/setup.sh installs them).
 //! Without them the test prints why it skips; under CI=true it fails. The browser resolves
@@ -357,6 +360,40 @@ impl Session {
         );
     }
 
+    fn areas(&self) -> u64 {
+        self.js("return Number(document.documentElement.dataset.areas || 0);")
+            .as_u64()
+            .unwrap()
+    }
+
+    /// Waits until the area view has finished showing its state after the `before`-th time.
+    fn wait_area(&self, before: u64) {
+        self.wait_for(
+            &format!("area view #{}", before + 1),
+            &format!(
+                "const d = document.documentElement.dataset; \
+                 return Number(d.areas || 0) > {before} && d.areaBusy === 'false';"
+            ),
+        );
+    }
+
+    fn covers(&self) -> u64 {
+        self.js("return Number(document.documentElement.dataset.covers || 0);")
+            .as_u64()
+            .unwrap()
+    }
+
+    /// Waits until the area view has listed who covers a town after the `before`-th time.
+    fn wait_cover(&self, before: u64) {
+        self.wait_for(
+            &format!("town cover list #{}", before + 1),
+            &format!(
+                "const d = document.documentElement.dataset; \
+                 return Number(d.covers || 0) > {before} && d.coverBusy === 'false';"
+            ),
+        );
+    }
+
     /// Sets a select's value as a person choosing an option does (a change event).
     fn choose(&self, css: &str, value: &str) {
         self.js_args(
@@ -516,7 +553,12 @@ fn map_page_in_headless_chromium() {
     };
     let mut seen = Seen::default();
     // In order: each scenario starts where the one before left the page.
+    // ZAITAKU_BROWSER_SCENARIOS=a,b runs only those (while working on them).
+    let only = std::env::var("ZAITAKU_BROWSER_SCENARIOS").unwrap_or_default();
     for (name, scenario) in SCENARIOS {
+        if !only.is_empty() && !only.split(',').any(|o| o == name) {
+            continue;
+        }
         println!("scenario: {name}");
         scenario(&page, &mut seen);
     }
@@ -545,7 +587,7 @@ struct Seen {
 /// A step of the walk, given the page and what earlier steps saw.
 type Scenario = fn(&Page, &mut Seen);
 
-const SCENARIOS: [(&str, Scenario); 21] = [
+const SCENARIOS: [(&str, Scenario); 23] = [
     ("first_load", first_load),
     ("free_text", free_text),
     ("paging", paging),
@@ -567,6 +609,8 @@ const SCENARIOS: [(&str, Scenario); 21] = [
     ("discharge_team", discharge_team),
     ("compare", compare),
     ("phone", phone),
+    ("area_view", area_view),
+    ("area_phone", area_phone),
 ];
 
 /// First load: vendor libraries, list and numbered markers.
@@ -1703,5 +1747,350 @@ fn phone(p: &Page, _: &mut Seen) {
     );
     s.click("#show-list");
     assert_eq!(s.console_errors(), Vec::<String>::new(), "console errors");
+    s.cdp("Emulation.clearDeviceMetricsOverride", json!({}));
+}
+
+/// Console errors but the 404 the browser logs for /coverage/changes on an index without
+/// an older generation (an answer the page shows).
+fn area_errors(s: &Session) -> Vec<String> {
+    s.console_errors()
+        .into_iter()
+        .filter(|m| !(m.contains("/api/v1/coverage/changes") && m.contains("404")))
+        .collect()
+}
+
+/// The town coverage of one role from the API, its features and the thinnest town's index
+/// (fewest providers, then farthest nearest provider).
+fn api_towns(base: &str, role: &str) -> (Vec<Value>, usize) {
+    let towns = api_json(base, &format!("/api/v1/coverage/towns?role={role}"));
+    let features = towns["features"].as_array().unwrap().clone();
+    let key = |f: &Value| {
+        let p = &f["properties"];
+        (
+            p["count"].as_u64().unwrap(),
+            std::cmp::Reverse(p["nearest_m"].as_f64().map_or(u64::MAX, |m| m as u64)),
+        )
+    };
+    let thinnest = (0..features.len())
+        .min_by_key(|&i| key(&features[i]))
+        .unwrap();
+    (features, thinnest)
+}
+
+/// 「地域の状況」 for planners: the supply table against /coverage/regions, a figure's link
+/// opening the search whose total is the figure (and Back), levels and rates; the rule
+/// badges; the town choropleth (a circle per town, the legend, the thin towns marked), a
+/// role change redrawing it; the thinnest town and a town clicked on the map listing
+/// exactly as many covering facilities as their count; the changes' message; axe.
+fn area_view(p: &Page, _: &mut Seen) {
+    let s = &p.s;
+    let base = p.base.as_str();
+    let _ = s.console_errors();
+    s.goto(&format!("{base}/"));
+    s.wait_search(0);
+    let n = s.areas();
+    s.click("#tab-area");
+    s.wait_area(n);
+    assert!(s.shown("[data-testid=area-view]"), "the area view shows");
+    assert!(!s.shown("#results") && !s.shown("#team"), "alone");
+    assert!(s.href().ends_with("/?view=area"), "{}", s.href());
+    assert_eq!(
+        s.js("return document.getElementById('tab-area').getAttribute('aria-current');"),
+        json!("page")
+    );
+
+    // The supply table: a row per ward, a column per metric, the API's figures.
+    let regions = api_json(base, "/api/v1/coverage/regions");
+    let metrics = regions["metrics"].as_array().unwrap();
+    let wards: Vec<&Value> = regions["areas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["level"] == json!("ward"))
+        .collect();
+    assert_eq!(
+        s.js("return document.querySelectorAll('[data-testid=supply-table] tbody tr').length;"),
+        json!(wards.len())
+    );
+    let heads: Vec<String> = serde_json::from_value(s.js(
+        "return [...document.querySelectorAll('[data-testid=supply-table] thead th[data-metric]')].map(t => t.textContent);",
+    ))
+    .unwrap();
+    let labels: Vec<String> = metrics
+        .iter()
+        .map(|m| m["label"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(heads, labels, "a column per metric, the server's labels");
+    let ward = wards[0];
+    let code = ward["code"].as_str().unwrap();
+    let figure = format!("tr[data-code='{code}'] td[data-metric=home_visit] a[data-testid=figure]");
+    let count = ward["counts"][0].as_u64().unwrap();
+    assert_eq!(metrics[0]["code"], json!("home_visit"));
+    assert_eq!(
+        s.js_args(
+            "return document.querySelector(arguments[0]).dataset.count;",
+            json!([figure])
+        ),
+        json!(count.to_string())
+    );
+    assert!(s.text("[data-testid=supply-csv]").contains("CSV"));
+    assert_eq!(
+        s.js("return document.getElementById('supply-xlsx').getAttribute('href');"),
+        json!("/api/v1/coverage/regions.xlsx")
+    );
+    // The figure opens the search behind it, whose total is the figure; Back returns.
+    let n = s.searches();
+    s.click(&figure);
+    s.wait_search(n);
+    assert!(s.shown("#results") && !s.shown("[data-testid=area-view]"));
+    assert_eq!(s.total(), count, "the list behind the figure");
+    let href = s.href();
+    assert!(
+        href.contains(&format!("ward={code}")) && href.contains("cap=home_visit"),
+        "{href}"
+    );
+    let n = s.areas();
+    s.js("history.back(); return null;");
+    s.wait_area(n);
+    assert!(s.href().ends_with("/?view=area"), "{}", s.href());
+
+    // Another level, and rates per 10,000 aged 65+.
+    let n = s.areas();
+    s.choose("#area-level", "kihon");
+    s.wait_area(n);
+    let kihon: Vec<&Value> = regions["areas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["level"] == json!("kihon"))
+        .collect();
+    assert_eq!(
+        s.js("return document.querySelectorAll('[data-testid=supply-table] tbody tr').length;"),
+        json!(kihon.len())
+    );
+    let n = s.areas();
+    s.choose("#area-measure", "per65");
+    s.wait_area(n);
+    assert!(s.href().contains("level=kihon") && s.href().contains("measure=per65"));
+    let k = kihon[0];
+    let shown = s.text(&format!(
+        "tr[data-code='{}'] td[data-metric=home_visit] a",
+        k["code"].as_str().unwrap()
+    ));
+    let rate = format!("{:.2}", k["per_10k_65"][0].as_f64().unwrap());
+    assert!(shown.starts_with(&rate), "{shown:?} is not {rate}");
+
+    // Rule checks: a badge per check, in words as well as colour.
+    let rules = api_json(base, "/api/v1/coverage/rules");
+    let checks = rules["checks"].as_array().unwrap();
+    let badges: Vec<(String, String)> = serde_json::from_value(s.js(
+        "return [...document.querySelectorAll('[data-testid=rule-badge]')].map(b => [b.dataset.ok, b.textContent]);",
+    ))
+    .unwrap();
+    assert_eq!(badges.len(), checks.len());
+    for ((ok, text), c) in badges.iter().zip(checks) {
+        assert_eq!(ok, &c["ok"].to_string());
+        assert!(
+            text.contains(if c["ok"] == json!(true) {
+                "満たす"
+            } else {
+                "未達"
+            }),
+            "{text:?}"
+        );
+    }
+
+    // The choropleth of the first town metric, then of 訪問歯科 (thin towns in the demo).
+    let town_metrics = regions["town_metrics"].as_array().unwrap();
+    assert_eq!(
+        s.js("return document.getElementById('area-role').value;"),
+        town_metrics[0]
+    );
+    let (features, _) = api_towns(base, town_metrics[0].as_str().unwrap());
+    assert_eq!(
+        s.js("return document.querySelectorAll('path.town-marker').length;"),
+        json!(features.len()),
+        "a circle per town"
+    );
+    assert!(s.shown("[data-testid=area-legend]"));
+    let n = s.areas();
+    s.choose("#area-role", "home_dental");
+    s.wait_area(n);
+    assert!(s.href().contains("role=home_dental"), "{}", s.href());
+    let (features, thinnest) = api_towns(base, "home_dental");
+    assert_eq!(
+        s.js("return document.querySelectorAll('path.town-marker').length;"),
+        json!(features.len()),
+        "redrawn for the role"
+    );
+    let thin = features
+        .iter()
+        .filter(|f| f["properties"]["count"].as_u64().unwrap() <= 1)
+        .count();
+    assert!(thin > 0, "the demo has thin towns for home_dental");
+    assert_eq!(
+        s.js("return document.querySelectorAll('path.town-marker.town-thin').length;"),
+        json!(thin),
+        "every town with 0 or 1 provider highlighted"
+    );
+    assert_eq!(
+        s.js("return document.querySelectorAll('[data-testid=area-legend] li').length;"),
+        json!(5)
+    );
+    assert!(s.text("[data-testid=area-legend]").contains("訪問歯科"));
+    // Back returns to the role before.
+    let n = s.areas();
+    s.js("history.back(); return null;");
+    s.wait_area(n);
+    assert_eq!(
+        s.js("return document.getElementById('area-role').value;"),
+        town_metrics[0]
+    );
+    let n = s.areas();
+    s.js("history.forward(); return null;");
+    s.wait_area(n);
+    assert_eq!(
+        s.js("return document.getElementById('area-role').value;"),
+        json!("home_dental")
+    );
+
+    // The thinnest town, first in its list: who covers it is exactly its count.
+    let tp = &features[thinnest]["properties"];
+    let first = "[data-testid=thin-town] button";
+    assert_eq!(
+        s.js_args(
+            "return document.querySelector(arguments[0]).dataset.town;",
+            json!([first])
+        ),
+        json!(thinnest.to_string())
+    );
+    assert!(s.text(first).contains(tp["town"].as_str().unwrap()));
+    let n = s.covers();
+    s.click(first);
+    s.wait_cover(n);
+    let rows = |s: &Session| {
+        s.js("return document.querySelectorAll('[data-testid=cover-row]').length;")
+            .as_u64()
+            .unwrap()
+    };
+    assert_eq!(rows(s), tp["count"].as_u64().unwrap());
+    assert_eq!(
+        s.js("return document.getElementById('cover-count').dataset.total;"),
+        json!(tp["count"].to_string())
+    );
+    // A town clicked on the map (one with a few providers, under the pointer).
+    let pick = s.js(
+        "const ps = [...document.querySelectorAll('path.town-marker.town-b2, path.town-marker.town-b3')]; \
+         for (const p of ps) { const r = p.getBoundingClientRect(); \
+           const x = Math.round(r.left + r.width / 2), y = Math.round(r.top + r.height / 2); \
+           if (document.elementFromPoint(x, y) === p) return [Number(p.dataset.town), x, y]; } \
+         return null;",
+    );
+    let [i, x, y]: [i64; 3] = serde_json::from_value(pick).expect("a town circle to click");
+    let n = s.covers();
+    s.click_at(x, y);
+    s.wait_cover(n);
+    let want = features[i as usize]["properties"]["count"]
+        .as_u64()
+        .unwrap();
+    assert_eq!(rows(s), want, "covering facilities of the clicked town");
+    let title = s.text("#cover-title");
+    let town = &features[i as usize]["properties"];
+    assert!(
+        title.contains(town["town"].as_str().unwrap())
+            && title.contains(town["ward"].as_str().unwrap()),
+        "{title:?} names {town}"
+    );
+    let point = features[i as usize]["geometry"]["coordinates"].clone();
+    let api = api_json(
+        base,
+        &format!(
+            "/api/v1/search?covers={},{}&kind=dental_clinic&cap=home_dental&limit=0",
+            point[1], point[0]
+        ),
+    );
+    assert_eq!(api["total"].as_u64().unwrap(), want);
+    assert_eq!(
+        s.js("return document.querySelector('path.town-marker.town-selected').dataset.town;"),
+        json!(i.to_string())
+    );
+    assert!(s
+        .text("[data-testid=cover-row] .hit-explanation")
+        .contains("訪問歯科"));
+
+    // Changes: this index has no older generation, and the page says what the server says.
+    let mut res = agent()
+        .get(&format!("{base}/api/v1/coverage/changes"))
+        .call()
+        .unwrap();
+    let body: Value = serde_json::from_str(&res.body_mut().read_to_string().unwrap()).unwrap();
+    if res.status().as_u16() == 404 {
+        assert_eq!(
+            s.text("[data-testid=changes-message]"),
+            body["error"]["message"].as_str().unwrap()
+        );
+    } else {
+        assert_eq!(s.text("#changes-title"), body["title"].as_str().unwrap());
+    }
+
+    let violations = s.axe(&p.axe);
+    assert!(
+        violations.is_empty(),
+        "WCAG 2.1 AA (axe-core) violations on the area view:\n{}",
+        violations.join("\n")
+    );
+    let shot = p.artifacts.join("area.png");
+    s.screenshot(&shot);
+    println!("screenshot: {}", shot.display());
+    assert_eq!(area_errors(s), Vec::<String>::new(), "console errors");
+}
+
+/// 「地域の状況」 on a 390×844 phone: nothing wider than the screen, the table scrolls in
+/// its box, the map with its legend and circles, the thinnest town's list; axe.
+fn area_phone(p: &Page, _: &mut Seen) {
+    let s = &p.s;
+    let base = p.base.as_str();
+    s.cdp(
+        "Emulation.setDeviceMetricsOverride",
+        json!({"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": true}),
+    );
+    s.goto(&format!("{base}/?view=area&role=home_dental"));
+    s.wait_area(0);
+    assert!(s.shown("[data-testid=supply-table]"));
+    assert_eq!(s.js("return window.innerWidth;"), json!(390));
+    assert_eq!(
+        s.js("return document.documentElement.scrollWidth <= window.innerWidth;"),
+        json!(true),
+        "nothing wider than the phone"
+    );
+    assert!(
+        !s.shown("#drawer-toggle"),
+        "no filter drawer in the area view"
+    );
+    let (features, thinnest) = api_towns(base, "home_dental");
+    let n = s.covers();
+    s.click_centered("[data-testid=thin-town] button");
+    s.wait_cover(n);
+    assert_eq!(
+        s.js("return document.querySelectorAll('[data-testid=cover-row]').length;"),
+        features[thinnest]["properties"]["count"]
+    );
+    let violations = s.axe(&p.axe);
+    assert!(
+        violations.is_empty(),
+        "WCAG 2.1 AA (axe-core) violations on the phone's area view:\n{}",
+        violations.join("\n")
+    );
+    s.click("#show-map");
+    assert!(s.shown("#map") && s.shown("[data-testid=area-legend]"));
+    assert_eq!(
+        s.js("return document.querySelectorAll('path.town-marker').length;"),
+        json!(features.len())
+    );
+    let shot = p.artifacts.join("area-phone.png");
+    s.screenshot(&shot);
+    println!("screenshot: {}", shot.display());
+    s.click("#show-list");
+    assert_eq!(area_errors(s), Vec::<String>::new(), "console errors");
     s.cdp("Emulation.clearDeviceMetricsOverride", json!({}));
 }

@@ -12,6 +12,7 @@ mod fetch;
 mod fuzz;
 mod import;
 mod official;
+mod operations;
 mod oracle;
 mod osaka;
 mod pages;

@@ -92,6 +92,33 @@ impl Server {
         (status, String::from_utf8(body).expect("a text answer"))
     }
 
+    /// The status, the named header and the body of a GET with extra request headers.
+    pub fn get_with(
+        &self,
+        path: &str,
+        headers: &[(&str, &str)],
+        answer_header: &str,
+    ) -> (u16, Option<String>, String) {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
+        let mut request = agent.get(&format!("{}{}", self.base, encode(path)));
+        for (k, v) in headers {
+            request = request.header(*k, *v);
+        }
+        let mut r = request.call().unwrap();
+        let header = r
+            .headers()
+            .get(answer_header)
+            .map(|v| v.to_str().unwrap().to_string());
+        (
+            r.status().as_u16(),
+            header,
+            r.body_mut().read_to_string().unwrap(),
+        )
+    }
+
     /// The answer's status and bytes (a PDF).
     pub fn get_bytes(&self, path: &str) -> (u16, Vec<u8>) {
         let agent: ureq::Agent = ureq::Agent::config_builder()

@@ -25,6 +25,26 @@ pub struct Args {
     /// connection is idle); then the connection is closed. Above 0, at most 600.
     #[arg(long, default_value_t = 10.0, value_parser = seconds)]
     header_read_timeout: f64,
+    /// Per-client rate limit in requests a second (off by default); over it, 429 with
+    /// Retry-After. Behind a proxy, name it with --trusted-proxy.
+    #[arg(long, value_name = "PER_SECOND", value_parser = positive)]
+    rate_limit: Option<f64>,
+    /// Requests a client may send at once under --rate-limit (default: twice the rate).
+    #[arg(long, requires = "rate_limit", value_parser = positive)]
+    rate_burst: Option<f64>,
+    /// A proxy (load balancer) whose X-Forwarded-For names the client; repeatable.
+    #[arg(long, value_name = "IP")]
+    trusted_proxy: Vec<std::net::IpAddr>,
+    /// Serve /metrics (Prometheus) on this address instead of to loopback on the main one.
+    #[arg(long, value_name = "ADDR")]
+    metrics_bind: Option<String>,
+}
+
+fn positive(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if x > 0.0 && x <= 1e6 => Ok(x),
+        _ => Err(format!("'{s}' is not above 0 and at most 1000000")),
+    }
 }
 
 fn seconds(s: &str) -> Result<f64, String> {
@@ -44,6 +64,12 @@ impl Args {
             config.tile_attribution = a.clone();
         }
         config.header_read_timeout = Duration::from_secs_f64(self.header_read_timeout);
+        config.rate_limit = self.rate_limit.map(|rate| zaitaku::api::RateLimitConfig {
+            rate,
+            burst: self.rate_burst.unwrap_or(rate * 2.0).max(1.0),
+            trusted_proxies: self.trusted_proxy.clone(),
+        });
+        config.metrics_on_main = self.metrics_bind.is_none();
         config.admin_token = std::env::var(zaitaku::api::ADMIN_TOKEN_ENV)
             .ok()
             .filter(|t| !t.trim().is_empty());
@@ -66,6 +92,7 @@ pub fn run(a: Args) -> Result<(), Failure> {
         .context("cannot start the async runtime")
         .internal()?;
     let bind = a.bind;
+    let metrics_bind = a.metrics_bind.clone();
     runtime
         .block_on(async move {
             let listener = tokio::net::TcpListener::bind(&bind)
@@ -88,6 +115,18 @@ pub fn run(a: Args) -> Result<(), Failure> {
                 );
             }
             zaitaku::api::reload_on_sighup(state.clone());
+            if let Some(m) = &metrics_bind {
+                let l = tokio::net::TcpListener::bind(m)
+                    .await
+                    .with_context(|| format!("cannot listen on {m} for metrics"))?;
+                tracing::info!(addr = %l.local_addr()?, "metrics");
+                let app = zaitaku::api::metrics_router(state.clone());
+                tokio::spawn(async move {
+                    if let Err(e) = axum::serve(l, app).await {
+                        tracing::error!(error = %e, "metrics listener stopped");
+                    }
+                });
+            }
             zaitaku::api::serve(listener, state, zaitaku::api::shutdown_signal()).await?;
             anyhow::Ok(())
         })
