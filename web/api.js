@@ -49,4 +49,12 @@ export const api = {
   team: (params, opts) => getJson(`/api/v1/team?${params}`, opts),
   sheetUrl: (params) => `/team/sheet?${params}`,
   sheetPdfUrl: (params) => `/api/v1/team/sheet.pdf?${params}`,
+  coverageRegions: (opts) => getJson('/api/v1/coverage/regions', opts),
+  coverageRules: (opts) => getJson('/api/v1/coverage/rules', opts),
+  coverageChanges: (opts) => getJson('/api/v1/coverage/changes', opts),
+  coverageTowns: (role, opts) => getJson(`/api/v1/coverage/towns?role=${encodeURIComponent(role)}`, opts),
+  /** The download of the supply table (`csv` or `xlsx`). */
+  regionsFileUrl: (ext) => `/api/v1/coverage/regions.${ext}`,
+  /** The download of one role's town coverage (`csv` or `xlsx`). */
+  townsFileUrl: (ext, role) => `/api/v1/coverage/towns.${ext}?role=${encodeURIComponent(role)}`,
 };

@@ -1,11 +1,13 @@
 // The map page's controller: reads the URL into a state, fills the form, asks
 // /api/v1/search, shows the list and the map, and writes every change back to the URL (a
 // permalink). Everything that changes lives in one store (store.js) and changes only through
-// `store.update`. The page has two views sharing the map and the detail panel: the search
-// (this file) and 「在宅チームを探す」 (team.js, `?view=team`); the compare list (compare.js)
-// belongs to both. See README.md for the other modules.
+// `store.update`. The page has three views sharing the map and the detail panel: the search
+// (this file), 「在宅チームを探す」 (team.js, `?view=team`) and 「地域の状況」 (area.js,
+// `?view=area`); the compare list (compare.js) belongs to all. See README.md for the others.
 
 import { api } from './api.js';
+import { createAreaView } from './area.js';
+import { areaFromParams, areaUrlParams, emptyArea, isAreaView } from './area-state.js';
 import { compareFromParams } from './compare-state.js';
 import { syncCompareButtons } from './compare.js';
 import { createCompareView } from './compare-view.js';
@@ -39,11 +41,12 @@ const store = createStore({
   fitNext: true, // fit the map to the next results
   busy: false, // a search is under way
   completed: 0, // searches finished (for tests waiting on the page)
-  mode: 'search', // 'search' | 'team' (the view shown)
+  mode: 'search', // 'search' | 'team' | 'area' (the view shown)
   team: emptyTeam(), // the team view's state (team-state.js)
   teamResult: null, // the last /team response
   teamsDone: 0, // team searches finished (for tests: <html data-teams>)
-  compare: [], // ids in the compare list (compare-state.js), both views
+  compare: [], // ids in the compare list (compare-state.js), every view
+  area: emptyArea(), // the area view's state (area-state.js)
 });
 
 const get = () => store.get();
@@ -103,6 +106,21 @@ const team = createTeamView({
   afterRender: () => syncCompareButtons(get().compare),
 });
 
+const area = createAreaView({
+  store,
+  map,
+  writeUrl: (history) => writeUrl(history),
+  remember: (records) => remember(records),
+  onDetail: (id) => select(id, { from: 'area', focusDetail: true }),
+  onCompare: (id) => compare.toggle(id),
+  // A figure's list: the search view at that URL, a new history entry (Back returns here).
+  openSearch: (href) => {
+    window.history.pushState(null, '', href);
+    restoreFromUrl('replace').then(() => $('results').focus());
+  },
+  afterRender: () => syncCompareButtons(get().compare),
+});
+
 const compare = createCompareView({
   store,
   team,
@@ -135,10 +153,12 @@ async function main() {
   }
   bindEvents();
   team.bind();
+  area.bind();
   // Shown after being hidden (phones): Leaflet measures the map again and fits what it shows.
   initDrawer({
     onMap: () => {
       const { mode, teamResult, result } = get();
+      if (mode === 'area') return area.onMapShown();
       const r = mode === 'team' ? teamResult : result;
       map.fit((r && r.point) || null);
     },
@@ -150,6 +170,12 @@ async function main() {
 async function restoreFromUrl(history) {
   const params = new URLSearchParams(location.search);
   store.update({ compare: compareFromParams(params) });
+  if (isAreaView(params)) {
+    store.update((s) => ({ area: areaFromParams(params), search: s.search || emptyState(s.config.page) }));
+    showMode('area');
+    await area.run(history);
+    return;
+  }
   if (isTeamView(params)) {
     store.update((s) => ({ team: teamFromParams(params), search: s.search || emptyState(s.config.page) }));
     showMode('team');
@@ -170,24 +196,26 @@ function readForm() {
   return readFormOver(get().search);
 }
 
-/** Shows one view: the search form and results, or the team view; the tabs say which. */
+const VIEWS = {
+  search: { tab: 'tab-search', body: 'results', skip: '検索結果へ移動' },
+  team: { tab: 'tab-team', body: 'team', skip: '在宅チームへ移動' },
+  area: { tab: 'tab-area', body: 'area-view', skip: '地域の状況へ移動' },
+};
+
+/** Shows one view: the search form and results, the team view or the area view; the tabs say which. */
 function showMode(mode) {
+  if (get().mode === 'area' && mode !== 'area') area.leave();
   store.update({ mode });
-  const isTeam = mode === 'team';
-  $('search-form').hidden = isTeam;
-  $('results').hidden = isTeam;
-  $('team').hidden = !isTeam;
-  document.body.classList.toggle('team-mode', isTeam);
-  $('skip-link').href = isTeam ? '#team' : '#results';
-  $('skip-link').textContent = isTeam ? '在宅チームへ移動' : '検索結果へ移動';
-  for (const [id, on] of [
-    ['tab-search', !isTeam],
-    ['tab-team', isTeam],
-  ]) {
-    if (on) $(id).setAttribute('aria-current', 'page');
-    else $(id).removeAttribute('aria-current');
+  $('search-form').hidden = mode !== 'search';
+  for (const [m, v] of Object.entries(VIEWS)) {
+    $(v.body).hidden = m !== mode;
+    document.body.classList.toggle(`${m}-mode`, m === mode);
+    if (m === mode) $(v.tab).setAttribute('aria-current', 'page');
+    else $(v.tab).removeAttribute('aria-current');
   }
-  if (isTeam) {
+  $('skip-link').href = `#${VIEWS[mode].body}`;
+  $('skip-link').textContent = VIEWS[mode].skip;
+  if (mode !== 'search') {
     map.setPicking(false);
     closeDrawer({ focus: false });
     hideDetail();
@@ -204,6 +232,12 @@ function openTeamView() {
   store.update({ team: t });
   showMode('team');
   team.run('push').then(() => $('team').focus());
+}
+
+function openAreaView() {
+  if (get().mode === 'area') return;
+  showMode('area');
+  area.run('push').then(() => $('area-view').focus());
 }
 
 function openSearchView() {
@@ -266,6 +300,7 @@ function bindEvents() {
   for (const [id, open] of [
     ['tab-search', openSearchView],
     ['tab-team', openTeamView],
+    ['tab-area', openAreaView],
   ]) {
     $(id).addEventListener('click', (e) => {
       if (e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey) return; // a new tab or window
@@ -383,14 +418,13 @@ function writeUrl(history) {
   const { search, config, mode, compare } = get();
   const searchUrl = urlParams(search, config.page);
   const teamUrl = teamUrlParams(get().team);
-  if (compare.length) {
-    searchUrl.set('cmp', compare.join(','));
-    teamUrl.set('cmp', compare.join(','));
-  }
+  const areaUrl = areaUrlParams(get().area);
+  if (compare.length) for (const u of [searchUrl, teamUrl, areaUrl]) u.set('cmp', compare.join(','));
   const searchQs = searchUrl.toString();
   $('tab-search').href = `${location.pathname}${searchQs ? `?${searchQs}` : ''}`;
   $('tab-team').href = `${location.pathname}?${teamUrl}`;
-  const qs = (mode === 'team' ? teamUrl : searchUrl).toString();
+  $('tab-area').href = `${location.pathname}?${areaUrl}`;
+  const qs = (mode === 'team' ? teamUrl : mode === 'area' ? areaUrl : searchUrl).toString();
   const url = `${location.pathname}${qs ? `?${qs}` : ''}`;
   if (history === 'push' && url !== `${location.pathname}${location.search}`) {
     window.history.pushState(null, '', url);
@@ -400,7 +434,7 @@ function writeUrl(history) {
   // The title goes into the history list and bookmarks by name: an address stays out of it.
   const q = search.q.trim();
   const what =
-    mode === 'team' ? '在宅チーム' : queryKind(search) === 'address' ? '住所から探した結果' : q ? `「${q}」の検索結果` : '';
+    mode === 'team' ? '在宅チーム' : mode === 'area' ? '地域の状況' : queryKind(search) === 'address' ? '住所から探した結果' : q ? `「${q}」の検索結果` : '';
   document.title = `${what ? `${what} - ` : ''}在宅医療・介護 資源マップ（大阪市）`;
 }
 
@@ -488,10 +522,14 @@ function closeDetail() {
   hideDetail();
   unmarkRows();
   writeUrl('replace');
-  const back = get().mode === 'team' && id && document.querySelector(`#team-roles input[data-pick="${CSS.escape(id)}"]`);
+  const { mode } = get();
+  const back =
+    id &&
+    ((mode === 'team' && document.querySelector(`#team-roles input[data-pick="${CSS.escape(id)}"]`)) ||
+      (mode === 'area' && document.querySelector(`#area-view [data-id="${CSS.escape(id)}"] button, #area-view button[data-id="${CSS.escape(id)}"]`)));
   const r = back || (id && rowFor(id));
   if (r) r.focus();
-  else $(get().mode === 'team' ? 'team' : 'results').focus();
+  else $(VIEWS[mode].body).focus();
 }
 
 async function showNearby(hit, list, btn) {

@@ -50,7 +50,8 @@ export function createCompareView({ store, team, writeUrl, remember, hideDetail 
       return;
     }
     const { mode, teamResult, result } = get();
-    const point = mode === 'team' ? teamResult && teamResult.point : result && result.point;
+    // The area view has no searched point: no distances there.
+    const point = mode === 'team' ? teamResult && teamResult.point : mode === 'search' ? result && result.point : null;
     const g = point && point.geocoded;
     const placeName = mode === 'team' ? '患者さんの住所' : g ? g.normalized : '検索した地点';
     renderCompare(get().vocab, records, { point: point || null, placeName, onRemove: toggle });

@@ -27,6 +27,8 @@ export class MapView {
     this.extra = null;
     this.visit = null;
     this.boundaries = null;
+    this.towns = null; // the town coverage's circles (「地域の状況」)
+    this.townMarkers = [];
     this.vocab = null;
     this.picking = false;
     this.tileOk = false;
@@ -297,6 +299,58 @@ export class MapView {
       layers.unshift(this.visitCircle);
     }
     this.visit = L.featureGroup(layers).addTo(this.map);
+  }
+
+  /**
+   * The town coverage of 「地域の状況」: one circle per 町丁目 point `{lat, lon, bucket, title,
+   * thin}`, coloured by its bucket (style.css `.town-bN`); the thin ones larger with a dark
+   * ring and drawn on top. A click calls `onSelect(i)`. An empty list removes them.
+   */
+  setTowns(points, { onSelect } = {}) {
+    if (!this.map) return;
+    const L = window.L;
+    if (this.towns) this.towns.remove();
+    this.towns = null;
+    this.townMarkers = [];
+    if (!points || !points.length) return;
+    this.townMarkers = points.map((t, i) => {
+      const m = L.circleMarker([t.lat, t.lon], {
+        radius: t.thin ? 9 : 6,
+        weight: t.thin ? 3 : 1.5,
+        className: `town-marker town-b${t.bucket}${t.thin ? ' town-thin' : ''}`,
+        bubblingMouseEvents: false,
+      });
+      m.bindTooltip(escapeHtml(t.title), { direction: 'top', offset: [0, -6] });
+      m.on('click', () => onSelect && onSelect(i));
+      return m;
+    });
+    this.towns = L.featureGroup(this.townMarkers).addTo(this.map);
+    this.townMarkers.forEach((m, i) => {
+      const el = m.getElement && m.getElement();
+      if (el) el.setAttribute('data-town', String(i)); // the town's index (tests, the lists' data-town)
+      if (points[i].thin) m.bringToFront();
+    });
+  }
+
+  /** Marks town `i` (an index of the last setTowns) as the chosen one; null unmarks. */
+  selectTown(i) {
+    this.townMarkers.forEach((m, j) => {
+      const el = m.getElement && m.getElement();
+      if (el) el.classList.toggle('town-selected', j === i);
+      if (j === i) m.bringToFront();
+    });
+  }
+
+  /** Fits the view to the town coverage's circles, `bottom` px kept clear (the legend). */
+  fitTowns({ bottom = 0 } = {}) {
+    if (!this.map || !this.towns) return;
+    this.map.invalidateSize({ animate: false });
+    this.map.fitBounds(this.towns.getBounds(), {
+      paddingTopLeft: [20, 20],
+      paddingBottomRight: [20, bottom + 20],
+      maxZoom: 15,
+      animate: false,
+    });
   }
 
   /** Fits the view to the shown facilities and the point, if any. */
