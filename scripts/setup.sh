@@ -2,7 +2,8 @@
 # Installs what the product and its tests need, and nothing when it is all there:
 # - Debian packages, each only when missing: fonts-ipafont-gothic (the referral sheet's
 #   PDF font; also with `web`), chromium, chromium-driver and fonts-noto-cjk (headless
-#   browser test, Japanese glyphs in screenshots), poppler-utils (the PDF tests);
+#   browser test, Japanese glyphs in screenshots), poppler-utils (the PDF tests), nginx-light
+#   and curl (the replicas test);
 # - web/node_modules from web/package-lock.json (Leaflet and leaflet.markercluster, which
 #   the server embeds; axe-core, which the browser test runs; ESLint, which lints the
 #   page), redone only when the lockfile changed since the last install.
@@ -40,6 +41,9 @@ if [ "$only_web" = false ]; then
     command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
     installed fonts-noto-cjk || missing+=(fonts-noto-cjk)
     command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+    # The replicas test: nginx in front of two servers, curl from several source addresses.
+    [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || missing+=(nginx-light)
+    command -v curl >/dev/null 2>&1 || missing+=(curl)
 fi
 if [ ${#missing[@]} -eq 0 ]; then
     say "Debian packages present"

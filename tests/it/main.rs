@@ -17,6 +17,7 @@ mod oracle;
 mod osaka;
 mod pages;
 mod prefecture;
+mod replicas;
 mod support;
 mod survey;
 mod team;
