@@ -10,12 +10,10 @@ import { $, h } from './dom.js';
 import { formatCount, formatDistance } from './format.js';
 import { BUCKETS, figure, figureHref } from './area-state.js';
 
-// The words of the levels as the server's supply CSV heads them (区分). The JSON answer
-// carries only the codes; see web/README.md.
-const LEVEL_WORDS = { ward: '区・市町村', kihon: '基本保健医療圏', municipality: '市（区の合計）', niji: '二次医療圏' };
-
-export function levelLabel(level) {
-  return LEVEL_WORDS[level] || level;
+/** A level's words from an answer's `levels` ([{code, label}], /coverage/regions and /rules). */
+export function levelLabel(levels, level) {
+  const l = (levels || []).find((x) => x.code === level);
+  return l ? l.label : level;
 }
 
 export const MEASURE_WORDS = { count: '件数', per65: '65歳以上 1万人あたり', per75: '75歳以上 1万人あたり' };
@@ -56,11 +54,11 @@ export function renderSupply(res, { level, measure, pathname, onOpen }) {
   const head = h(
     'tr',
     null,
-    h('th', { scope: 'col', class: 'area-name' }, levelLabel(level)),
-    h('th', { scope: 'col' }, '施設数'),
+    h('th', { scope: 'col', class: 'area-name' }, levelLabel(res.levels, level)),
+    h('th', { scope: 'col' }, res.labels.facilities),
     rates ? h('th', { scope: 'col' }, measure === 'per75' ? '75歳以上人口' : '65歳以上人口') : null,
     metrics.map((m) => h('th', { scope: 'col', 'data-metric': m.code }, m.label)),
-    h('th', { scope: 'col' }, '新規受入の情報が有効な割合'),
+    h('th', { scope: 'col' }, res.labels.status_current_share),
   );
   const rows = areas.map((a) => {
     const all = figureHref(pathname, null, a);
@@ -80,7 +78,7 @@ export function renderSupply(res, { level, measure, pathname, onOpen }) {
       h('td', null, `${percent(a.status_current_share)}`, h('span', { class: 'sub' }, `（${a.status_current}）`)),
     );
   });
-  const caption = `${levelLabel(level)}ごとの在宅医療の資源（${MEASURE_WORDS[measure] || measure}）`;
+  const caption = `${levelLabel(res.levels, level)}ごとの在宅医療の資源（${MEASURE_WORDS[measure] || measure}）`;
   $('supply-wrap').replaceChildren(
     h(
       'table',
@@ -115,7 +113,7 @@ export function renderRules(res, { onDetail }) {
       'section',
       { class: 'rule', 'data-rule': rule, 'aria-labelledby': `rule-${rule}` },
       h('h4', { id: `rule-${rule}` }, list[0].label),
-      h('p', { class: 'help' }, `満たす ${list.length - ng} ・ 未達 ${ng}（${levelLabel(list[0].level)}ごと）`),
+      h('p', { class: 'help' }, `満たす ${list.length - ng} ・ 未達 ${ng}（${levelLabel(res.levels, list[0].level)}ごと）`),
       h(
         'ul',
         { class: 'rule-list' },

@@ -59,7 +59,7 @@ export function createAreaView({ store, map, writeUrl, remember, onDetail, onCom
     const measures = res.population_source ? MEASURES : ['count'];
     const measure = measures.includes(a.measure) ? a.measure : 'count';
     if (level !== a.level || measure !== a.measure) setArea({ level, measure });
-    options($('area-level'), levels.map((l) => [l, levelLabel(l)]), level);
+    options($('area-level'), levels.map((l) => [l, levelLabel(res.levels, l)]), level);
     options($('area-measure'), measures.map((m) => [m, MEASURE_WORDS[m]]), measure);
     $('area-measure').disabled = measures.length < 2;
     const pop = res.population_source ? `人口は ${res.population_source} から。` : '人口の表がないため、1万人あたりの数は出せません。';

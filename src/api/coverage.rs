@@ -105,6 +105,7 @@ pub async fn coverage(
             Ok(Json(json!({
                 "data_date": loaded.index.meta.built_day().to_string(),
                 "failing": failing,
+                "levels": supply::LEVELS,
                 "checks": checks,
             }))
             .into_response())

@@ -18,6 +18,45 @@ pub struct MetricRef {
     pub query: String,
 }
 
+/// An area level and its words.
+#[derive(Clone, Debug, Serialize)]
+pub struct LevelRef {
+    pub code: &'static str,
+    pub label: &'static str,
+}
+
+/// The levels, in the order of the table.
+pub const LEVELS: [LevelRef; 4] = [
+    LevelRef {
+        code: "ward",
+        label: "区・市町村",
+    },
+    LevelRef {
+        code: "kihon",
+        label: "基本保健医療圏",
+    },
+    LevelRef {
+        code: "municipality",
+        label: "市（区の合計）",
+    },
+    LevelRef {
+        code: "niji",
+        label: "二次医療圏",
+    },
+];
+
+/// The words of the table's other columns.
+#[derive(Clone, Debug, Serialize)]
+pub struct Labels {
+    pub facilities: &'static str,
+    pub status_current_share: &'static str,
+}
+
+pub const LABELS: Labels = Labels {
+    facilities: "施設数",
+    status_current_share: "新規受入の情報が有効な割合",
+};
+
 #[derive(Clone, Debug, Serialize)]
 pub struct AreaSupply {
     /// `ward` (a ward or undivided 市町村), `kihon`, `municipality` (with wards) or `niji`.
@@ -45,6 +84,8 @@ pub struct Supply {
     pub data_date: String,
     pub sources: Vec<String>,
     pub metrics: Vec<MetricRef>,
+    pub levels: &'static [LevelRef],
+    pub labels: Labels,
     /// The metrics counted per 町丁目 (`/coverage/towns?role=`).
     pub town_metrics: Vec<&'static str>,
     /// The population table's file, when the index has one.
@@ -201,6 +242,8 @@ pub fn supply(index: &SearchIndex, today: Day) -> Supply {
                 query: m.query(),
             })
             .collect(),
+        levels: &LEVELS,
+        labels: LABELS,
         town_metrics: crate::model::metric::town_metrics()
             .map(|m| m.code.as_str())
             .collect(),
@@ -211,12 +254,12 @@ pub fn supply(index: &SearchIndex, today: Day) -> Supply {
 
 /// The table as rows for CSV and xlsx: a header, then one row per area.
 pub fn table(s: &Supply) -> (Vec<String>, Vec<Vec<String>>) {
-    let mut head: Vec<String> = ["区分", "コード", "名称", "施設数"]
+    let mut head: Vec<String> = ["区分", "コード", "名称", LABELS.facilities]
         .iter()
         .map(|h| h.to_string())
         .collect();
     head.extend(s.metrics.iter().map(|m| m.label.to_string()));
-    head.push("新規受入の情報が有効な割合".into());
+    head.push(LABELS.status_current_share.into());
     let with_population = s.population_source.is_some();
     if with_population {
         head.extend(["人口", "65歳以上", "75歳以上"].map(String::from));
@@ -231,12 +274,7 @@ pub fn table(s: &Supply) -> (Vec<String>, Vec<Vec<String>>) {
                 .map(|m| format!("{}（75歳以上1万人あたり）", m.label)),
         );
     }
-    let level = |l: &str| match l {
-        "ward" => "区・市町村",
-        "kihon" => "基本保健医療圏",
-        "municipality" => "市（区の合計）",
-        _ => "二次医療圏",
-    };
+    let level = |l: &str| LEVELS.iter().find(|x| x.code == l).map_or("", |x| x.label);
     let rows = s
         .areas
         .iter()
