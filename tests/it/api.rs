@@ -827,7 +827,10 @@ fn searched_homes_are_not_cached_and_empty_words_are_refused() {
             .get("cache-control")
             .map(|v| v.to_str().unwrap().to_string())
     };
-    assert_eq!(cache("/api/v1/geocode?q=大阪市北区").as_deref(), Some("no-store"));
+    assert_eq!(
+        cache("/api/v1/geocode?q=大阪市北区").as_deref(),
+        Some("no-store")
+    );
     assert_eq!(
         cache("/api/v1/search?covers=34.70,135.50").as_deref(),
         Some("no-store")
