@@ -9,6 +9,7 @@ use super::handlers::run_search;
 use super::{ApiError, AppState};
 use crate::model::{Capability, CapabilityClaim, CapabilityStatus, Kind};
 use crate::search::MAX_LIMIT;
+use crate::table::write::safe;
 
 const CSV_HEADER: [&str; 19] = [
     "ID",
@@ -31,16 +32,6 @@ const CSV_HEADER: [&str; 19] = [
     "更新日",
     "出典",
 ];
-
-/// A cell Excel would run as a formula (`=`, `+`, `-`, `@`, tab, CR first) gets a leading
-/// `'`, so it shows as the text it is (CSV formula injection).
-fn safe(cell: &str) -> std::borrow::Cow<'_, str> {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{cell}").into()
-    } else {
-        cell.into()
-    }
-}
 
 fn yes_no(b: Option<bool>) -> &'static str {
     match b {
@@ -153,22 +144,4 @@ pub async fn search_geojson(
         serde_json::to_vec(&body).map_err(|e| ApiError::internal(&e))?,
     )
         .into_response())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::safe;
-
-    #[test]
-    fn formulas_are_written_as_text() {
-        assert_eq!(
-            safe("=HYPERLINK(\"http://x\")"),
-            "'=HYPERLINK(\"http://x\")"
-        );
-        assert_eq!(safe("+81"), "'+81");
-        assert_eq!(safe("-1"), "'-1");
-        assert_eq!(safe("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(safe("06-0000-0001"), "06-0000-0001");
-        assert_eq!(safe("訪問看護"), "訪問看護");
-    }
 }

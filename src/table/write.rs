@@ -1,15 +1,17 @@
 //! Writing tables for Excel users: CSV as UTF-8 with a BOM (Excel opens it as UTF-8), and
 //! xlsx with a bold title and header, A4, the header repeated on every printed page, a
 //! footer line below. Every cell is text: one Excel would run as a formula (`=`, `+`,
-//! `-`, `@`) is written so that it stays text.
+//! `-`, `@`, a tab or CR first) is written so that it stays text.
 
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
-/// A cell Excel would run as a formula, as text.
-pub fn safe(cell: &str) -> String {
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@') => format!("'{cell}"),
-        _ => cell.to_string(),
+/// A cell Excel would run as a formula gets a leading `'`, so it shows as the text it is
+/// (CSV formula injection).
+pub fn safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
     }
 }
 
@@ -18,7 +20,7 @@ pub fn to_csv<S: AsRef<str>>(head: &[S], rows: &[Vec<String>], footer: Option<&s
     let mut w = csv::Writer::from_writer(Vec::from("\u{feff}".as_bytes()));
     let _ = w.write_record(head.iter().map(|h| h.as_ref()));
     for r in rows {
-        let _ = w.write_record(r.iter().map(|c| safe(c)));
+        let _ = w.write_record(r.iter().map(|c| safe(c).into_owned()));
     }
     if let Some(f) = footer {
         let _ = w.write_record([f]);
@@ -76,6 +78,15 @@ mod tests {
     #[test]
     fn formulas_are_text_in_csv() {
         assert_eq!(safe("=1+1"), "'=1+1");
+        assert_eq!(
+            safe("=HYPERLINK(\"http://x\")"),
+            "'=HYPERLINK(\"http://x\")"
+        );
+        assert_eq!(safe("+81"), "'+81");
+        assert_eq!(safe("-1"), "'-1");
+        assert_eq!(safe("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(safe("\tx"), "'\tx");
+        assert_eq!(safe("06-0000-0001"), "06-0000-0001");
         assert_eq!(safe("北区"), "北区");
         let csv = to_csv(&["a"], &[vec!["=x".into()]], Some("footer"));
         assert_eq!(String::from_utf8(csv).unwrap(), "\u{feff}a\n'=x\nfooter\n");
