@@ -60,6 +60,7 @@ pub fn router(state: AppState) -> Router {
         .route("/search", get(handlers::search))
         .route("/search.csv", get(export::search_csv))
         .route("/search.geojson", get(export::search_geojson))
+        .route("/search.xlsx", get(export::search_xlsx))
         .route("/facilities/{id}", get(handlers::facility))
         .route("/facilities/{id}/nearby", get(handlers::nearby))
         .route("/regions", get(handlers::regions))

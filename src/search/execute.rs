@@ -389,6 +389,76 @@ impl SearchQuery {
 }
 
 pub fn search(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResult, SearchError> {
+    let m = matches(index, q)?;
+    let mut result = page(index, q, m.covers_ward, &m.matched, m.facets, m.early);
+    if !m.early {
+        result.total = m.total;
+    }
+    Ok(result)
+}
+
+/// What a search matched, sorted, before it is cut to a page.
+struct Matches {
+    /// The page's worth (`offset + limit`), or fewer.
+    matched: Vec<Matched>,
+    total: usize,
+    facets: Facets,
+    covers_ward: Option<WardCode>,
+    /// Stopped at the page's end (nearest first): `total` is a lower bound.
+    early: bool,
+}
+
+/// Every match of `q` (offset and limit are ignored), in its order, as hits made one at a
+/// time: an export of all of them holds one small entry per match, never every record.
+pub struct AllHits<'a> {
+    index: &'a SearchIndex,
+    q: &'a SearchQuery,
+    matched: Vec<Matched>,
+    cx: ExplainContext,
+}
+
+impl AllHits<'_> {
+    pub fn len(&self) -> usize {
+        self.matched.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.matched.is_empty()
+    }
+
+    /// The hits, made as they are taken.
+    pub fn iter(&self) -> impl Iterator<Item = Hit> + '_ {
+        self.matched
+            .iter()
+            .map(|m| hit(self.index, self.q, &self.cx, m))
+    }
+}
+
+/// Every match of `q`, in its order.
+pub fn search_all<'a>(
+    index: &'a SearchIndex,
+    q: &'a SearchQuery,
+) -> Result<AllHits<'a>, SearchError> {
+    let all = SearchQuery {
+        offset: 0,
+        limit: index.len(),
+        facets: false,
+        total: true,
+        ..q.clone()
+    };
+    let m = matches(index, &all)?;
+    Ok(AllHits {
+        index,
+        q,
+        matched: m.matched,
+        cx: ExplainContext {
+            covers_ward: m.covers_ward,
+            text: q.text.as_deref().map(FieldMatcher::new),
+        },
+    })
+}
+
+fn matches(index: &SearchIndex, q: &SearchQuery) -> Result<Matches, SearchError> {
     let scored = q.sort == Sort::Relevance;
     let text = match &q.text {
         Some(t) if scored => index.text.search(t, &index.tags)?.map(TextHits::scored),
@@ -473,7 +543,13 @@ pub fn search(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResult, Sear
             }
         }
         top(&mut matched, wanted, by_distance(&index.columns.name_rank));
-        return Ok(page(index, q, &filter, matched, Facets::default(), true));
+        return Ok(Matches {
+            total: matched.len(),
+            matched,
+            facets: Facets::default(),
+            covers_ward: filter.covers_ward,
+            early: true,
+        });
     }
     let mut matched: Vec<Matched> = match candidates(index, q, &groups, &filter) {
         Some(list) => list.into_iter().filter_map(check).collect(),
@@ -503,9 +579,13 @@ pub fn search(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResult, Sear
         Sort::Name => top(&mut matched, wanted, by_name),
         Sort::Relevance => top(&mut matched, wanted, by_relevance),
     }
-    let mut result = page(index, q, &filter, matched, facets, false);
-    result.total = total;
-    Ok(result)
+    Ok(Matches {
+        matched,
+        total,
+        facets,
+        covers_ward: filter.covers_ward,
+        early: false,
+    })
 }
 
 /// A dataset's regions share one prefecture (`import::regions` checks it), so the last
@@ -540,30 +620,21 @@ fn top(v: &mut Vec<Matched>, k: usize, cmp: impl Fn(&Matched, &Matched) -> Order
 fn page(
     index: &SearchIndex,
     q: &SearchQuery,
-    filter: &Filter,
-    matched: Vec<Matched>,
+    covers_ward: Option<WardCode>,
+    matched: &[Matched],
     facets: Facets,
     early: bool,
 ) -> SearchResult {
     let total = matched.len();
     let cx = ExplainContext {
-        covers_ward: filter.covers_ward,
+        covers_ward,
         text: q.text.as_deref().map(FieldMatcher::new),
     };
     let hits = matched
         .iter()
         .skip(q.offset)
         .take(q.limit)
-        .map(|m| Hit {
-            ord: m.ord,
-            record: index.records().raw(m.ord).into(),
-            ward_name: index.columns.ward[m.ord as usize].and_then(|w| index.regions.label(w)),
-            accepting_expired: super::result::expired(index, m.ord, q.today),
-            backup_beds_expired: super::result::beds_expired(index, m.ord, q.today),
-            distance_m: m.distance_m,
-            score: m.score,
-            explanation: explain(index, m.ord, q, m.distance_m, &cx),
-        })
+        .map(|m| hit(index, q, &cx, m))
         .collect();
     SearchResult {
         total,
@@ -574,5 +645,18 @@ fn page(
         offset: q.offset,
         limit: q.limit,
         sort: q.sort.code(),
+    }
+}
+
+fn hit(index: &SearchIndex, q: &SearchQuery, cx: &ExplainContext, m: &Matched) -> Hit {
+    Hit {
+        ord: m.ord,
+        record: index.records().raw(m.ord).into(),
+        ward_name: index.columns.ward[m.ord as usize].and_then(|w| index.regions.label(w)),
+        accepting_expired: super::result::expired(index, m.ord, q.today),
+        backup_beds_expired: super::result::beds_expired(index, m.ord, q.today),
+        distance_m: m.distance_m,
+        score: m.score,
+        explanation: explain(index, m.ord, q, m.distance_m, cx),
     }
 }

@@ -11,7 +11,7 @@ mod result;
 pub mod scene;
 
 pub use error::{Problem, QueryError};
-pub use execute::{search, SearchError};
+pub use execute::{search, search_all, AllHits, SearchError};
 pub use explain::{format_distance, scene_reason};
 pub use query::{
     AddressUse, SearchParams, SearchQuery, Sort, DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET,

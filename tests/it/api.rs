@@ -464,6 +464,7 @@ fn openapi_documents_every_route() {
         "/search",
         "/search.csv",
         "/search.geojson",
+        "/search.xlsx",
         "/facilities/{id}",
         "/facilities/{id}/nearby",
         "/regions",
@@ -580,10 +581,42 @@ fn exports_csv_and_geojson() {
     let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 3);
     assert!(rows.iter().all(|row| row[10].contains("24時間対応")));
-    // Without limit, an export is the whole first 500.
+    // Without limit, an export is every match (streamed), in the search's order, more
+    // than a page holds; the same for GeoJSON and xlsx.
+    let total = get("/api/v1/search?kind=clinic&limit=0").json()["total"]
+        .as_u64()
+        .unwrap() as usize;
+    assert!(total > zaitaku::search::MAX_LIMIT, "{total}");
     let all = get("/api/v1/search.csv?kind=clinic");
-    let n = csv::Reader::from_reader(&all.body[3..]).records().count();
-    assert_eq!(n, 500);
+    let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(&all.body[3..])
+        .records()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(rows.len(), total);
+    let first = get("/api/v1/search?kind=clinic&limit=500").json();
+    let ids: Vec<&str> = rows.iter().take(500).map(|r| &r[0]).collect();
+    assert_eq!(ids, crate::support::hit_ids(&first));
+    let gj = get("/api/v1/search.geojson?kind=clinic").json();
+    assert_eq!(gj["features"].as_array().unwrap().len(), total);
+    assert_eq!(gj["total"], total);
+    let x = get("/api/v1/search.xlsx?kind=clinic");
+    assert_eq!(x.status, StatusCode::OK);
+    let sheet = {
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(x.body)).unwrap();
+        let mut s = String::new();
+        std::io::Read::read_to_string(
+            &mut zip.by_name("xl/worksheets/sheet1.xml").unwrap(),
+            &mut s,
+        )
+        .unwrap();
+        s
+    };
+    assert_eq!(
+        sheet.matches("<row ").count(),
+        total + 1,
+        "header and every match"
+    );
+    assert!(!sheet.contains("<f>"), "no formulas: every cell is text");
 
     let gj =
         get("/api/v1/search.geojson?covers=34.7433,135.5308&kind=visiting_nursing&limit=4").json();
