@@ -15,6 +15,13 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
 use prometheus_client::registry::Registry;
 
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+
+use super::AppState;
 use crate::index::SearchIndex;
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -193,6 +200,41 @@ impl Default for Metrics {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// `/metrics`: to loopback peers that did not come through a proxy (no
+/// `X-Forwarded-For`), and only when it is not on its own listener.
+pub(super) async fn metrics_main(
+    State(state): State<AppState>,
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, super::ApiError> {
+    let proxied = headers.contains_key("x-forwarded-for");
+    if !state.config().metrics_on_main || proxied || !peer.ip().to_canonical().is_loopback() {
+        return Err(super::ApiError::not_found("この API はありません。"));
+    }
+    Ok(metrics_text(&state))
+}
+
+fn metrics_text(state: &AppState) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        state.metrics().encode(),
+    )
+        .into_response()
+}
+
+/// The router of a `--metrics-bind` listener: `/metrics` alone.
+pub fn metrics_router(state: AppState) -> Router {
+    Router::new()
+        .route(
+            "/metrics",
+            get(|State(s): State<AppState>| async move { metrics_text(&s) }),
+        )
+        .with_state(state)
 }
 
 #[cfg(test)]

@@ -24,6 +24,7 @@ mod team;
 pub use assets::missing_vendor_files;
 pub use error::ApiError;
 pub use limit::RateLimitConfig;
+pub use metrics::metrics_router;
 pub use pages::page_path;
 pub use params::MAX_QUERY_BYTES;
 pub use state::{AppState, Loaded, ServerConfig};
@@ -77,7 +78,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .nest("/api/v1", api)
         .route("/healthz", get(handlers::healthz))
-        .route("/metrics", get(metrics_main))
+        .route("/metrics", get(metrics::metrics_main))
         .route("/readyz", get(handlers::readyz))
         .route("/admin/reload", post(handlers::reload))
         .route("/lists/{which}/{code}", get(lists::print))
@@ -203,41 +204,6 @@ async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Res
         tracing::info!(%method, route, status, ms = format!("{ms:.1}"), "request");
     }
     response
-}
-
-/// `/metrics`: to loopback peers that did not come through a proxy (no
-/// `X-Forwarded-For`), and only when it is not on its own listener.
-async fn metrics_main(
-    State(state): State<AppState>,
-    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
-    headers: axum::http::HeaderMap,
-) -> Result<Response, ApiError> {
-    let proxied = headers.contains_key("x-forwarded-for");
-    if !state.config().metrics_on_main || proxied || !peer.ip().to_canonical().is_loopback() {
-        return Err(ApiError::not_found("この API はありません。"));
-    }
-    Ok(metrics_text(&state))
-}
-
-fn metrics_text(state: &AppState) -> Response {
-    (
-        [(
-            header::CONTENT_TYPE,
-            "application/openmetrics-text; version=1.0.0; charset=utf-8",
-        )],
-        state.metrics().encode(),
-    )
-        .into_response()
-}
-
-/// The router of a `--metrics-bind` listener: `/metrics` alone.
-pub fn metrics_router(state: AppState) -> Router {
-    Router::new()
-        .route(
-            "/metrics",
-            get(|State(s): State<AppState>| async move { metrics_text(&s) }),
-        )
-        .with_state(state)
 }
 
 /// By default a client has this long to send a request's headers, also between the requests
