@@ -228,6 +228,11 @@ for t in $types; do
     wrk_type[$t]=$(wrk_run "$clients" "$t" "$dur")
     echo "  $t, $clients connections: ${wrk_type[$t]}" >&2
 done
+# The floor: the same server's /healthz at the same connections (issue 17: the mixed load
+# should reach at least half of it).
+wrk -t2 -c"$clients" -d"${dur}s" "http://$addr/healthz" >"$work/wrk-healthz.txt" 2>&1
+healthz_rps=$(awk '/^Requests\/sec:/ {print $2}' "$work/wrk-healthz.txt")
+echo "  /healthz, $clients connections: $healthz_rps req/s" >&2
 rss_end_kb=$(rss_kb "$server_pid")
 hwm_end_kb=$(hwm_kb "$server_pid")
 server_5xx=$(grep -c 'status=5' "$work/serve.log" || true)
@@ -360,6 +365,10 @@ report=target/bench/report.md
     echo "| start-up to /readyz 200 | RSS ready | RSS after warm-up | RSS after all wrk runs | peak RSS |"
     echo "|---:|---:|---:|---:|---:|"
     echo "| ${startup_ms} ms | $(mb "$rss_start_kb") MB | $(mb "$rss_warm_kb") MB | $(mb "$rss_end_kb") MB | $(mb "$hwm_end_kb") MB |"
+    echo
+    echo "| mixed load, $clients connections | /healthz, $clients connections | mixed / healthz (target ≥ 0.50) |"
+    echo "|---:|---:|---:|"
+    echo "| $(kv rps "${wrk_mixed[16]}") req/s | ${healthz_rps} req/s | $(ratio "$(kv rps "${wrk_mixed[16]}")" "$healthz_rps") |"
     echo
     sed -n '/^#/,$p' "$work/latency.md" | sed 's/^### /## /'
     echo
