@@ -11,7 +11,7 @@ use zaitaku::coverage::{changes, rules, supply};
 use zaitaku::geocode::{write_towns, TownRow};
 use zaitaku::import::{write_facilities, FACILITIES_FILE, TOWNS_FILE};
 use zaitaku::model::metric::{metrics, town_metrics, Metric};
-use zaitaku::model::{Accepting, Capability, Day, Facility, FacilityId, Kind, LatLon, WardCode};
+use zaitaku::model::{Accepting, Capability, Day, Facility, Kind, LatLon, WardCode};
 use zaitaku::search::Sort;
 use zaitaku::{search, SearchIndex, SearchParams, SearchQuery};
 
@@ -122,37 +122,7 @@ fn supply_matches_a_brute_force_count_and_each_figure_is_its_search() {
 }
 
 fn fixture(id: &str, kind: Kind, caps: &[Capability], at: LatLon, ward: u32) -> Facility {
-    Facility {
-        id: FacilityId(id.into()),
-        name: format!("施設{id}"),
-        name_kana: format!("しせつ{id}"),
-        kinds: vec![kind],
-        postal_code: None,
-        address: "大阪市".into(),
-        location: at,
-        ward_code: Some(WardCode(ward)),
-        phone: None,
-        fax: None,
-        url: None,
-        capabilities: caps.to_vec(),
-        capability_claims: Vec::new(),
-        wheelchair: None,
-        pediatric: None,
-        service_radius_km: None,
-        service_wards: vec![],
-        departments: vec![],
-        notes: String::new(),
-        accepting_new: Accepting::Unknown,
-        accepting_until: None,
-        active_roles: Vec::new(),
-        backup_beds: None,
-        service_towns: Vec::new(),
-        updated_at: None,
-        sources: vec![zaitaku::model::ValueSource {
-            source: "test".into(),
-            fields: vec![],
-        }],
-    }
+    crate::support::fixture(id, kind, caps, at, Some(ward))
 }
 
 /// Osaka City's wards with their representative points.

@@ -272,37 +272,7 @@ fn scenes_ask_of_each_role_what_the_table_says() {
 }
 
 fn facility(id: &str, kind: Kind, cap: Capability, lat: f64, lon: f64) -> Facility {
-    Facility {
-        id: zaitaku::model::FacilityId(id.into()),
-        name: format!("施設{id}"),
-        name_kana: format!("しせつ{id}"),
-        kinds: vec![kind],
-        postal_code: None,
-        address: "大阪市".into(),
-        location: LatLon { lat, lon },
-        ward_code: None,
-        phone: None,
-        fax: None,
-        url: None,
-        capabilities: vec![cap],
-        capability_claims: Vec::new(),
-        wheelchair: None,
-        pediatric: None,
-        service_radius_km: None,
-        service_wards: vec![],
-        departments: vec![],
-        notes: String::new(),
-        accepting_new: Accepting::Unknown,
-        accepting_until: None,
-        active_roles: Vec::new(),
-        backup_beds: None,
-        service_towns: Vec::new(),
-        updated_at: None,
-        sources: vec![zaitaku::model::ValueSource {
-            source: "test".into(),
-            fields: vec![],
-        }],
-    }
+    crate::support::fixture(id, kind, &[cap], LatLon { lat, lon }, None)
 }
 
 /// A home no dental clinic reaches: two lines, one for "none registered within 16 km",

@@ -46,6 +46,48 @@ pub fn build_dataset(
     Ok((ds.report, summary))
 }
 
+/// A facility of `kind` with `caps` at `at`, in `ward` if given; everything else empty
+/// (unknown status, no declared area, one source `test`).
+pub fn fixture(
+    id: &str,
+    kind: zaitaku::model::Kind,
+    caps: &[zaitaku::model::Capability],
+    at: zaitaku::model::LatLon,
+    ward: Option<u32>,
+) -> Facility {
+    Facility {
+        id: zaitaku::model::FacilityId(id.into()),
+        name: format!("施設{id}"),
+        name_kana: format!("しせつ{id}"),
+        kinds: vec![kind],
+        postal_code: None,
+        address: "大阪市".into(),
+        location: at,
+        ward_code: ward.map(zaitaku::model::WardCode),
+        phone: None,
+        fax: None,
+        url: None,
+        capabilities: caps.to_vec(),
+        capability_claims: Vec::new(),
+        wheelchair: None,
+        pediatric: None,
+        service_radius_km: None,
+        service_wards: vec![],
+        departments: vec![],
+        notes: String::new(),
+        accepting_new: zaitaku::model::Accepting::Unknown,
+        accepting_until: None,
+        active_roles: Vec::new(),
+        backup_beds: None,
+        service_towns: Vec::new(),
+        updated_at: None,
+        sources: vec![zaitaku::model::ValueSource {
+            source: "test".into(),
+            fields: vec![],
+        }],
+    }
+}
+
 pub fn run(index: &SearchIndex, p: SearchParams) -> SearchResult {
     let q = SearchQuery::parse(&p, &index.regions).unwrap_or_else(|e| panic!("{e}"));
     zaitaku::search(index, &q).unwrap()
