@@ -53,11 +53,7 @@ pg_ver="${PGVER:-15}"
 
 say() { printf '\n== %s\n' "$*" >&2; }
 now_ms() { date +%s%3N; }
-as_root() {
-    if [ "$(id -u)" -eq 0 ]; then "$@"
-    elif command -v sudo >/dev/null 2>&1; then sudo "$@"
-    else echo "bench.sh: need root for: $*" >&2; return 1; fi
-}
+source scripts/lib.sh
 
 # --- packages ----------------------------------------------------------------------------
 want_pkgs=(wrk "postgresql-$pg_ver" "postgresql-$pg_ver-postgis-3" postgresql-contrib time curl)
@@ -65,12 +61,7 @@ missing=()
 for p in "${want_pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
 done
-if [ ${#missing[@]} -gt 0 ]; then
-    say "installing ${missing[*]} (apt-get)"
-    export DEBIAN_FRONTEND=noninteractive
-    as_root apt-get update -qq
-    as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
-fi
+apt_install "${missing[@]}"
 pg_bin="/usr/lib/postgresql/$pg_ver/bin"
 command -v python3 >/dev/null || { echo "bench.sh: python3 is needed" >&2; exit 1; }
 

@@ -23,21 +23,12 @@ while [ $# -gt 0 ]; do
 done
 
 say() { printf '\n== %s\n' "$*" >&2; }
-as_root() {
-    if [ "$(id -u)" -eq 0 ]; then "$@"
-    elif command -v sudo >/dev/null 2>&1; then sudo "$@"
-    else echo "replicas.sh: need root for: $*" >&2; return 1; fi
-}
+source scripts/lib.sh
 missing=()
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
 command -v wrk >/dev/null 2>&1 || missing+=(wrk)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
-if [ ${#missing[@]} -gt 0 ]; then
-    say "installing ${missing[*]} (apt-get)"
-    export DEBIAN_FRONTEND=noninteractive
-    as_root apt-get update -qq
-    as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
-fi
+apt_install "${missing[@]}"
 nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
 
 say "build (release)"

@@ -16,16 +16,7 @@ only_web=false
 
 say() { printf 'setup: %s\n' "$*"; }
 
-as_root() {
-    if [ "$(id -u)" -eq 0 ]; then
-        "$@"
-    elif command -v sudo >/dev/null 2>&1; then
-        sudo "$@"
-    else
-        say "need root for: $*" >&2
-        return 1
-    fi
-}
+source scripts/lib.sh
 
 # --- Debian packages -------------------------------------------------------------------
 installed() {
@@ -48,18 +39,12 @@ fi
 if [ ${#missing[@]} -eq 0 ]; then
     say "Debian packages present"
 else
-    say "missing: ${missing[*]}; installing (apt-get)"
-    export DEBIAN_FRONTEND=noninteractive
-    as_root apt-get update
-    as_root apt-get install -y --no-install-recommends "${missing[@]}"
+    apt_install "${missing[@]}"
 fi
 
 # --- npm packages for web/ -------------------------------------------------------------
 if ! command -v npm >/dev/null 2>&1; then
-    say "npm is missing; installing nodejs and npm (apt-get)"
-    export DEBIAN_FRONTEND=noninteractive
-    as_root apt-get update
-    as_root apt-get install -y --no-install-recommends nodejs npm
+    apt_install nodejs npm
 fi
 
 lock=web/package-lock.json

@@ -48,14 +48,12 @@ case "$count" in ''|*[!0-9]*) echo "soak.sh: --count must be a number" >&2; exit
 say() { printf '[soak %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 now_ms() { date +%s%3N; }
 
+source scripts/lib.sh
+missing=()
 for tool in wrk curl; do
-    if ! command -v "$tool" >/dev/null 2>&1; then
-        say "installing $tool (apt-get)"
-        export DEBIAN_FRONTEND=noninteractive
-        if [ "$(id -u)" -eq 0 ]; then apt-get update -qq && apt-get install -y -qq "$tool" >&2
-        else sudo apt-get update -qq && sudo apt-get install -y -qq "$tool" >&2; fi
-    fi
+    command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
+apt_install "${missing[@]}"
 
 work="$(mktemp -d /tmp/zaitaku-soak.XXXXXX)"
 server_pid=""

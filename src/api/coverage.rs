@@ -50,18 +50,10 @@ fn only(raw: Option<&str>, allowed: &[&str]) -> Result<Vec<(String, String)>, Ap
     let p = pairs(raw)?;
     for (i, (k, _)) in p.iter().enumerate() {
         if !allowed.contains(&k.as_str()) {
-            return Err(ApiError::parameter(
-                "unknown_parameter",
-                k,
-                format!("不明なパラメータ「{k}」です。"),
-            ));
+            return Err(ApiError::unknown_parameter(k));
         }
         if p[..i].iter().any(|(x, _)| x == k) {
-            return Err(ApiError::parameter(
-                "duplicate_parameter",
-                k,
-                format!("パラメータ「{k}」が2回以上指定されています。"),
-            ));
+            return Err(ApiError::duplicate_parameter(k));
         }
     }
     Ok(p)

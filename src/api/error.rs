@@ -97,6 +97,24 @@ impl ApiError {
         }
     }
 
+    /// A query parameter the endpoint does not take.
+    pub fn unknown_parameter(name: &str) -> Self {
+        Self::parameter(
+            "unknown_parameter",
+            name,
+            format!("不明なパラメータ「{name}」です。"),
+        )
+    }
+
+    /// A query parameter given twice that takes one value.
+    pub fn duplicate_parameter(name: &str) -> Self {
+        Self::parameter(
+            "duplicate_parameter",
+            name,
+            format!("パラメータ「{name}」が2回以上指定されています。"),
+        )
+    }
+
     /// Over the per-client rate limit: try again in `wait` seconds.
     pub fn rate_limited(wait: u64) -> Self {
         Self {

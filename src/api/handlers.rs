@@ -118,11 +118,7 @@ fn single(pairs: &[(String, String)], name: &'static str) -> Result<String, ApiE
             name,
             format!("「{name}」（住所または郵便番号）を指定してください。"),
         )),
-        [(k, _)] => Err(ApiError::parameter(
-            "unknown_parameter",
-            k,
-            format!("不明なパラメータ「{k}」です。"),
-        )),
+        [(k, _)] => Err(ApiError::unknown_parameter(k)),
         _ => Err(ApiError::parameter(
             "duplicate_parameter",
             name,

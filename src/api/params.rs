@@ -70,22 +70,21 @@ fn decode(s: &str) -> Vec<u8> {
     out
 }
 
+/// Sets a parameter that takes one value; a second value is refused.
+fn set_once(slot: &mut Option<String>, key: &str, value: &str) -> Result<(), ApiError> {
+    if slot.is_some() {
+        return Err(ApiError::duplicate_parameter(key));
+    }
+    *slot = Some(value.to_string());
+    Ok(())
+}
+
 /// Search parameters, from a query string.
 pub fn search_params(pairs: &[(String, String)]) -> Result<SearchParams, ApiError> {
     let mut p = SearchParams::default();
     for (k, v) in pairs {
         let s = &mut p;
-        let one = |slot: &mut Option<String>| -> Result<(), ApiError> {
-            if slot.is_some() {
-                return Err(ApiError::parameter(
-                    "duplicate_parameter",
-                    k,
-                    format!("パラメータ「{k}」が2回以上指定されています。"),
-                ));
-            }
-            *slot = Some(v.clone());
-            Ok(())
-        };
+        let one = |slot: &mut Option<String>| set_once(slot, k, v);
         match k.as_str() {
             "text" | "q" => one(&mut s.text)?,
             "kind" => s.kind.push(v.clone()),
@@ -107,13 +106,7 @@ pub fn search_params(pairs: &[(String, String)]) -> Result<SearchParams, ApiErro
             "address" => one(&mut s.address)?,
             "address_use" => one(&mut s.address_use)?,
             "scene" => one(&mut s.scene)?,
-            other => {
-                return Err(ApiError::parameter(
-                    "unknown_parameter",
-                    other,
-                    format!("不明なパラメータ「{other}」です。"),
-                ))
-            }
+            other => return Err(ApiError::unknown_parameter(other)),
         }
     }
     Ok(p)
@@ -124,17 +117,7 @@ pub fn team_params(pairs: &[(String, String)]) -> Result<(TeamParams, Vec<String
     let mut p = TeamParams::default();
     let mut picks = Vec::new();
     for (k, v) in pairs {
-        let one = |slot: &mut Option<String>| -> Result<(), ApiError> {
-            if slot.is_some() {
-                return Err(ApiError::parameter(
-                    "duplicate_parameter",
-                    k,
-                    format!("パラメータ「{k}」が2回以上指定されています。"),
-                ));
-            }
-            *slot = Some(v.clone());
-            Ok(())
-        };
+        let one = |slot: &mut Option<String>| set_once(slot, k, v);
         match k.as_str() {
             "address" => one(&mut p.address)?,
             "covers" => one(&mut p.covers)?,
@@ -146,13 +129,7 @@ pub fn team_params(pairs: &[(String, String)]) -> Result<(TeamParams, Vec<String
             "pediatric" => one(&mut p.pediatric)?,
             "per_role" => one(&mut p.per_role)?,
             "pick" => picks.push(v.clone()),
-            other => {
-                return Err(ApiError::parameter(
-                    "unknown_parameter",
-                    other,
-                    format!("不明なパラメータ「{other}」です。"),
-                ))
-            }
+            other => return Err(ApiError::unknown_parameter(other)),
         }
     }
     Ok((p, picks))

@@ -46,93 +46,92 @@ fn is_active(index: &SearchIndex, ord: u32) -> bool {
     index.columns.cap_bits[ord as usize].contains(Capability::ActiveRole)
 }
 
-/// Facilities `keep` accepts that are in `ward` or declare it.
-fn serving(index: &SearchIndex, ward: WardCode, keep: impl Fn(u32) -> bool) -> Vec<Named> {
-    let c = &index.columns;
+/// The facilities `keep` accepts, sorted by id.
+fn matching(index: &SearchIndex, keep: impl Fn(u32) -> bool) -> Vec<Named> {
     let mut out: Vec<Named> = (0..index.len() as u32)
         .filter(|o| keep(*o))
-        .filter(|o| c.ward[*o as usize] == Some(ward) || c.service_wards(*o).contains(&ward))
         .map(|o| Named::of(index, o))
         .collect();
     out.sort();
     out
 }
 
+impl RuleCheck {
+    /// Green when some facility satisfies the rule: `met` says how, `missing` why not.
+    fn new(
+        (rule, label, level): (&'static str, &'static str, &'static str),
+        (code, name): (String, String),
+        facilities: Vec<Named>,
+        missing: &str,
+        met: impl FnOnce(&[Named]) -> String,
+    ) -> Self {
+        RuleCheck {
+            rule,
+            label,
+            level,
+            code,
+            name,
+            ok: !facilities.is_empty(),
+            message: if facilities.is_empty() {
+                missing.to_string()
+            } else {
+                met(&facilities)
+            },
+            facilities,
+        }
+    }
+}
+
 pub fn check(index: &SearchIndex) -> Vec<RuleCheck> {
     let regions = &index.regions;
     let c = &index.columns;
-    let names = |v: &[Named]| {
-        v.iter()
-            .map(|n| n.name.as_str())
-            .collect::<Vec<_>>()
-            .join("、")
-    };
+    let leaf_of = |code: WardCode| (code.0.to_string(), regions.full_name(code));
     let mut out = Vec::new();
     for leaf in regions.leaves() {
-        let hubs = serving(index, leaf.code, |o| is_hub(index, o));
-        out.push(RuleCheck {
-            rule: "hub",
-            label: HUB,
-            level: "ward",
-            code: leaf.code.0.to_string(),
-            name: regions.full_name(leaf.code),
-            ok: !hubs.is_empty(),
-            message: if hubs.is_empty() {
-                "連携の拠点（相談支援室など）が登録されていません".into()
-            } else {
-                format!("連携の拠点あり（{}）", names(&hubs))
-            },
-            facilities: hubs,
+        let hubs = matching(index, |o| {
+            is_hub(index, o)
+                && (c.ward[o as usize] == Some(leaf.code)
+                    || c.service_wards(o).contains(&leaf.code))
         });
+        out.push(RuleCheck::new(
+            ("hub", HUB, "ward"),
+            leaf_of(leaf.code),
+            hubs,
+            "連携の拠点（相談支援室など）が登録されていません",
+            |v| {
+                let names: Vec<&str> = v.iter().map(|n| n.name.as_str()).collect();
+                format!("連携の拠点あり（{}）", names.join("、"))
+            },
+        ));
     }
     for area in regions.areas().iter().filter(|a| a.kind == AreaKind::Niji) {
         let members = regions.leaves_in_area(area);
-        let mut active: Vec<Named> = (0..index.len() as u32)
-            .filter(|o| is_active(index, *o))
-            .filter(|o| c.ward[*o as usize].is_some_and(|w| members.contains(&w)))
-            .map(|o| Named::of(index, o))
-            .collect();
-        active.sort();
-        out.push(RuleCheck {
-            rule: "active_in_niji",
-            label: ACTIVE_IN_NIJI,
-            level: "niji",
-            code: area.code.clone(),
-            name: area.full_name(),
-            ok: !active.is_empty(),
-            message: if active.is_empty() {
-                "積極的役割を担う医療機関がありません".into()
-            } else {
-                format!("{} 機関", active.len())
-            },
-            facilities: active,
+        let active = matching(index, |o| {
+            is_active(index, o) && c.ward[o as usize].is_some_and(|w| members.contains(&w))
         });
+        out.push(RuleCheck::new(
+            ("active_in_niji", ACTIVE_IN_NIJI, "niji"),
+            (area.code.clone(), area.full_name()),
+            active,
+            "積極的役割を担う医療機関がありません",
+            |v| format!("{} 機関", v.len()),
+        ));
     }
     for leaf in regions.leaves() {
         let Some(point) = leaf.point else { continue };
-        let mut reaching: Vec<Named> = (0..index.len() as u32)
-            .filter(|o| is_active(index, *o))
-            .filter(|o| {
-                let d = haversine_m(c.location[*o as usize], point);
-                c.service_wards(*o).contains(&leaf.code) || c.reaches(*o, d, Some(leaf.code), None)
-            })
-            .map(|o| Named::of(index, o))
-            .collect();
-        reaching.sort();
-        out.push(RuleCheck {
-            rule: "active_reach",
-            label: ACTIVE_REACH,
-            level: "ward",
-            code: leaf.code.0.to_string(),
-            name: regions.full_name(leaf.code),
-            ok: !reaching.is_empty(),
-            message: if reaching.is_empty() {
-                "訪問範囲にこの区・市町村を含む積極的医療機関がありません".into()
-            } else {
-                format!("{} 機関の訪問範囲に入る", reaching.len())
-            },
-            facilities: reaching,
+        let reaching = matching(index, |o| {
+            let d = haversine_m(c.location[o as usize], point);
+            is_active(index, o)
+                && (c.service_wards(o).contains(&leaf.code)
+                    || c.reaches(o, d, Some(leaf.code), None))
         });
+        out.push(RuleCheck::new(
+            ("active_reach", ACTIVE_REACH, "ward"),
+            leaf_of(leaf.code),
+            reaching,
+            "訪問範囲にこの区・市町村を含む積極的医療機関がありません",
+            |v| format!("{} 機関の訪問範囲に入る", v.len()),
+        ));
     }
     out
 }

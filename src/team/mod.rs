@@ -235,7 +235,9 @@ fn build(
     let home_ward = index.wards.locate(q.point);
     let mut roles = Vec::with_capacity(q.roles.len());
     for role in &q.roles {
-        let mut all = candidates(index, q, role, home_ward)?;
+        // What `cap=` asks of this role, found once (it scans the index).
+        let needs = role_needs(index, q, role);
+        let mut all = candidates(index, q, role, &needs, home_ward)?;
         let (mut team, mut partial) = (Vec::new(), Vec::new());
         for m in all.members.drain(..) {
             if m.fits {
@@ -265,7 +267,7 @@ fn build(
             label: &role.label,
             reach: role.reach.code(),
             reach_label: role.reach.label(),
-            asks: asks(index, q, role),
+            asks: asks(q, role, &needs),
             full: team,
             partial,
             note,
@@ -298,6 +300,7 @@ fn candidates(
     index: &SearchIndex,
     q: &TeamQuery,
     role: &Role,
+    needs: &[Vec<Capability>],
     home_ward: Option<WardCode>,
 ) -> Result<Candidates, SearchError> {
     // Every facility that reaches the home is judged: a current status far away comes
@@ -374,10 +377,9 @@ fn candidates(
             }
         }
     };
-    let needs = role_needs(index, q, role);
     let members = hits
         .into_iter()
-        .map(|hit| judge(index, q, role, &needs, hit))
+        .map(|hit| judge(index, q, role, needs, hit))
         .collect();
     Ok(Candidates { members, note })
 }
@@ -426,9 +428,8 @@ fn offered_by_role(index: &SearchIndex, role: &Role, group: &[Capability]) -> bo
 }
 
 /// What the scene and filters ask of the role, in words, for its first kind the scene names.
-fn asks(index: &SearchIndex, q: &TeamQuery, role: &Role) -> String {
-    let needs = role_needs(index, q, role);
-    let mut words: Vec<String> = asked(q, role, &needs)
+fn asks(q: &TeamQuery, role: &Role, needs: &[Vec<Capability>]) -> String {
+    let mut words: Vec<String> = asked(q, role, needs)
         .iter()
         .map(|g| group_words(g))
         .collect();
