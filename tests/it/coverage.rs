@@ -4,7 +4,6 @@
 //! two generations (library, CLI and HTTP).
 
 use std::collections::BTreeSet;
-use std::path::Path;
 
 use serde_json::Value;
 use zaitaku::coverage::{changes, rules, supply};
@@ -399,7 +398,6 @@ fn changes_between_two_generations() {
         .as_str()
         .unwrap()
         .contains(&c.since.generation));
-    let _ = Path::new(".");
 }
 
 /// The planners' endpoints over HTTP on the demo: JSON, CSV and xlsx, and refusals.

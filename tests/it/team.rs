@@ -4,7 +4,6 @@
 //! index in `osaka.rs`; the HTTP answers and the PDF on a real server.
 
 use std::collections::BTreeSet;
-use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
@@ -659,5 +658,4 @@ fn the_cli_prints_the_team_and_writes_the_sheet() {
             "pick",
         );
     }
-    let _ = Path::new(dir);
 }
