@@ -66,34 +66,35 @@ struct Query {
 }
 
 impl Query {
-    /// The HTTP query string (also what the library runs).
+    /// The HTTP query string (also what the library runs), in the list view the page asks
+    /// for (`view=list`).
     fn api(&self) -> String {
         let p = format!("{:.6},{:.6}", self.lat, self.lon);
         let enc = |s: &str| form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
         match self.kind {
             "knn_caps" => format!(
-                "near={p}&cap={}&cap={}&limit=20&facets=false&total=false",
+                "near={p}&cap={}&cap={}&limit=20&facets=false&total=false&view=list",
                 self.cap1, self.cap2
             ),
             "radius_kind" => format!(
-                "near={p}&radius_km=3&kind={}&limit=20&facets=false&total=false",
+                "near={p}&radius_km=3&kind={}&limit=20&facets=false&total=false&view=list",
                 self.filter_kind
             ),
             "covers" => format!(
-                "covers={p}&kind={}&cap={}&limit=20&facets=false&total=false",
+                "covers={p}&kind={}&cap={}&limit=20&facets=false&total=false&view=list",
                 self.filter_kind, self.cap1
             ),
             "text_ward" => format!(
-                "text={}&sort=name&limit=20&facets=false&total=false",
+                "text={}&sort=name&limit=20&facets=false&total=false&view=list",
                 enc(&self.text)
             ),
             "text_near" => format!(
-                "text={}&near={p}&limit=20&facets=false&total=false",
+                "text={}&near={p}&limit=20&facets=false&total=false&view=list",
                 enc(&self.text)
             ),
             "facets_5km" => format!("near={p}&radius_km=5&limit=0"),
             "rare" => format!(
-                "near={p}&pediatric=true&cap={}&limit=20&facets=false&total=false",
+                "near={p}&pediatric=true&cap={}&limit=20&facets=false&total=false&view=list",
                 self.cap1
             ),
             other => unreachable!("{other}"),

@@ -37,14 +37,17 @@ export async function getJson(path, { signal } = {}) {
   return body;
 }
 
+import { listView } from './records.js';
+
 export const api = {
   config: () => getJson('/api/v1/config'),
   vocabulary: () => getJson('/api/v1/vocabulary'),
   regionsGeojson: () => getJson('/api/v1/regions.geojson'),
-  search: (params, opts) => getJson(`/api/v1/search?${params}`, opts),
+  /** A search in the list view: what a row shows (the panels fetch whole records). */
+  search: (params, opts) => getJson(`/api/v1/search?${listView(params)}`, opts),
   facility: (id, opts) => getJson(`/api/v1/facilities/${encodeURIComponent(id)}`, opts),
   nearby: (id, params, opts) =>
-    getJson(`/api/v1/facilities/${encodeURIComponent(id)}/nearby?${params}`, opts),
+    getJson(`/api/v1/facilities/${encodeURIComponent(id)}/nearby?${listView(params)}`, opts),
   csvUrl: (params) => `/api/v1/search.csv?${params}`,
   team: (params, opts) => getJson(`/api/v1/team?${params}`, opts),
   sheetUrl: (params) => `/team/sheet?${params}`,

@@ -27,6 +27,7 @@ import { MapView } from './map.js';
 import { hideError, renderEmpty, renderQueryNote, renderResults, renderVisitStatus, showError } from './results.js';
 import { activeFilterCount, apiParams, emptyState, queryKind, stateFromParams, urlParams } from './state.js';
 import { createStore } from './store.js';
+import { createRecords, withRecord } from './records.js';
 import { createTeamView } from './team.js';
 import { emptyTeam, hasHome, isTeamView, teamFromParams, teamUrlParams } from './team-state.js';
 import { Vocab } from './vocab.js';
@@ -48,6 +49,9 @@ const store = createStore({
   compare: [], // ids in the compare list (compare-state.js), every view
   area: emptyArea(), // the area view's state (area-state.js)
 });
+
+/** Whole records for the detail and compare panels (searches carry the list view). */
+const records = createRecords((id) => api.facility(id));
 
 const get = () => store.get();
 
@@ -124,6 +128,7 @@ const area = createAreaView({
 const compare = createCompareView({
   store,
   team,
+  records,
   writeUrl: (history) => writeUrl(history),
   remember: (records) => remember(records),
   hideDetail: () => hideDetail(),
@@ -480,18 +485,18 @@ async function select(id, { from = 'list', focusDetail = false } = {}) {
 
 async function openDetail(id, { pan = false, focus = false } = {}) {
   const { result, known } = get();
-  let hit = ((result && result.hits) || []).find((x) => x.id === id) || known.get(id);
-  if (!hit) {
-    try {
-      hit = await api.facility(id);
-      remember([hit]);
-    } catch (e) {
-      showError(e.message, e.parameter);
-      setSearch({ sel: null });
-      hideDetail();
-      return;
-    }
+  const listed = ((result && result.hits) || []).find((x) => x.id === id) || known.get(id);
+  let hit;
+  try {
+    hit = withRecord(await records.get(id), listed);
+  } catch (e) {
+    if (get().search.sel !== id) return;
+    showError(e.message, e.parameter);
+    setSearch({ sel: null });
+    hideDetail();
+    return;
   }
+  if (!listed) remember([hit]);
   if (get().search.sel !== id) return;
   markRow(id);
   $('detail-title').textContent = hit.name;

@@ -2,16 +2,17 @@
 // 「比較」 toggles, the bar and the panel, which follows the list while open. Drawing is
 // compare.js's; the records come from the current results, the team, or the API.
 
-import { api } from './api.js';
 import { addCompare, removeCompare } from './compare-state.js';
 import { compareMessage, renderCompare, renderCompareBar, syncCompareButtons } from './compare.js';
 import { $ } from './dom.js';
+import { withRecord } from './records.js';
 
 /**
  * @param {object} deps store (the page's store), team (createTeamView's view: its
- *   members), writeUrl(history), remember(records), hideDetail()
+ *   members), records (createRecords: whole records), writeUrl(history),
+ *   remember(records), hideDetail()
  */
-export function createCompareView({ store, team, writeUrl, remember, hideDetail }) {
+export function createCompareView({ store, team, records, writeUrl, remember, hideDetail }) {
   const get = () => store.get();
 
   function toggle(id) {
@@ -27,17 +28,18 @@ export function createCompareView({ store, team, writeUrl, remember, hideDetail 
     writeUrl('replace');
   }
 
-  /** A facility's record, best with its distance from the point searched now. */
+  /** A facility's whole record, best with its distance from the point searched now. */
   async function recordFor(id) {
     const { result, known } = get();
     const hit = ((result && result.hits) || []).find((x) => x.id === id);
-    if (hit && get().mode === 'search') return hit;
+    // Team answers carry whole records; searches carry the list view.
     const m = get().mode === 'team' && team.members().get(id);
     if (m) return m.facility;
-    if (known.has(id)) return known.get(id);
-    const rec = await api.facility(id);
+    const rec = await records.get(id);
+    if (hit && get().mode === 'search') return withRecord(rec, hit);
+    if (known.has(id)) return withRecord(rec, known.get(id));
     remember([rec]);
-    return { ...rec, distance_m: null };
+    return withRecord(rec, null);
   }
 
   async function open() {

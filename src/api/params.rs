@@ -106,6 +106,7 @@ pub fn search_params(pairs: &[(String, String)]) -> Result<SearchParams, ApiErro
             "address" => one(&mut s.address)?,
             "address_use" => one(&mut s.address_use)?,
             "scene" => one(&mut s.scene)?,
+            "view" => one(&mut s.view)?,
             other => return Err(ApiError::unknown_parameter(other)),
         }
     }

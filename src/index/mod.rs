@@ -35,8 +35,9 @@ use crate::geo::{Boundaries, PointIndex, WardLocator, WardShape};
 use crate::geocode::{Geocoder, GeocoderData};
 use crate::model::{Facility, Regions, WardCode};
 
-/// Bumped whenever the on-disk layout changes; older indexes must be rebuilt.
-pub const FORMAT_VERSION: u32 = 5;
+/// Bumped whenever the on-disk layout changes; older indexes must be rebuilt. 6: records
+/// write the list fields first (`model::list_view`).
+pub const FORMAT_VERSION: u32 = 6;
 
 const META_FILE: &str = "zaitaku.json";
 /// One facility record (JSON) per line, in ordinal order.

@@ -212,11 +212,13 @@ pub enum CapabilityStatus {
     Unknown,
 }
 
+/// A facility. The fields a result list shows come first and end before `name_kana`, which
+/// is always written: a list answer (`view=list`) is a stored record cut there (see
+/// [`LIST_VIEW_END`]), without decoding it. Keep new list fields above `name_kana`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Facility {
     pub id: FacilityId,
     pub name: String,
-    pub name_kana: String,
     /// Sorted, no duplicates, at least one.
     pub kinds: Vec<Kind>,
     pub postal_code: Option<String>,
@@ -224,15 +226,22 @@ pub struct Facility {
     pub location: LatLon,
     pub ward_code: Option<WardCode>,
     pub phone: Option<String>,
-    pub fax: Option<String>,
-    pub url: Option<String>,
     /// What the facility offers ("yes"), sorted, no duplicates.
     pub capabilities: Vec<Capability>,
+    pub wheelchair: Option<bool>,
+    pub pediatric: Option<bool>,
+    pub accepting_new: Accepting,
+    /// 後方病床 (backup beds for patients at home) as the ward or 医師会 last heard it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup_beds: Option<DatedStatus>,
+    /// ISO date `YYYY-MM-DD`.
+    pub updated_at: Option<String>,
+    pub name_kana: String,
+    pub fax: Option<String>,
+    pub url: Option<String>,
     /// Where each capability value came from, including sources that say "no".
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub capability_claims: Vec<CapabilityClaim>,
-    pub wheelchair: Option<bool>,
-    pub pediatric: Option<bool>,
     pub service_radius_km: Option<f64>,
     /// Declared service area; empty means "no declared wards" (radius only).
     pub service_wards: Vec<WardCode>,
@@ -242,20 +251,26 @@ pub struct Facility {
     pub service_towns: Vec<String>,
     pub departments: Vec<String>,
     pub notes: String,
-    pub accepting_new: Accepting,
     /// Until when `accepting_new` holds (ISO date): the survey's 有効期限, or its 確認日 plus
     /// the dataset's validity. After it the status reads 要確認 and no filter matches it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accepting_until: Option<String>,
-    /// 後方病床 (backup beds for patients at home) as the ward or 医師会 last heard it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub backup_beds: Option<DatedStatus>,
     /// 積極的役割を担う医療機関: 入院対応, 往診対応 or both, from the ward's survey.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub active_roles: Vec<String>,
-    /// ISO date `YYYY-MM-DD`.
-    pub updated_at: Option<String>,
     pub sources: Vec<ValueSource>,
+}
+
+/// The key that follows a stored record's list fields (see [`Facility`]).
+pub const LIST_VIEW_END: &str = ",\"name_kana\":";
+
+/// The list view of a stored record (its JSON as serde writes a [`Facility`]): the record
+/// cut before `name_kana`, without its closing brace. None for JSON of another layout.
+///
+/// The cut is found by bytes: inside a JSON string every `"` is escaped, so the key with
+/// its quotes occurs only as a key, and no list field holds an object with that key.
+pub fn list_view(record: &str) -> Option<&str> {
+    record.find(LIST_VIEW_END).map(|at| &record[..at])
 }
 
 /// How far a facility travels to a patient's home, and why.
@@ -410,6 +425,58 @@ pub(crate) mod tests {
                 fields: vec![],
             }],
         }
+    }
+
+    /// The list fields, in the order the record writes them.
+    const LIST_FIELDS: [&str; 14] = [
+        "id",
+        "name",
+        "kinds",
+        "postal_code",
+        "address",
+        "location",
+        "ward_code",
+        "phone",
+        "capabilities",
+        "wheelchair",
+        "pediatric",
+        "accepting_new",
+        "backup_beds",
+        "updated_at",
+    ];
+
+    #[test]
+    fn list_view_is_the_record_cut_before_name_kana() {
+        let mut f = sample(&[Kind::Clinic], &[Capability::HomeVisit]);
+        // Text that looks like the cut, inside strings, does not move it.
+        f.name = r#"名前,"name_kana":"x"#.into();
+        f.notes = r#"{"id":1},"name_kana":"#.into();
+        f.backup_beds = Some(DatedStatus {
+            value: "空床あり".into(),
+            confirmed: "2026-11-20".into(),
+            until: "2026-12-20".into(),
+        });
+        let record = serde_json::to_string(&f).unwrap();
+        let list = list_view(&record).unwrap();
+        let v: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(&format!("{list}}}")).unwrap();
+        let keys: Vec<&str> = v.keys().map(String::as_str).collect();
+        let mut want = LIST_FIELDS.to_vec();
+        want.sort_unstable();
+        assert_eq!(
+            keys, want,
+            "exactly the list fields (serde_json sorts keys)"
+        );
+        assert_eq!(v["name"], f.name.as_str());
+        assert_eq!(v["backup_beds"]["value"], "空床あり");
+        // Without backup beds the cut still comes right after updated_at.
+        f.backup_beds = None;
+        let record = serde_json::to_string(&f).unwrap();
+        assert!(list_view(&record)
+            .unwrap()
+            .ends_with(r#""updated_at":null"#));
+        // Not a record of this layout.
+        assert_eq!(list_view(r#"{"id":"A","name":"B"}"#), None);
     }
 
     #[test]

@@ -20,8 +20,8 @@ pub(crate) use facility::tests::sample as facility_sample;
 #[cfg(test)]
 pub(crate) use facility::tests::sample as sample_facility;
 pub use facility::{
-    mark_word, Accepting, CapabilityClaim, CapabilityStatus, DatedStatus, Facility, FacilityId,
-    Reach, ValueSource, FIELD_LABELS,
+    list_view, mark_word, Accepting, CapabilityClaim, CapabilityStatus, DatedStatus, Facility,
+    FacilityId, Reach, ValueSource, FIELD_LABELS, LIST_VIEW_END,
 };
 pub use latlon::{LatLon, LatLonError};
 pub use radius::{RadiusError, RadiusKm};

@@ -645,6 +645,7 @@ fn page(
         offset: q.offset,
         limit: q.limit,
         sort: q.sort.code(),
+        view: q.view,
     }
 }
 
@@ -655,6 +656,7 @@ fn hit(index: &SearchIndex, q: &SearchQuery, cx: &ExplainContext, m: &Matched) -
         ward_name: index.columns.ward[m.ord as usize].and_then(|w| index.regions.label(w)),
         accepting_expired: super::result::expired(index, m.ord, q.today),
         backup_beds_expired: super::result::beds_expired(index, m.ord, q.today),
+        view: q.view,
         distance_m: m.distance_m,
         score: m.score,
         explanation: explain(index, m.ord, q, m.distance_m, cx),

@@ -17,4 +17,4 @@ pub use query::{
     AddressUse, SearchParams, SearchQuery, Sort, DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET,
 };
 pub use request::{geocode_error, nearby, NearbyError, QueryPoint, Resolved};
-pub use result::{FacetCount, Facets, Hit, SearchResult};
+pub use result::{FacetCount, Facets, Hit, SearchResult, View};

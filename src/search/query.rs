@@ -43,6 +43,8 @@ pub struct SearchParams {
     /// A care scene (`emergency`, 急変時の対応 …; `data/scenes.csv`): what it asks of
     /// each kind.
     pub scene: Option<String>,
+    /// `list`: hits carry what a result list shows; `full` (the default): whole records.
+    pub view: Option<String>,
 }
 
 /// What a geocoded `address` stands for.
@@ -137,6 +139,7 @@ pub struct SearchQuery {
     pub offset: usize,
     pub facets: bool,
     pub total: bool,
+    pub view: super::View,
 }
 
 impl Default for SearchQuery {
@@ -160,6 +163,7 @@ impl Default for SearchQuery {
             offset: 0,
             facets: true,
             total: true,
+            view: super::View::Full,
         }
     }
 }
@@ -506,6 +510,18 @@ impl SearchQuery {
         }
         if let Some(v) = &p.offset {
             q.offset = parse_count("offset", v, MAX_OFFSET)?;
+        }
+        if let Some(v) = &p.view {
+            q.view = super::View::parse(v).ok_or_else(|| {
+                err(
+                    "view",
+                    v,
+                    Problem::Unknown {
+                        valid: super::View::CODES.iter().map(|c| c.to_string()).collect(),
+                    },
+                    "use list or full",
+                )
+            })?;
         }
         Ok(q)
     }

@@ -21,6 +21,31 @@ pub struct SearchResult {
     pub offset: usize,
     pub limit: usize,
     pub sort: &'static str,
+    /// How much of each record the hits carry (`view=`).
+    pub view: View,
+}
+
+/// How much of its record each hit carries. `list`: what a result list shows (name, kinds,
+/// address, phone, capabilities, statuses, location), about half the bytes; the whole
+/// record is at `/facilities/{id}`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum View {
+    #[default]
+    Full,
+    List,
+}
+
+impl View {
+    pub const CODES: [&'static str; 2] = ["full", "list"];
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "full" => Some(View::Full),
+            "list" => Some(View::List),
+            _ => None,
+        }
+    }
 }
 
 /// One facility of the answer: its record (the JSON as stored, served without decoding)
@@ -43,6 +68,8 @@ pub struct Hit {
     pub accepting_expired: bool,
     /// The record's 後方病床 status has passed its end: it reads 要確認.
     pub backup_beds_expired: bool,
+    /// How much of the record its JSON carries.
+    pub view: View,
 }
 
 impl Hit {
@@ -57,6 +84,7 @@ impl Hit {
             explanation: String::new(),
             accepting_expired: expired(index, ord, crate::model::Day::today()),
             backup_beds_expired: beds_expired(index, ord, crate::model::Day::today()),
+            view: View::Full,
         }
     }
 
@@ -65,8 +93,9 @@ impl Hit {
         serde_json::from_str(&self.record).expect("index records are valid")
     }
 
-    /// Appends this hit as one JSON object: the record's fields, then `ward_name`,
-    /// `distance_m`, `score` and `explanation`. The record's bytes are copied, not parsed.
+    /// Appends this hit as one JSON object: the record's fields (all, or the list view's),
+    /// then `ward_name`, `distance_m`, `score` and `explanation`. The record's bytes are
+    /// copied, not parsed.
     pub fn write_json(&self, out: &mut Vec<u8>) {
         #[derive(Serialize)]
         struct Extra<'a> {
@@ -79,8 +108,13 @@ impl Hit {
             #[serde(skip_serializing_if = "std::ops::Not::not")]
             backup_beds_expired: bool,
         }
-        let record = self.record.as_bytes();
-        out.extend_from_slice(&record[..record.len() - 1]);
+        // The record without its closing brace, or its list fields.
+        let whole = &self.record[..self.record.len() - 1];
+        let fields = match self.view {
+            View::Full => whole,
+            View::List => crate::model::list_view(&self.record).unwrap_or(whole),
+        };
+        out.extend_from_slice(fields.as_bytes());
         out.push(b',');
         let at = out.len();
         serde_json::to_writer(
@@ -201,6 +235,7 @@ mod tests {
             distance_m: Some(12.5),
             score: None,
             explanation: "指定地点から 13 m".into(),
+            view: View::Full,
         }
     }
 
@@ -217,6 +252,7 @@ mod tests {
             offset: 0,
             limit: 20,
             sort: "distance",
+            view: View::Full,
         };
         #[derive(Serialize)]
         struct Extra {

@@ -451,6 +451,116 @@ fn facility_nearby_regions_vocabulary_config() {
     assert_eq!(g["level"], "ward");
 }
 
+/// The fields a result list shows (`view=list`), each hit's own additions included.
+const LIST_KEYS: [&str; 20] = [
+    "accepting_new",
+    "address",
+    "backup_beds",
+    "capabilities",
+    "distance_m",
+    "explanation",
+    "id",
+    "kinds",
+    "location",
+    "name",
+    "pediatric",
+    "phone",
+    "postal_code",
+    "score",
+    "updated_at",
+    "ward_code",
+    "ward_name",
+    "wheelchair",
+    "accepting_expired",
+    "backup_beds_expired",
+];
+
+#[test]
+fn list_view_carries_what_a_row_shows_and_the_record_stays_whole() {
+    let q = "/api/v1/search?text=在宅&near=34.70,135.50&limit=50";
+    let full = get(q).json();
+    let list = get(&format!("{q}&view=list"));
+    let list_bytes = list.body.len();
+    let list = list.json();
+    assert_eq!(list["view"], "list");
+    assert_eq!(full["view"], "full");
+    // The same answer, hit for hit: only the fields differ.
+    assert_eq!(hit_ids(&list), hit_ids(&full));
+    assert_eq!(list["total"], full["total"]);
+    assert_eq!(list["facets"], full["facets"]);
+    let hits = list["hits"].as_array().unwrap();
+    assert!(hits.len() >= 20, "{}", hits.len());
+    let mut claims = 0;
+    for (l, f) in hits.iter().zip(full["hits"].as_array().unwrap()) {
+        let l = l.as_object().unwrap();
+        let f = f.as_object().unwrap();
+        for (k, v) in l {
+            assert!(LIST_KEYS.contains(&k.as_str()), "{k} is not a list field");
+            assert_eq!(v, &f[k], "{k} of {}", l["id"]);
+        }
+        // Every list field the full hit has (backup_beds and the expiry flags only when set).
+        for k in LIST_KEYS {
+            assert_eq!(l.contains_key(k), f.contains_key(k), "{k} of {}", l["id"]);
+        }
+        for k in [
+            "name_kana",
+            "sources",
+            "notes",
+            "service_wards",
+            "departments",
+        ] {
+            assert!(f.contains_key(k) && !l.contains_key(k), "{k}");
+        }
+        claims += usize::from(f.contains_key("capability_claims"));
+        // The whole record is at /facilities/{id}: the full hit without the search's words.
+        let id = l["id"].as_str().unwrap();
+        let one = get(&format!("/api/v1/facilities/{id}")).json();
+        for (k, v) in f {
+            if !["distance_m", "explanation", "score"].contains(&k.as_str()) {
+                assert_eq!(&one[k], v, "{k} of {id}");
+            }
+        }
+    }
+    assert!(
+        claims > 0,
+        "some hits carry 届出 claims, left out of the list"
+    );
+    assert!(
+        list_bytes * 10 < get(q).body.len() * 8,
+        "the list view is at least a fifth smaller: {list_bytes} bytes"
+    );
+    // Nearby takes the view too; a bad view is refused by name.
+    let id = hits[0]["id"].as_str().unwrap();
+    let near = get(&format!("/api/v1/facilities/{id}/nearby?limit=3&view=list")).json();
+    assert!(near["hits"][0].get("sources").is_none());
+    assert!(near["hits"][0]["name"].is_string());
+    let e = error_of(
+        "/api/v1/search?view=short",
+        StatusCode::BAD_REQUEST,
+        "unknown_value",
+        Some("view"),
+    );
+    assert!(
+        e["error"]["message"].as_str().unwrap().contains("list"),
+        "{e}"
+    );
+    error_of(
+        "/api/v1/search?view=list&view=full",
+        StatusCode::BAD_REQUEST,
+        "duplicate_parameter",
+        Some("view"),
+    );
+    // Exports always write every column.
+    let csv = get("/api/v1/search.csv?text=在宅&limit=3&view=list");
+    assert_eq!(csv.status, StatusCode::OK);
+    assert_eq!(
+        String::from_utf8_lossy(&csv.body).lines().next(),
+        String::from_utf8_lossy(&get("/api/v1/search.csv?text=在宅&limit=3").body)
+            .lines()
+            .next()
+    );
+}
+
 #[test]
 fn openapi_documents_every_route() {
     let spec = get("/api/v1/openapi.json").json();

@@ -69,6 +69,10 @@ pub struct Args {
     /// Print one JSON document instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// With --json: `list` (the fields a result list shows) or `full` (whole records, the
+    /// default).
+    #[arg(long, value_name = "list|full")]
+    pub view: Option<String>,
 }
 
 impl Args {
@@ -96,6 +100,7 @@ impl Args {
             address: self.address.clone(),
             address_use: self.address_use.clone(),
             scene: self.scene.clone(),
+            view: self.view.clone(),
         }
     }
 }
