@@ -119,6 +119,7 @@ impl Query {
                 "pediatric" => p.pediatric = Some(v),
                 "facets" => p.facets = Some(v),
                 "total" => p.total = Some(v),
+                "view" => p.view = Some(v),
                 other => unreachable!("{other}"),
             }
         }
