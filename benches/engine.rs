@@ -319,6 +319,84 @@ fn words(index: &SearchIndex, only: Option<&str>, reps: usize) {
     }
 }
 
+/// Typo tolerance (issue 18): mistyped words made from the index's own names (one
+/// character of a 4–6 character kana/kanji piece replaced by a character of another name,
+/// kept only when it finds nothing as typed), searched with the word cache off, so every
+/// word and every candidate spelling is looked up as if for the first time; and what the
+/// folding costs: normalising every name.
+fn typo(index: &SearchIndex, count: usize) {
+    use zaitaku::index::correctable;
+    let names: Vec<String> = index.records().iter().map(|f| f.name).collect();
+    let t = Instant::now();
+    let mut chars = 0usize;
+    for n in &names {
+        chars += std::hint::black_box(zaitaku::text::normalize(n))
+            .chars()
+            .count();
+    }
+    let fold_ns = t.elapsed().as_secs_f64() * 1e9 / chars.max(1) as f64;
+    index.text.set_cache(false);
+    let mut rng = Rng(7);
+    let mut queries = Vec::new();
+    let mut tries = 0;
+    while queries.len() < count && tries < count * 200 {
+        tries += 1;
+        let name: Vec<char> = names[rng.below(names.len())]
+            .chars()
+            .filter(|c| zaitaku::text::is_cjk(*c) || ('\u{30A1}'..='\u{30FC}').contains(c))
+            .collect();
+        let len = 4 + rng.below(3);
+        if name.len() < len {
+            continue;
+        }
+        let start = rng.below(name.len() - len + 1);
+        let mut word: Vec<char> = name[start..start + len].to_vec();
+        let other: Vec<char> = names[rng.below(names.len())].chars().collect();
+        let at = rng.below(len);
+        word[at] = other[rng.below(other.len())];
+        let word: String = word.into_iter().collect();
+        if !correctable(&zaitaku::text::normalize(&word)) {
+            continue;
+        }
+        let exact = SearchQuery {
+            text: Some(word.clone()),
+            typo: false,
+            limit: 20,
+            ..Default::default()
+        };
+        if zaitaku::search(index, &exact).unwrap().total == 0 {
+            queries.push(word);
+        }
+    }
+    let mut times = Vec::new();
+    let mut corrected = 0;
+    for w in &queries {
+        let q = SearchQuery {
+            text: Some(w.clone()),
+            limit: 20,
+            ..Default::default()
+        };
+        let t = Instant::now();
+        let r = zaitaku::search(index, &q).unwrap();
+        times.push(t.elapsed().as_secs_f64() * 1e3);
+        corrected += usize::from(r.corrected.is_some());
+    }
+    times.sort_by(f64::total_cmp);
+    println!(
+        "\n### Typo tolerance ({} records, word cache off)\n",
+        index.len()
+    );
+    println!("| mistyped words | corrected | p50 ms | p99 ms | max ms | folding (normalize) ns per character |");
+    println!("|---:|---:|---:|---:|---:|---:|");
+    println!(
+        "| {} | {corrected} | {:.2} | {:.2} | {:.2} | {fold_ns:.0} |",
+        queries.len(),
+        percentile(&times, 0.5),
+        percentile(&times, 0.99),
+        times.last().copied().unwrap_or(0.0),
+    );
+}
+
 fn print_latency(title: &str, l: &BTreeMap<&'static str, (f64, f64, f64)>) {
     println!("\n{title}\n");
     println!("| query | p50 µs | p99 µs | queries/s (1 thread) |");
@@ -563,6 +641,10 @@ fn main() {
         Some("team") => team(
             &open(),
             arg(&args, "--count").map_or(200, |c| c.parse().unwrap()),
+        ),
+        Some("typo") => typo(
+            &open(),
+            arg(&args, "--count").map_or(300, |c| c.parse().unwrap()),
         ),
         Some("scale") => scale(arg(&args, "--max").map_or(1_000_000, |c| c.parse().unwrap())),
         _ => {

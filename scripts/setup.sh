@@ -3,7 +3,8 @@
 # - Debian packages, each only when missing: fonts-ipafont-gothic (the referral sheet's
 #   PDF font; also with `web`), chromium, chromium-driver and fonts-noto-cjk (headless
 #   browser test, Japanese glyphs in screenshots), poppler-utils (the PDF tests), nginx-light
-#   and curl (the replicas test);
+#   and curl (the replicas test), unicode-data and python3 (the 異体字 table is checked
+#   against Unihan by scripts/kanji_variants.py);
 # - web/node_modules from web/package-lock.json (Leaflet and leaflet.markercluster, which
 #   the server embeds; axe-core, which the browser test runs; ESLint, which lints the
 #   page), redone only when the lockfile changed since the last install.
@@ -35,6 +36,9 @@ if [ "$only_web" = false ]; then
     # The replicas test: nginx in front of two servers, curl from several source addresses.
     [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || missing+=(nginx-light)
     command -v curl >/dev/null 2>&1 || missing+=(curl)
+    # The 異体字 table's check: Unihan (unicode-data) read by scripts/kanji_variants.py.
+    [ -e /usr/share/unicode/Unihan_Variants.txt.bz2 ] || missing+=(unicode-data)
+    command -v python3 >/dev/null 2>&1 || missing+=(python3)
 fi
 if [ ${#missing[@]} -eq 0 ]; then
     say "Debian packages present"

@@ -107,6 +107,7 @@ pub fn search_params(pairs: &[(String, String)]) -> Result<SearchParams, ApiErro
             "address_use" => one(&mut s.address_use)?,
             "scene" => one(&mut s.scene)?,
             "view" => one(&mut s.view)?,
+            "typo" => one(&mut s.typo)?,
             other => return Err(ApiError::unknown_parameter(other)),
         }
     }

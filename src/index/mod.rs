@@ -12,6 +12,7 @@ mod records;
 mod tags;
 mod text;
 mod trees;
+mod typo;
 mod word_cache;
 
 pub use build::{
@@ -24,6 +25,7 @@ pub use records::{RecordError, Records};
 pub use tags::TagSets;
 pub use text::{Scored, TextField, TextIndex};
 pub use trees::FilterTrees;
+pub use typo::{correctable, WordFix, MIN_TYPO_WORD};
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -36,8 +38,9 @@ use crate::geocode::{Geocoder, GeocoderData};
 use crate::model::{Facility, Regions, WardCode};
 
 /// Bumped whenever the on-disk layout changes; older indexes must be rebuilt. 6: records
-/// write the list fields first (`model::list_view`).
-pub const FORMAT_VERSION: u32 = 6;
+/// write the list fields first (`model::list_view`). 7: text folds 異体字 from Unihan, long-vowel
+/// look-alikes and ヴ (`text::normalize`).
+pub const FORMAT_VERSION: u32 = 7;
 
 const META_FILE: &str = "zaitaku.json";
 /// One facility record (JSON) per line, in ordinal order.

@@ -128,6 +128,41 @@ impl TagSets {
     }
 }
 
+impl TagSets {
+    /// Pieces of the tag words (kinds, capabilities, places, as `matches` reads them)
+    /// exactly one edit from `word` (normalised), of `min_chars` characters or more: the
+    /// spellings typo tolerance tries for a word the text fields do not hold (在宅医寮 →
+    /// 在宅医療, a piece of 在宅医療充実体制).
+    pub fn near_words(&self, word: &str, min_chars: usize) -> Vec<String> {
+        let w: Vec<char> = joined_unigrams(word).chars().collect();
+        let v = vocabulary();
+        let words = v
+            .kinds
+            .iter()
+            .chain(&v.caps)
+            .chain(self.wards.iter().map(|(_, words, _)| words))
+            .flatten();
+        let mut out: Vec<String> = Vec::new();
+        for tag in words {
+            let t: Vec<char> = tag.chars().collect();
+            for len in (w.len().max(min_chars).saturating_sub(1))..=(w.len() + 1) {
+                if len < min_chars || len > t.len() {
+                    continue;
+                }
+                for piece in t.windows(len) {
+                    if crate::text::one_edit(&w, piece) {
+                        let s: String = piece.iter().collect();
+                        if !out.contains(&s) {
+                            out.push(s);
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -153,5 +188,11 @@ mod tests {
         assert_eq!(ords("北部"), vec![0, 1]);
         assert_eq!(ords("存在しない"), Vec::<u32>::new());
         assert_eq!(ords("・・"), Vec::<u32>::new());
+        // Typo candidates: pieces of tag words one edit away, never the word itself.
+        assert!(tags
+            .near_words("ホウモンカンコ", 4)
+            .contains(&"ほうもんかんご".to_string()));
+        assert!(tags.near_words("在支診", 4).is_empty());
+        assert!(tags.near_words("訪問看護", 4).is_empty());
     }
 }

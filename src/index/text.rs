@@ -314,21 +314,38 @@ impl TextIndex {
         Ok(all)
     }
 
-    /// Whether every word of `text` is answered from the word cache.
+    /// Whether every word of `text` is answered from the word cache (and none is a word
+    /// that matches nothing and may be corrected: that takes milliseconds).
     pub fn all_cached(&self, text: &str) -> bool {
         if !self.cache_on.load(Ordering::Relaxed) {
             return false;
         }
         let normalized = crate::text::normalize(text);
         let cache = self.words.lock().unwrap_or_else(|e| e.into_inner());
-        normalized
-            .split_whitespace()
-            .all(|w| cache.sets.contains_key(w))
+        normalized.split_whitespace().all(|w| {
+            cache
+                .sets
+                .get(w)
+                .is_some_and(|(set, _)| !set.is_empty() || !super::typo::correctable(w))
+        })
+    }
+
+    pub(super) fn searcher(&self) -> tantivy::Searcher {
+        self.reader.searcher()
+    }
+
+    /// The substring fields (every 2–5 character piece of the indexed text), per text field.
+    pub(super) fn substring_fields(&self) -> [Field; 4] {
+        self.fields.substrings
     }
 
     /// The facilities one word matches in a text field or a tag word; `None` when the word
     /// has no searchable characters.
-    fn word_set(&self, word: &str, tags: &TagSets) -> tantivy::Result<Option<Arc<DocBits>>> {
+    pub(super) fn word_set(
+        &self,
+        word: &str,
+        tags: &TagSets,
+    ) -> tantivy::Result<Option<Arc<DocBits>>> {
         let Some(query) = term_query(&self.fields, word) else {
             return Ok(None);
         };

@@ -388,7 +388,24 @@ impl SearchQuery {
     }
 }
 
+/// Runs `q`. When its text finds nothing, words that match nothing are corrected (typo
+/// tolerance, see `correct.rs`) and the corrected search is the answer.
 pub fn search(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResult, SearchError> {
+    let result = search_as_typed(index, q)?;
+    if result.total > 0 || q.text.is_none() {
+        return Ok(result);
+    }
+    match super::correct::corrected_query(index, q)? {
+        Some((corrected_q, corrected)) => {
+            let mut result = search_as_typed(index, &corrected_q)?;
+            result.corrected = Some(corrected);
+            Ok(result)
+        }
+        None => Ok(result),
+    }
+}
+
+fn search_as_typed(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResult, SearchError> {
     let m = matches(index, q)?;
     let mut result = page(index, q, m.covers_ward, &m.matched, m.facets, m.early);
     if !m.early {
@@ -646,6 +663,7 @@ fn page(
         limit: q.limit,
         sort: q.sort.code(),
         view: q.view,
+        corrected: None,
     }
 }
 

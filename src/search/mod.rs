@@ -2,6 +2,7 @@
 //! it against a [`SearchIndex`](crate::index::SearchIndex). The CLI and the HTTP API both
 //! call exactly this.
 
+mod correct;
 mod error;
 mod execute;
 mod explain;
@@ -10,6 +11,7 @@ mod request;
 mod result;
 pub mod scene;
 
+pub use correct::{Corrected, Correction};
 pub use error::{Problem, QueryError};
 pub use execute::{search, search_all, AllHits, SearchError};
 pub use explain::{format_distance, scene_reason};

@@ -45,6 +45,8 @@ pub struct SearchParams {
     pub scene: Option<String>,
     /// `list`: hits carry what a result list shows; `full` (the default): whole records.
     pub view: Option<String>,
+    /// `false`: search the words as typed (no typo tolerance).
+    pub typo: Option<String>,
 }
 
 /// What a geocoded `address` stands for.
@@ -140,6 +142,8 @@ pub struct SearchQuery {
     pub facets: bool,
     pub total: bool,
     pub view: super::View,
+    /// When the text finds nothing, words that match nothing are corrected by one edit.
+    pub typo: bool,
 }
 
 impl Default for SearchQuery {
@@ -164,6 +168,7 @@ impl Default for SearchQuery {
             facets: true,
             total: true,
             view: super::View::Full,
+            typo: true,
         }
     }
 }
@@ -377,6 +382,9 @@ impl SearchQuery {
         }
         if let Some(v) = &p.total {
             q.total = parse_flag("total", v)?;
+        }
+        if let Some(v) = &p.typo {
+            q.typo = parse_flag("typo", v)?;
         }
         for (parameter, values) in [("ward", &p.ward), ("area", &p.area)] {
             for v in values

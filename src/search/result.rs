@@ -23,6 +23,9 @@ pub struct SearchResult {
     pub sort: &'static str,
     /// How much of each record the hits carry (`view=`).
     pub view: View,
+    /// The text found nothing as typed and was searched with corrected words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub corrected: Option<super::Corrected>,
 }
 
 /// How much of its record each hit carries. `list`: what a result list shows (name, kinds,
@@ -253,6 +256,7 @@ mod tests {
             limit: 20,
             sort: "distance",
             view: View::Full,
+            corrected: None,
         };
         #[derive(Serialize)]
         struct Extra {

@@ -1,10 +1,12 @@
 //! Japanese text handling: one normalisation used everywhere (index, queries, vocabulary
-//! matching, kana sort keys) and the bigram tokenizer registered in tantivy.
+//! matching, kana sort keys, the geocoder) with its 異体字 table, and the bigram tokenizer
+//! registered in tantivy.
 
 mod normalize;
 mod tokenizer;
+pub mod variants;
 
-pub use normalize::{kana_sort_key, normalize};
+pub use normalize::{kana_sort_key, normalize, one_edit};
 pub use tokenizer::{
     is_cjk, is_substring_term, joined_unigrams, tokenize, BigramTokenizer, Gram, TextToken, BIGRAM,
     SUBSTRINGS, SUBSTRING_MAX, UNIGRAM,

@@ -23,3 +23,4 @@ mod survey;
 mod team;
 mod text;
 mod todokede;
+mod typo;

@@ -321,6 +321,10 @@ fn written_forms_of_one_address_resolve_alike() {
         "東淀川区豊新2-5-1",
         "大阪府阪市東淀川区豊新２－５－１",
         "大阪府大阪市東淀川区豊新２丁目５番１号　豊新ハイツ２０１",
+        // Long-vowel marks and dashes typed for the hyphen between digits (issue 18).
+        "東淀川区豊新2ー5ー1",
+        "東淀川区豊新２―５‐１",
+        "東淀川区豊新2ｰ5ｰ1",
     ] {
         let r = g.geocode(a).unwrap_or_else(|e| panic!("{a}: {e}"));
         assert_eq!(
@@ -498,4 +502,110 @@ fn real_town_coverage_and_supply_are_what_search_answers() {
         .position(|m| m.code == "support_clinic")
         .unwrap();
     assert!(kita.counts[s_n] >= 1, "{:?}", kita.counts);
+}
+
+/// Issue 18 on the real index: the precision guard (50 correctly spelled words cut from
+/// real names answer the same top 10 with typo tolerance on and off), the variant and
+/// look-alike classes a new user tried, and the two mistyped words that found nothing.
+#[test]
+fn real_names_as_people_type_them() {
+    let Some(o) = osaka() else { return };
+    let search = |q: &str, typo: bool| {
+        run(
+            &o.index,
+            SearchParams {
+                text: Some(q.into()),
+                typo: (!typo).then(|| "false".into()),
+                limit: Some("10".into()),
+                ..Default::default()
+            },
+        )
+    };
+    // 50 words of 4–6 kana/kanji cut from real names, spread over the index.
+    let facilities = o.index.facilities();
+    let mut words: Vec<String> = Vec::new();
+    for f in facilities.iter().step_by(facilities.len() / 97) {
+        let chars: Vec<char> = f.name.chars().collect();
+        let run_len = chars
+            .iter()
+            .take_while(|c| zaitaku::text::is_cjk(**c) || ('\u{30A1}'..='\u{30FC}').contains(*c))
+            .count();
+        let n = run_len.min(4 + words.len() % 3);
+        if n >= 4 {
+            let w: String = chars[..n].iter().collect();
+            if !words.contains(&w) {
+                words.push(w);
+            }
+        }
+        if words.len() == 50 {
+            break;
+        }
+    }
+    assert_eq!(words.len(), 50, "{words:?}");
+    for w in &words {
+        let on = search(w, true);
+        let off = search(w, false);
+        assert!(off.total > 0, "{w}");
+        assert!(on.corrected.is_none(), "{w}: {:?}", on.corrected);
+        assert_eq!(on.total, off.total, "{w}");
+        assert_eq!(
+            on.hits.iter().map(|h| h.ord).collect::<Vec<_>>(),
+            off.hits.iter().map(|h| h.ord).collect::<Vec<_>>(),
+            "{w}"
+        );
+    }
+    // Every real name written with a look-alike of the long vowel after kana is found by
+    // the word typed with ー.
+    let looks_alike: Vec<_> = facilities
+        .iter()
+        .filter(|f| {
+            let c: Vec<char> = f.name.chars().collect();
+            c.windows(2)
+                .any(|w| ('\u{30A1}'..='\u{30F6}').contains(&w[0]) && "－‐―‒–—ｰ-".contains(w[1]))
+        })
+        .collect();
+    println!(
+        "{} real names write the long vowel with a look-alike",
+        looks_alike.len()
+    );
+    for f in looks_alike.iter().take(20) {
+        let typed: String = f
+            .name
+            .chars()
+            .map(|c| {
+                if "－‐―‒–—ｰ-".contains(c) {
+                    'ー'
+                } else {
+                    c
+                }
+            })
+            .collect();
+        let r = run(
+            &o.index,
+            SearchParams {
+                text: Some(typed.clone()),
+                limit: Some("500".into()),
+                ..Default::default()
+            },
+        );
+        assert!(
+            r.hits.iter().any(|h| h.facility().id == f.id),
+            "{typed} finds {}",
+            f.name
+        );
+    }
+    // Mistyped words: each is corrected, and finds what the right word finds.
+    for (typed, right) in [("訪門看護", "訪問看護"), ("クリニツク", "クリニック")]
+    {
+        let off = search(typed, false);
+        assert_eq!(off.total, 0, "{typed}");
+        let on = search(typed, true);
+        let c = on.corrected.as_ref().unwrap_or_else(|| panic!("{typed}"));
+        assert_eq!(c.words[0].to, right);
+        assert_eq!(on.total, search(right, false).total, "{typed}");
+    }
+    // 在宅医療 itself is in no real name here, and no facility of this index has the
+    // 在宅医療充実体制 届出: 在宅医寮 has nothing one edit away to be searched as.
+    assert_eq!(search("在宅医療", false).total, 0);
+    assert!(search("在宅医寮", true).corrected.is_none());
 }

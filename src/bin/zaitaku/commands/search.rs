@@ -73,6 +73,10 @@ pub struct Args {
     /// default).
     #[arg(long, value_name = "list|full")]
     pub view: Option<String>,
+    /// Search the words exactly as typed: no typo tolerance (在宅医寮 is not searched as
+    /// 在宅医療).
+    #[arg(long)]
+    pub no_typo: bool,
 }
 
 impl Args {
@@ -101,6 +105,7 @@ impl Args {
             address_use: self.address_use.clone(),
             scene: self.scene.clone(),
             view: self.view.clone(),
+            typo: self.no_typo.then(|| "false".to_string()),
         }
     }
 }
@@ -138,6 +143,9 @@ pub fn run(a: Args) -> Result<(), Failure> {
                 "{}（{}）{:.6},{:.6}",
                 g.normalized, g.level_label, g.lat, g.lon
             );
+        }
+        if let Some(c) = &result.corrected {
+            println!("{}（そのままの語で探すには --no-typo）", c.message);
         }
         print!("{}", crate::output::table(&result));
     }

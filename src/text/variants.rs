@@ -1,0 +1,98 @@
+//! 異体字 folding: 髙 → 高, 齊/斎/齋 → 斉, 邊/邉 → 辺, 會 → 会. The table is
+//! `data/kanji_variants.csv`, made by `scripts/kanji_variants.py` from Unicode's Unihan
+//! database (the 常用漢字 and 人名用漢字 variant mappings, kZVariant, and old forms whose
+//! simplified form is the Japanese one) and the reviewed pairs of
+//! `data/kanji_variants_extra.csv`. Every target folds to itself, so folding is one lookup.
+
+use std::sync::OnceLock;
+
+/// `from,to,source,from_common` rows after `#` comment lines and a header.
+const TABLE: &str = include_str!("../../data/kanji_variants.csv");
+
+/// One row of the table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Variant {
+    pub from: char,
+    pub to: char,
+    /// `jinmeiyo`, `joyo`, `unihan` or `extra`: which rule of the script made it.
+    pub source: &'static str,
+    /// `from` is itself a 常用漢字 or 人名用漢字.
+    pub from_common: bool,
+}
+
+/// The table, sorted by `from`.
+pub fn table() -> &'static [Variant] {
+    static ROWS: OnceLock<Vec<Variant>> = OnceLock::new();
+    ROWS.get_or_init(|| parse(TABLE).unwrap_or_else(|e| panic!("data/kanji_variants.csv: {e}")))
+}
+
+fn parse(text: &'static str) -> Result<Vec<Variant>, String> {
+    let mut rows = Vec::new();
+    let mut header = false;
+    for (i, line) in text.lines().enumerate() {
+        let at = || format!("line {}", i + 1);
+        if line.starts_with('#') || line.is_empty() {
+            continue;
+        }
+        if !header {
+            if line != "from,to,source,from_common" {
+                return Err(format!("{}: header {line:?}", at()));
+            }
+            header = true;
+            continue;
+        }
+        let one = |s: &str| {
+            let mut c = s.chars();
+            match (c.next(), c.next()) {
+                (Some(ch), None) => Ok(ch),
+                _ => Err(format!("{}: {s:?} is not one character", at())),
+            }
+        };
+        let f: Vec<&'static str> = line.split(',').collect();
+        let [from, to, source, common] = f[..] else {
+            return Err(format!("{}: {} fields, 4 expected", at(), f.len()));
+        };
+        rows.push(Variant {
+            from: one(from)?,
+            to: one(to)?,
+            source,
+            from_common: common == "yes",
+        });
+    }
+    rows.sort_by_key(|v| v.from);
+    if let Some(w) = rows.windows(2).find(|w| w[0].from == w[1].from) {
+        return Err(format!("{} is listed twice", w[0].from));
+    }
+    Ok(rows)
+}
+
+/// The form `c` is matched as (itself when it has no variant row).
+pub fn fold(c: char) -> char {
+    // Every row's `from` is a CJK ideograph (U+3400 and above).
+    if (c as u32) < 0x3400 {
+        return c;
+    }
+    let t = table();
+    t.binary_search_by_key(&c, |v| v.from)
+        .map_or(c, |i| t[i].to)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_parses_and_refuses_what_is_not_a_table() {
+        assert!(table().len() > 300);
+        assert_eq!(fold('髙'), '高');
+        assert_eq!(fold('a'), 'a');
+        for bad in [
+            "from,to\n",
+            "from,to,source,from_common\n髙,高\n",
+            "from,to,source,from_common\n髙髙,高,extra,\n",
+            "from,to,source,from_common\n髙,高,extra,\n髙,高,extra,\n",
+        ] {
+            assert!(parse(bad).is_err(), "{bad}");
+        }
+    }
+}
