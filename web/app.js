@@ -25,7 +25,16 @@ import {
 import { formatDistance } from './format.js';
 import { MapView } from './map.js';
 import { hideError, renderEmpty, renderQueryNote, renderResults, renderVisitStatus, showError } from './results.js';
-import { activeFilterCount, apiParams, emptyState, queryKind, stateFromParams, urlParams } from './state.js';
+import {
+  activeFilterCount,
+  apiParams,
+  emptyState,
+  exportParams,
+  queryKind,
+  stateFromParams,
+  urlParams,
+  withTypedWords,
+} from './state.js';
 import { createStore } from './store.js';
 import { createRecords, withRecord } from './records.js';
 import { createTeamView } from './team.js';
@@ -197,8 +206,10 @@ async function restoreFromUrl(history) {
   await runSearch(history);
 }
 
+/** The search the form asks for over the one shown (new words are corrected again). */
 function readForm() {
-  return readFormOver(get().search);
+  const shown = get().search;
+  return withTypedWords(shown, readFormOver(shown));
 }
 
 const VIEWS = {
@@ -323,7 +334,14 @@ function bindEvents() {
 
 function newSearch(st, { keepView = false } = {}) {
   store.update({ search: { ...st, offset: 0, sel: null }, fitNext: !keepView });
-  runSearch('push');
+  return runSearch('push');
+}
+
+/** The search shown, again with its words as typed (`typo=false`): the corrected answer's link. */
+function searchAsTyped() {
+  const st = { ...get().search, typo: false };
+  writeForm(st, get().vocab);
+  newSearch(st).then(() => $('results').focus());
 }
 
 function turnPage(dir) {
@@ -380,12 +398,16 @@ async function runSearch(history) {
   syncCompareButtons(get().compare);
   map.setHits(res.hits || [], first);
   updateVisitUi(res.point);
-  renderQueryNote(res, search, (mode) => {
-    $('q-mode').value = mode;
-    newSearch(readForm());
+  renderQueryNote(res, search, {
+    retryAs: (mode) => {
+      $('q-mode').value = mode;
+      newSearch(readForm());
+    },
+    asTyped: { href: searchHref({ ...search, typo: false, offset: 0, sel: null, view: null }), run: searchAsTyped },
   });
   const csv = $('csv-link');
-  csv.href = api.csvUrl(apiParams(search, { paging: false }));
+  // The file holds what the list shows: corrected words, when the server corrected them.
+  csv.href = api.csvUrl(exportParams(search, res));
   // The export stops at the API's page maximum.
   const max = config.page.max_limit;
   csv.textContent = res.total > max ? `CSVダウンロード（先頭 ${max} 件）` : 'CSVダウンロード';
@@ -417,6 +439,15 @@ function showWardLists(wards, vocab) {
 
 function done() {
   store.update((s) => ({ busy: false, completed: s.completed + 1 }));
+}
+
+/** The page URL of a search (with the compare list), for links to another search. */
+function searchHref(search) {
+  const u = urlParams(search, get().config.page);
+  const { compare } = get();
+  if (compare.length) u.set('cmp', compare.join(','));
+  const qs = u.toString();
+  return `${location.pathname}${qs ? `?${qs}` : ''}`;
 }
 
 function writeUrl(history) {

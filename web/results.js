@@ -105,8 +105,12 @@ export function renderVisitStatus(state, circlePoint) {
   }
 }
 
-/** How the box was read (address → where), with a button to read it the other way. */
-export function renderQueryNote(res, state, retryAs) {
+/**
+ * How the box was read: words the server corrected (its message, and a link to the words as
+ * typed: `asTyped.href` is that search's permalink, `asTyped.run()` runs it in the page), an
+ * address (→ where) with a button to read it the other way, or words that found nothing.
+ */
+export function renderQueryNote(res, state, { retryAs, asTyped }) {
   const note = $('query-note');
   note.replaceChildren();
   const p = res.point;
@@ -116,6 +120,19 @@ export function renderQueryNote(res, state, retryAs) {
     b.addEventListener('click', () => retryAs(mode));
     return b;
   };
+  if (res.corrected) {
+    const a = h(
+      'a',
+      { href: asTyped.href, class: 'linkish as-typed', 'data-testid': 'typo-as-typed' },
+      `「${state.q.trim()}」で検索する`,
+    );
+    a.addEventListener('click', (e) => {
+      if (e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return; // a new tab or window
+      e.preventDefault();
+      asTyped.run();
+    });
+    note.append(h('p', { 'data-testid': 'typo-note' }, res.corrected.message), a);
+  }
   if (qk === 'address' && p && p.geocoded) {
     const g = p.geocoded;
     note.append(

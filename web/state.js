@@ -1,5 +1,6 @@
 // The page state and its two spellings: the page's own URL (a permalink) and the query
-// string of /api/v1/search. The URL mirrors the API parameters, plus a few page-only keys:
+// string of /api/v1/search. The URL mirrors the API parameters (`typo` only as `typo=false`
+// beside `text`: the words as typed, not corrected), plus a few page-only keys:
 //   qm=text|address   how the search box was meant, when chosen explicitly
 //   visit=1           「この住所に訪問できる」 is on but no point is set yet
 //   sel=ID            the facility whose detail is open
@@ -25,6 +26,7 @@ export function emptyState(page) {
   return {
     q: '',
     qm: 'auto',
+    typo: true, // false: the words as typed, without the server's typo correction (`typo=false`)
     kinds: [],
     caps: [],
     wheelchair: false,
@@ -93,6 +95,7 @@ export function pointParam(p) {
 }
 
 const TRUE = new Set(['true', '1', 'yes', 'on']);
+const FALSE = new Set(['false', '0', 'no', 'off']);
 
 /** Reads a page URL's query string (or URLSearchParams) into a state; `limit` is kept within `page.max_limit`. */
 export function stateFromParams(input, page) {
@@ -108,6 +111,7 @@ export function stateFromParams(input, page) {
   } else if (text) {
     st.q = text;
     st.qm = qm === 'text' || looksLikeAddress(text) ? 'text' : 'auto';
+    st.typo = !FALSE.has(p.get('typo'));
   }
   st.kinds = splitList(p, 'kind');
   st.caps = splitList(p, 'cap');
@@ -141,7 +145,10 @@ export function stateFromParams(input, page) {
 export function apiParams(st, { paging = true } = {}) {
   const p = new URLSearchParams();
   const qk = queryKind(st);
-  if (qk === 'text') p.set('text', st.q.trim());
+  if (qk === 'text') {
+    p.set('text', st.q.trim());
+    if (st.typo === false) p.set('typo', 'false');
+  }
   if (qk === 'address') {
     p.set('address', st.q.trim());
     if (st.visit) p.set('address_use', 'covers');
@@ -192,6 +199,27 @@ export function activeFilterCount(st) {
   const flags = [st.wheelchair, st.pediatric, st.accepting_new, st.visit].filter(Boolean).length;
   const one = [st.scene, st.wards.length ? 'ward' : '', st.area, st.radius_km].filter(Boolean).length;
   return st.kinds.length + st.caps.length + flags + one;
+}
+
+/**
+ * The state read from the form over `prev`: new words are searched with typo correction
+ * again. `typo=false` (「…で検索する」 under a corrected answer) belongs to the words it was
+ * asked for; filters changed over them keep it.
+ */
+export function withTypedWords(prev, next) {
+  return next.q.trim() === prev.q.trim() ? next : { ...next, typo: true };
+}
+
+/**
+ * The parameters of the result's downloads (search.csv): the search without paging. The
+ * exports never correct words, so an answer the server corrected (`res.corrected`) is
+ * downloaded with the text it searched, and the file holds what the page shows.
+ */
+export function exportParams(st, res) {
+  const p = apiParams(st, { paging: false });
+  const corrected = res && res.corrected;
+  if (corrected && corrected.text && p.has('text')) p.set('text', corrected.text);
+  return p;
 }
 
 /** Whether two states ask the server the same search (page-only keys aside). */

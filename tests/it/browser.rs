@@ -8,7 +8,9 @@
 //! without Leaflet. Then issue 15: the scene select, a discharge nurse's team (ticks in the
 //! URL, reload, the referral sheet and its PDF), compare (a fifth refused) and a 390×844
 //! phone. Then 「地域の状況」 for planners (supply table, figure links, rule badges, the town
-//! choropleth and who covers a town, changes), on the desktop and the phone. Screenshots go
+//! choropleth and who covers a town, changes), on the desktop and the phone. A mistyped word
+//! is searched corrected (the note, the CSV, the detail's whole record), then as typed
+//! (`typo=false`) through Back and a reload. Screenshots go
 //! to target/browser-artifacts/{map,detail,team,sheet,compare,phone,area,area-phone}.png.
 //! ZAITAKU_BROWSER_SCENARIOS=a,b runs only the named scenarios.
 //!
@@ -587,7 +589,7 @@ struct Seen {
 /// A step of the walk, given the page and what earlier steps saw.
 type Scenario = fn(&Page, &mut Seen);
 
-const SCENARIOS: [(&str, Scenario); 23] = [
+const SCENARIOS: [(&str, Scenario); 24] = [
     ("first_load", first_load),
     ("free_text", free_text),
     ("paging", paging),
@@ -605,6 +607,7 @@ const SCENARIOS: [(&str, Scenario); 23] = [
     ("capability_sources", capability_sources),
     ("acceptance_status", acceptance_status),
     ("ward_lists", ward_lists),
+    ("typo_correction", typo_correction),
     ("scene_select", scene_select),
     ("discharge_team", discharge_team),
     ("compare", compare),
@@ -1225,6 +1228,186 @@ fn ward_lists(p: &Page, _: &mut Seen) {
         s.js("return document.getElementById('ward-lists').hidden;"),
         json!(true)
     );
+}
+
+/// Issue 18: a mistyped word is searched corrected and the note says so, the CSV holds the
+/// corrected search, and 「「…」で検索する」 searches the words as typed (`typo=false`, a new
+/// history entry that a reload keeps). The list is the list view (`view=list`): a detail opened
+/// from it shows what only the whole record has (カナ, 届出, sources).
+fn typo_correction(p: &Page, _: &mut Seen) {
+    let s = &p.s;
+    let base = p.base.as_str();
+    let typed = "クリニツク";
+    let right = "クリニック";
+    // Earlier pages' messages (the server's list page has no favicon) are not this one's.
+    let _ = s.console_errors();
+    s.goto(&format!("{base}/"));
+    s.wait_search(0);
+    s.js("performance.clearResourceTimings(); return null;");
+    let n = s.searches();
+    s.type_into("#q", typed);
+    s.click("#search-button");
+    s.wait_search(n);
+    assert_eq!(
+        s.text("#query-note [data-testid=typo-note]"),
+        format!("{typed} → {right} で検索しました")
+    );
+    let api = api_json(base, &format!("/api/v1/search?text={}&limit=0", enc(right)));
+    let total = s.total();
+    assert!(total > 0 && !s.row_ids().is_empty(), "{total}");
+    assert_eq!(
+        total,
+        api["total"].as_u64().unwrap(),
+        "the corrected search's total"
+    );
+    assert_eq!(
+        s.text("[data-testid=typo-as-typed]"),
+        format!("「{typed}」で検索する")
+    );
+    let as_typed = s.js("return document.querySelector('[data-testid=typo-as-typed]').href;");
+    let as_typed = as_typed.as_str().unwrap();
+    assert!(
+        as_typed.contains(&format!("text={}", enc(typed))) && as_typed.contains("typo=false"),
+        "{as_typed}"
+    );
+    // The export never corrects: the link asks for the words the list shows.
+    let csv = s.js("return document.getElementById('csv-link').href;");
+    let csv = csv.as_str().unwrap().to_string();
+    assert!(
+        csv.contains("/api/v1/search.csv?") && csv.contains(&format!("text={}", enc(right))),
+        "{csv}"
+    );
+    let mut res = agent().get(&csv).call().unwrap();
+    assert_eq!(res.status().as_u16(), 200, "{csv}");
+    assert!(
+        res.body_mut().read_to_string().unwrap().lines().count() > 1,
+        "CSV has rows"
+    );
+    let violations = s.axe(&p.axe);
+    assert!(
+        violations.is_empty(),
+        "WCAG 2.1 AA (axe-core) violations with the typo note:\n{}",
+        violations.join("\n")
+    );
+
+    // The list came as the list view; a row's detail is the whole record, fetched.
+    let requests: Vec<String> = serde_json::from_value(s.js(
+        "return performance.getEntriesByType('resource').map(e => e.name).filter(u => u.includes('/api/v1/'));",
+    ))
+    .unwrap();
+    assert!(
+        requests.iter().any(|u| u.contains("/api/v1/search?")
+            && u.contains("view=list")
+            && u.contains("text=")),
+        "{requests:?}"
+    );
+    let (id, record) = s
+        .row_ids()
+        .into_iter()
+        .map(|id| {
+            let record = api_json(base, &format!("/api/v1/facilities/{}", enc(&id)));
+            (id, record)
+        })
+        .find(|(_, r)| {
+            r["capability_claims"]
+                .as_array()
+                .is_some_and(|c| !c.is_empty())
+        })
+        .expect("a clinic with 届出 on the first page");
+    s.click_centered(&format!("#result-list li[data-id=\"{id}\"]"));
+    s.wait_for(
+        "the whole record in the detail panel",
+        &format!(
+            "const d = document.querySelector('[data-testid=detail-panel]'); \
+             return !d.hidden && d.dataset.id === {} && !!d.querySelector('[data-testid=detail-claims]');",
+            json!(id)
+        ),
+    );
+    assert_eq!(
+        s.js("return document.querySelectorAll('[data-testid=detail-claims] li').length;"),
+        json!(record["capability_claims"].as_array().unwrap().len())
+    );
+    assert_eq!(
+        s.text("[data-testid=detail-panel] .kana"),
+        record["name_kana"].as_str().unwrap()
+    );
+    assert!(!s.text("[data-testid=detail-sources]").is_empty());
+    let fetched = s.js_args(
+        "return performance.getEntriesByType('resource') \
+           .some(e => e.name.endsWith('/api/v1/facilities/' + encodeURIComponent(arguments[0])));",
+        json!([id]),
+    );
+    assert_eq!(
+        fetched,
+        json!(true),
+        "the detail fetched /api/v1/facilities/{id}"
+    );
+    s.click("#detail-close");
+
+    // The words as typed: nothing, said as before; a new history entry.
+    let n = s.searches();
+    s.click("[data-testid=typo-as-typed]");
+    s.wait_search(n);
+    let href = s.href();
+    assert!(
+        href.contains("typo=false") && href.contains(&format!("text={}", enc(typed))),
+        "{href}"
+    );
+    assert_eq!(s.total(), 0);
+    assert!(s.row_ids().is_empty());
+    assert_eq!(
+        s.js("return document.querySelector('[data-testid=typo-note]');"),
+        Value::Null
+    );
+    assert!(
+        s.text("#query-note")
+            .contains(&format!("「{typed}」に一致する施設はありません。")),
+        "{}",
+        s.text("#query-note")
+    );
+    s.wait_for(
+        "focus on the results",
+        "return document.activeElement.id === 'results';",
+    );
+    let csv = s.js("return document.getElementById('csv-link').href;");
+    assert!(
+        csv.as_str()
+            .unwrap()
+            .contains(&format!("text={}", enc(typed))),
+        "{csv}"
+    );
+    s.js("history.back(); return null;");
+    s.wait_for(
+        "the corrected search again, after history.back()",
+        "return !location.search.includes('typo=') \
+           && document.documentElement.dataset.busy === 'false' \
+           && !!document.querySelector('[data-testid=typo-note]');",
+    );
+    assert_eq!(s.total(), total);
+    s.js("history.forward(); return null;");
+    s.wait_for(
+        "the words as typed again, after history.forward()",
+        "return location.search.includes('typo=false') \
+           && document.documentElement.dataset.busy === 'false' \
+           && document.getElementById('result-count').dataset.total === '0';",
+    );
+
+    // A reload keeps typo=false.
+    let url = s.href();
+    s.goto("about:blank");
+    s.goto(&url);
+    s.wait_search(0);
+    assert_eq!(s.total(), 0, "typo=false restored from {url}");
+    assert_eq!(s.href(), url, "the reloaded page writes the same URL back");
+    assert_eq!(
+        s.js("return document.getElementById('q').value;"),
+        json!(typed)
+    );
+    assert_eq!(
+        s.js("return document.querySelector('[data-testid=typo-note]');"),
+        Value::Null
+    );
+    assert_eq!(s.console_errors(), Vec::<String>::new(), "console errors");
 }
 
 /// GET a JSON answer of the server under test.

@@ -6,11 +6,13 @@ import {
   activeFilterCount,
   apiParams,
   emptyState,
+  exportParams,
   looksLikeAddress,
   pageSizes,
   queryKind,
   stateFromParams,
   urlParams,
+  withTypedWords,
 } from '../state.js';
 
 // The page sizes come from GET /api/v1/config's `page`; these are not the server's numbers
@@ -161,4 +163,63 @@ test('the active filters are counted for the phone drawer', () => {
   st.pediatric = true;
   st.visit = true;
   assert.equal(activeFilterCount(st), 7);
+});
+
+test('typo=false: written only when off, next to the text, and read back', () => {
+  const st = emptyState(PAGE);
+  assert.equal(st.typo, true);
+  st.q = 'クリニツク';
+  assert.equal(apiParams(st).get('typo'), null, 'on is the default and not written');
+  assert.equal(urlParams(st, PAGE).toString(), `text=${encodeURIComponent('クリニツク')}`);
+  st.typo = false;
+  st.kinds = ['clinic'];
+  assert.equal(
+    apiParams(st).toString(),
+    new URLSearchParams([
+      ['text', 'クリニツク'],
+      ['typo', 'false'],
+      ['kind', 'clinic'],
+      ['limit', String(PAGE.default_limit)],
+    ]).toString(),
+  );
+  const url = urlParams(st, PAGE);
+  assert.equal(url.get('typo'), 'false');
+  const back = stateFromParams(url.toString(), PAGE);
+  assert.deepEqual(back, st);
+  assert.equal(apiParams(back).toString(), apiParams(st).toString());
+  assert.equal(stateFromParams('?text=x&typo=0', PAGE).typo, false, 'the server reads 0 as false too');
+  assert.equal(stateFromParams('?text=x&typo=true', PAGE).typo, true);
+  assert.equal(stateFromParams('?text=x&typo=nonsense', PAGE).typo, true);
+  // Without words there is nothing to correct: an address or an empty box never sends it.
+  const address = { ...st, q: '大阪市北区' };
+  assert.equal(apiParams(address).get('typo'), null);
+  assert.equal(apiParams({ ...st, q: ' ' }).get('typo'), null);
+});
+
+test('new words are corrected again; filters over the same words keep typo=false', () => {
+  const shown = { ...emptyState(PAGE), q: 'クリニツク', typo: false };
+  const filtered = withTypedWords(shown, { ...shown, kinds: ['clinic'] });
+  assert.equal(filtered.typo, false);
+  assert.equal(withTypedWords(shown, { ...shown, q: ' クリニツク ' }).typo, false, 'spaces are not words');
+  const typed = withTypedWords(shown, { ...shown, q: '訪門看護' });
+  assert.equal(typed.typo, true);
+  assert.equal(apiParams(typed).get('typo'), null);
+  assert.equal(withTypedWords(shown, { ...shown, q: '' }).typo, true);
+  assert.equal(shown.typo, false, 'the shown state is not changed');
+});
+
+test('downloads search the text the server corrected to, without paging', () => {
+  const st = { ...emptyState(PAGE), q: 'クリニツク', kinds: ['clinic'], offset: 40 };
+  const corrected = {
+    corrected: {
+      text: 'クリニック',
+      words: [{ from: 'クリニツク', to: 'クリニック' }],
+      message: 'クリニツク → クリニック で検索しました',
+    },
+  };
+  const p = exportParams(st, corrected);
+  assert.equal(p.toString(), new URLSearchParams([['text', 'クリニック'], ['kind', 'clinic']]).toString());
+  assert.equal(exportParams(st, { total: 0 }).get('text'), 'クリニツク', 'an answer not corrected: the text as typed');
+  assert.equal(exportParams({ ...st, typo: false }, { total: 0 }).get('typo'), 'false');
+  assert.equal(exportParams(st, null).get('limit'), null);
 });
