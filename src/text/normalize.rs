@@ -128,9 +128,9 @@ fn fold(chars: impl Iterator<Item = char>, len: usize) -> String {
     out
 }
 
-/// Whether `a` becomes `b` by exactly one edit: a character replaced, left out or added,
-/// or two neighbours swapped (Damerau).
-pub fn one_edit(a: &[char], b: &[char]) -> bool {
+/// The lengths of the common prefix of `a` and `b`, and of their common suffix after it:
+/// what lies between is where they differ.
+pub fn common_ends(a: &[char], b: &[char]) -> (usize, usize) {
     let p = a.iter().zip(b).take_while(|(x, y)| x == y).count();
     let s = a[p..]
         .iter()
@@ -138,6 +138,13 @@ pub fn one_edit(a: &[char], b: &[char]) -> bool {
         .zip(b[p..].iter().rev())
         .take_while(|(x, y)| x == y)
         .count();
+    (p, s)
+}
+
+/// Whether `a` becomes `b` by exactly one edit: a character replaced, left out or added,
+/// or two neighbours swapped (Damerau).
+pub fn one_edit(a: &[char], b: &[char]) -> bool {
+    let (p, s) = common_ends(a, b);
     match (a.len() - p - s, b.len() - p - s) {
         (1, 1) | (1, 0) | (0, 1) => true,
         (2, 2) => a[p] == b[p + 1] && a[p + 1] == b[p],
