@@ -67,6 +67,36 @@ impl PointIndex {
         b.data.0 as usize..b.data.1 as usize
     }
 
+    /// Calls `f` with every ordinal [`within`](Self::within) gives, in no particular order,
+    /// for counting: a bucket whose box lies wholly inside the circle (with a millimetre to
+    /// spare) is taken without measuring its points; only buckets on the edge are measured,
+    /// point by point, by the same haversine.
+    pub fn for_each_within(&self, center: LatLon, radius_m: f64, mut f: impl FnMut(u32)) {
+        let q = unit_vector(center);
+        let bound = chord_squared_for_m(radius_m) * (1.0 + 1e-9) + 1e-18;
+        let inside = chord_squared_for_m((radius_m - SLACK_M).max(0.0));
+        let from = Haversine::from(center);
+        for b in self.tree.locate_within_distance(q, bound) {
+            let (lo, hi) = (b.geom().lower(), b.geom().upper());
+            let farthest: f64 = (0..3)
+                .map(|d| {
+                    let a = (q[d] - lo[d]).abs().max((q[d] - hi[d]).abs());
+                    a * a
+                })
+                .sum();
+            let members = self.members(b);
+            if farthest < inside {
+                self.ords[members].iter().copied().for_each(&mut f);
+            } else {
+                for i in members {
+                    if from.within(self.points[i], radius_m).is_some() {
+                        f(self.ords[i]);
+                    }
+                }
+            }
+        }
+    }
+
     /// Ordinals within `radius_m` along the sphere, by the same haversine that callers
     /// report (a hair of slack on the boxes keeps points exactly on the circle).
     pub fn within(&self, center: LatLon, radius_m: f64) -> impl Iterator<Item = u32> + '_ {
@@ -223,7 +253,19 @@ mod tests {
                 .map(|(o, _)| *o)
                 .collect();
             assert_eq!(got, want, "radius {r}");
+            // Counting a bucket at a time gives the same set, each point once.
+            let mut counted = Vec::new();
+            index.for_each_within(c, r, |o| counted.push(o));
+            counted.sort();
+            assert_eq!(counted, want, "for_each_within, radius {r}");
         }
+        // A point exactly on the circle is in it, whichever way it is counted.
+        let on = pts[1234].1;
+        let r = haversine_m(c, on);
+        let mut counted = Vec::new();
+        index.for_each_within(c, r, |o| counted.push(o));
+        assert!(counted.contains(&pts[1234].0));
+        assert_eq!(counted.len(), index.within(c, r).count());
         assert_eq!(PointIndex::new([]).nearest(c).next(), None);
     }
 }

@@ -81,44 +81,12 @@ impl Filter<'_> {
     /// Every condition except the text; returns the distance from the origin (`known`
     /// when the caller measured it already).
     fn check(&self, ord: u32, known: Option<f64>) -> Option<Option<f64>> {
+        if !self.check_attributes(ord) {
+            return None;
+        }
         let c = &self.index.columns;
         let i = ord as usize;
-        if self.kind_mask != 0 && c.kind_bits[i] & self.kind_mask == 0 {
-            return None;
-        }
-        if self.cap_masks.iter().any(|m| !c.cap_bits[i].intersects(*m)) {
-            return None;
-        }
-        if let Some(rules) = &self.scene_rules {
-            let fits = rules.iter().any(|(bit, masks)| {
-                c.kind_bits[i] & bit != 0 && masks.iter().all(|m| c.cap_bits[i].intersects(*m))
-            });
-            if !fits {
-                return None;
-            }
-        }
-        if self.q.wheelchair.is_some() && c.wheelchair[i] != self.q.wheelchair {
-            return None;
-        }
-        if self.q.pediatric.is_some() && c.pediatric[i] != self.q.pediatric {
-            return None;
-        }
-        if self
-            .q
-            .accepting_new
-            .is_some_and(|a| c.accepting_on(i, self.q.today) != a)
-        {
-            return None;
-        }
-        if !self.q.places.is_empty() && !c.ward[i].is_some_and(|w| self.q.places.contains(&w)) {
-            return None;
-        }
         let location = c.location[i];
-        if let Some(b) = &self.q.bbox {
-            if !b.contains(location) {
-                return None;
-            }
-        }
         let distance = known.or_else(|| self.origin.map(|o| o.to_m(location)));
         if let (Some(r), Some(d)) = (self.q.radius_m, distance) {
             if d > r {
@@ -136,6 +104,44 @@ impl Filter<'_> {
             return None;
         }
         Some(distance)
+    }
+
+    /// Everything but the distance: kinds, capabilities, scene, flags, status, places and
+    /// the box.
+    fn check_attributes(&self, ord: u32) -> bool {
+        let c = &self.index.columns;
+        let i = ord as usize;
+        if self.kind_mask != 0 && c.kind_bits[i] & self.kind_mask == 0 {
+            return false;
+        }
+        if self.cap_masks.iter().any(|m| !c.cap_bits[i].intersects(*m)) {
+            return false;
+        }
+        if let Some(rules) = &self.scene_rules {
+            let fits = rules.iter().any(|(bit, masks)| {
+                c.kind_bits[i] & bit != 0 && masks.iter().all(|m| c.cap_bits[i].intersects(*m))
+            });
+            if !fits {
+                return false;
+            }
+        }
+        if self.q.wheelchair.is_some() && c.wheelchair[i] != self.q.wheelchair {
+            return false;
+        }
+        if self.q.pediatric.is_some() && c.pediatric[i] != self.q.pediatric {
+            return false;
+        }
+        if self
+            .q
+            .accepting_new
+            .is_some_and(|a| c.accepting_on(i, self.q.today) != a)
+        {
+            return false;
+        }
+        if !self.q.places.is_empty() && !c.ward[i].is_some_and(|w| self.q.places.contains(&w)) {
+            return false;
+        }
+        self.q.bbox.is_none_or(|b| b.contains(c.location[i]))
     }
 }
 
@@ -318,61 +324,84 @@ fn geo_candidates(index: &SearchIndex, q: &SearchQuery) -> Option<Vec<(u32, Opti
 }
 
 fn facets(index: &SearchIndex, matched: &[Matched]) -> Facets {
-    let c = &index.columns;
-    let regions = &index.regions;
-    let mut kinds = [0usize; 8];
-    let mut caps = [0usize; CapSet::CAPACITY];
-    let mut by_ward = [0usize; 1000];
+    let mut counter = FacetCounter::default();
     for m in matched {
-        let i = m.ord as usize;
+        counter.add(index, m.ord);
+    }
+    counter.finish(index)
+}
+
+/// Facet counts, one facility at a time.
+struct FacetCounter {
+    kinds: [usize; 8],
+    caps: [usize; CapSet::CAPACITY],
+    by_ward: [usize; 1000],
+}
+
+impl Default for FacetCounter {
+    fn default() -> Self {
+        Self {
+            kinds: [0; 8],
+            caps: [0; CapSet::CAPACITY],
+            by_ward: [0; 1000],
+        }
+    }
+}
+
+impl FacetCounter {
+    fn add(&mut self, index: &SearchIndex, ord: u32) {
+        let c = &index.columns;
+        let i = ord as usize;
         let mut bits = c.kind_bits[i];
         while bits != 0 {
-            kinds[bits.trailing_zeros() as usize] += 1;
+            self.kinds[bits.trailing_zeros() as usize] += 1;
             bits &= bits - 1;
         }
         for at in c.cap_bits[i].positions() {
-            caps[at] += 1;
+            self.caps[at] += 1;
         }
-        if let Some(w) = c.ward[i] {
-            if let Some(slot) = ward_slot(w) {
-                by_ward[slot] += 1;
-            }
+        if let Some(slot) = c.ward[i].and_then(ward_slot) {
+            self.by_ward[slot] += 1;
         }
     }
-    let wards = |code: WardCode| ward_slot(code).map_or(0, |s| by_ward[s]);
-    Facets {
-        kind: KINDS
-            .iter()
-            .map(|k| FacetCount {
-                code: k.code.into(),
-                label: k.label.into(),
-                count: kinds[k.kind as usize],
-            })
-            .collect(),
-        ward: regions
-            .leaves()
-            .map(|w| FacetCount {
-                code: regions.code_text(w.code).unwrap_or_default().into(),
-                label: regions.label(w.code).unwrap_or_default().into(),
-                count: wards(w.code),
-            })
-            .collect(),
-        municipality: regions
-            .municipalities()
-            .map(|(m, leaves)| FacetCount {
-                code: regions.code_text(m.code).unwrap_or_default().into(),
-                label: regions.full_name_static(m.code).unwrap_or_default().into(),
-                count: leaves.iter().copied().map(wards).sum(),
-            })
-            .collect(),
-        capability: CAPABILITIES
-            .iter()
-            .map(|ci| FacetCount {
-                code: ci.code.into(),
-                label: ci.label.into(),
-                count: caps[ci.capability as usize],
-            })
-            .collect(),
+
+    fn finish(&self, index: &SearchIndex) -> Facets {
+        let regions = &index.regions;
+        let wards = |code: WardCode| ward_slot(code).map_or(0, |s| self.by_ward[s]);
+        Facets {
+            kind: KINDS
+                .iter()
+                .map(|k| FacetCount {
+                    code: k.code.into(),
+                    label: k.label.into(),
+                    count: self.kinds[k.kind as usize],
+                })
+                .collect(),
+            ward: regions
+                .leaves()
+                .map(|w| FacetCount {
+                    code: regions.code_text(w.code).unwrap_or_default().into(),
+                    label: regions.label(w.code).unwrap_or_default().into(),
+                    count: wards(w.code),
+                })
+                .collect(),
+            municipality: regions
+                .municipalities()
+                .map(|(m, leaves)| FacetCount {
+                    code: regions.code_text(m.code).unwrap_or_default().into(),
+                    label: regions.full_name_static(m.code).unwrap_or_default().into(),
+                    count: leaves.iter().copied().map(wards).sum(),
+                })
+                .collect(),
+            capability: CAPABILITIES
+                .iter()
+                .map(|ci| FacetCount {
+                    code: ci.code.into(),
+                    label: ci.label.into(),
+                    count: self.caps[ci.capability as usize],
+                })
+                .collect(),
+        }
     }
 }
 
@@ -532,6 +561,39 @@ fn matches(index: &SearchIndex, q: &SearchQuery) -> Result<Matches, SearchError>
     // facets, no exact total) and the order is by distance from a point.
     let wanted = q.offset + q.limit;
     let groups = posting_groups(index, q);
+    // Counting only (no page: `limit=0`), around a point within a radius, with no text and
+    // no filter that has posting lists: the circle is walked once and counted as it goes,
+    // a whole bucket at a time where it lies inside the circle (no distance per point).
+    if let (0, None, Some(p), Some(r), None, true) = (
+        wanted,
+        &filter.text,
+        q.near,
+        q.radius_m,
+        q.covers,
+        groups.is_empty(),
+    ) {
+        let mut counter = FacetCounter::default();
+        let mut total = 0;
+        index.points.for_each_within(p, r, |ord| {
+            if filter.check_attributes(ord) {
+                total += 1;
+                if q.facets {
+                    counter.add(index, ord);
+                }
+            }
+        });
+        return Ok(Matches {
+            matched: Vec::new(),
+            total,
+            facets: if q.facets {
+                counter.finish(index)
+            } else {
+                Facets::default()
+            },
+            covers_ward: filter.covers_ward,
+            early: false,
+        });
+    }
     let origin = q
         .origin()
         .filter(|_| !q.facets && !q.total && q.sort == Sort::Distance);

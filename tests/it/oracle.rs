@@ -557,3 +557,65 @@ fn scenes_match_their_table_by_brute_force() {
         );
     }
 }
+
+/// Counting within a radius (`limit=0`: the page's facet counts around a point) walks the
+/// circle a bucket at a time; its total and every facet equal a haversine scan, with and
+/// without a flag filter, at radii from inside one bucket to the whole city.
+#[test]
+fn counts_within_a_radius_match_brute_force() {
+    let data = random_facilities(6, 4000);
+    let built = build(&data);
+    let p = LatLon::new(34.68, 135.50).unwrap();
+    for radius_km in [0.3, 1.0, 2.5, 5.0, 12.0, 40.0] {
+        for wheelchair in [None, Some(true)] {
+            let r = run(
+                &built.index,
+                SearchParams {
+                    near: Some("34.68,135.50".into()),
+                    radius_km: Some(radius_km.to_string()),
+                    wheelchair: wheelchair.map(|w: bool| w.to_string()),
+                    limit: Some("0".into()),
+                    ..Default::default()
+                },
+            );
+            let inside: Vec<&Facility> = data
+                .iter()
+                .filter(|f| haversine_m(p, f.location) <= radius_km * 1000.0)
+                .filter(|f| wheelchair.is_none() || f.wheelchair == wheelchair)
+                .collect();
+            let at = format!("{radius_km} km, wheelchair {wheelchair:?}");
+            assert_eq!(r.total, inside.len(), "{at}");
+            assert!(r.hits.is_empty());
+            for fc in &r.facets.kind {
+                let k = Kind::parse(&fc.code).unwrap();
+                let n = inside.iter().filter(|f| f.has_kind(k)).count();
+                assert_eq!(fc.count, n, "{at}: {}", fc.code);
+            }
+            for fc in &r.facets.capability {
+                let c = Capability::parse(&fc.code).unwrap();
+                let n = inside.iter().filter(|f| f.has_capability(c)).count();
+                assert_eq!(fc.count, n, "{at}: {}", fc.code);
+            }
+            for fc in &r.facets.ward {
+                let n = inside
+                    .iter()
+                    .filter(|f| f.ward_code.is_some_and(|w| w.to_string() == fc.code))
+                    .count();
+                assert_eq!(fc.count, n, "{at}: {}", fc.code);
+            }
+            // The same counts as a search that lists the matches.
+            let listed = run(
+                &built.index,
+                SearchParams {
+                    near: Some("34.68,135.50".into()),
+                    radius_km: Some(radius_km.to_string()),
+                    wheelchair: wheelchair.map(|w: bool| w.to_string()),
+                    limit: Some("1".into()),
+                    ..Default::default()
+                },
+            );
+            assert_eq!(listed.total, r.total, "{at}");
+            assert_eq!(listed.facets.capability, r.facets.capability, "{at}");
+        }
+    }
+}
