@@ -346,6 +346,21 @@ impl TextIndex {
         word: &str,
         tags: &TagSets,
     ) -> tantivy::Result<Option<Arc<DocBits>>> {
+        self.lookup(word, tags, true)
+    }
+
+    /// How many facilities `word` matches, without keeping its set in the word cache: typo
+    /// tolerance weighs two dozen spellings a word, which would push common words out.
+    pub(super) fn count_of(&self, word: &str, tags: &TagSets) -> tantivy::Result<usize> {
+        Ok(self.lookup(word, tags, false)?.map_or(0, |s| s.len()))
+    }
+
+    fn lookup(
+        &self,
+        word: &str,
+        tags: &TagSets,
+        keep: bool,
+    ) -> tantivy::Result<Option<Arc<DocBits>>> {
         let Some(query) = term_query(&self.fields, word) else {
             return Ok(None);
         };
@@ -365,7 +380,11 @@ impl TextIndex {
         )?;
         let mut set = tags.matches(word);
         set.union_with(&hits);
-        Ok(Some(self.remember(word, set)))
+        Ok(Some(if keep {
+            self.remember(word, set)
+        } else {
+            Arc::new(set)
+        }))
     }
 
     /// Keeps a word's set in the cache when the cache is on and the word is worth it.

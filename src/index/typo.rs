@@ -89,7 +89,7 @@ impl TextIndex {
             if fixed == word {
                 continue;
             }
-            let n = self.word_set(&fixed, tags)?.map_or(0, |s| s.len());
+            let n = self.count_of(&fixed, tags)?;
             if n == 0 {
                 continue;
             }

@@ -52,8 +52,13 @@ fn parse(text: &'static str) -> Result<Vec<Variant>, String> {
         let [from, to, source, common] = f[..] else {
             return Err(format!("{}: {} fields, 4 expected", at(), f.len()));
         };
+        let from = one(from)?;
+        // `fold` skips everything below the CJK blocks.
+        if (from as u32) < 0x3400 {
+            return Err(format!("{}: {from:?} is not a CJK ideograph", at()));
+        }
         rows.push(Variant {
-            from: one(from)?,
+            from,
             to: one(to)?,
             source,
             from_common: common == "yes",
@@ -91,6 +96,7 @@ mod tests {
             "from,to,source,from_common\n髙,高\n",
             "from,to,source,from_common\n髙髙,高,extra,\n",
             "from,to,source,from_common\n髙,高,extra,\n髙,高,extra,\n",
+            "from,to,source,from_common\nA,高,extra,\n",
         ] {
             assert!(parse(bad).is_err(), "{bad}");
         }
