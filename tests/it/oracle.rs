@@ -568,16 +568,19 @@ fn counts_within_a_radius_match_brute_force() {
     let p = LatLon::new(34.68, 135.50).unwrap();
     for radius_km in [0.3, 1.0, 2.5, 5.0, 12.0, 40.0] {
         for wheelchair in [None, Some(true)] {
-            let r = run(
-                &built.index,
-                SearchParams {
-                    near: Some("34.68,135.50".into()),
-                    radius_km: Some(radius_km.to_string()),
-                    wheelchair: wheelchair.map(|w: bool| w.to_string()),
-                    limit: Some("0".into()),
-                    ..Default::default()
-                },
-            );
+            let search = |limit: &str| {
+                run(
+                    &built.index,
+                    SearchParams {
+                        near: Some("34.68,135.50".into()),
+                        radius_km: Some(radius_km.to_string()),
+                        wheelchair: wheelchair.map(|w: bool| w.to_string()),
+                        limit: Some(limit.into()),
+                        ..Default::default()
+                    },
+                )
+            };
+            let r = search("0");
             let inside: Vec<&Facility> = data
                 .iter()
                 .filter(|f| haversine_m(p, f.location) <= radius_km * 1000.0)
@@ -604,16 +607,7 @@ fn counts_within_a_radius_match_brute_force() {
                 assert_eq!(fc.count, n, "{at}: {}", fc.code);
             }
             // The same counts as a search that lists the matches.
-            let listed = run(
-                &built.index,
-                SearchParams {
-                    near: Some("34.68,135.50".into()),
-                    radius_km: Some(radius_km.to_string()),
-                    wheelchair: wheelchair.map(|w: bool| w.to_string()),
-                    limit: Some("1".into()),
-                    ..Default::default()
-                },
-            );
+            let listed = search("1");
             assert_eq!(listed.total, r.total, "{at}");
             assert_eq!(listed.facets.capability, r.facets.capability, "{at}");
         }
