@@ -17,12 +17,14 @@
 //! - [`lists`]: a ward's printed lists (resources by kind; 積極的役割を担う医療機関), JSON/CSV/xlsx.
 //! - [`survey`]: the ward office's survey loop: an Excel sheet per ward out, checked answers in.
 //! - [`demo`]: the deterministic demo dataset generator.
+//! - [`data_table`]: the compiled-in tables of `data/` (scenes, roles, metrics, kanji variants).
 //! - [`fault`]: whose fault an error is (the CLI's exit code), and printing its causes once.
 // One `unsafe` in the crate: `malloc_trim` after an index is opened (api/state.rs).
 #![deny(unsafe_code)]
 
 pub mod api;
 pub mod coverage;
+pub mod data_table;
 pub mod demo;
 pub mod fault;
 pub mod fetch;

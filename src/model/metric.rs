@@ -59,15 +59,10 @@ pub fn find(code: &str) -> Option<&'static Metric> {
 /// Parses the table; an error names its line.
 pub fn parse(text: &str) -> Result<Vec<Metric>, String> {
     let mut out: Vec<Metric> = Vec::new();
-    for (n, line) in text.lines().enumerate().skip(1) {
-        let at = |e: String| format!("data/coverage_metrics.csv:{}: {e}", n + 1);
-        if line.trim().is_empty() {
-            continue;
-        }
-        let cells: Vec<&str> = line.split(',').map(str::trim).collect();
-        let [code, label, kinds, requires, towns] = cells[..] else {
-            return Err(at(format!("{} cells, 5 expected", cells.len())));
-        };
+    for row in crate::data_table::rows::<5>("data/coverage_metrics.csv", text) {
+        let row = row?;
+        let at = |e: String| row.error(e);
+        let [code, label, kinds, requires, towns] = row.cells;
         let kinds = kinds
             .split('|')
             .map(|k| Kind::parse(k).map_err(|e| at(e.to_string())))

@@ -94,15 +94,10 @@ pub fn group_words(group: &[Capability]) -> String {
 /// Parses the table; an error names its line.
 pub fn parse(text: &str) -> Result<Vec<Scene>, String> {
     let mut out: Vec<Scene> = Vec::new();
-    for (n, line) in text.lines().enumerate().skip(1) {
-        let at = |e: String| format!("data/scenes.csv:{}: {e}", n + 1);
-        if line.trim().is_empty() {
-            continue;
-        }
-        let cells: Vec<&str> = line.split(',').map(str::trim).collect();
-        let [code, label, description, kind, requires] = cells[..] else {
-            return Err(at(format!("{} cells, 5 expected", cells.len())));
-        };
+    for row in crate::data_table::rows::<5>("data/scenes.csv", text) {
+        let row = row?;
+        let at = |e: String| row.error(e);
+        let [code, label, description, kind, requires] = row.cells;
         let kind = Kind::parse(kind).map_err(|e| at(e.to_string()))?;
         let groups = parse_groups(requires).map_err(at)?;
         match out.iter_mut().find(|s| s.code == code) {

@@ -82,15 +82,10 @@ pub fn find(s: &str) -> Option<&'static Role> {
 /// Parses the table; an error names its line.
 pub fn parse(text: &str) -> Result<Vec<Role>, String> {
     let mut out: Vec<Role> = Vec::new();
-    for (n, line) in text.lines().enumerate().skip(1) {
-        let at = |e: String| format!("data/team_roles.csv:{}: {e}", n + 1);
-        if line.trim().is_empty() {
-            continue;
-        }
-        let cells: Vec<&str> = line.split(',').map(str::trim).collect();
-        let [code, label, noun, kinds, requires, reach, registered] = cells[..] else {
-            return Err(at(format!("{} cells, 7 expected", cells.len())));
-        };
+    for row in crate::data_table::rows::<7>("data/team_roles.csv", text) {
+        let row = row?;
+        let at = |e: String| row.error(e);
+        let [code, label, noun, kinds, requires, reach, registered] = row.cells;
         let kinds = kinds
             .split('|')
             .map(|k| Kind::parse(k).map_err(|e| at(e.to_string())))

@@ -23,39 +23,25 @@ pub struct Variant {
 /// The table, sorted by `from`.
 pub fn table() -> &'static [Variant] {
     static ROWS: OnceLock<Vec<Variant>> = OnceLock::new();
-    ROWS.get_or_init(|| parse(TABLE).unwrap_or_else(|e| panic!("data/kanji_variants.csv: {e}")))
+    ROWS.get_or_init(|| parse(TABLE).unwrap_or_else(|e| panic!("{e}")))
 }
 
 fn parse(text: &'static str) -> Result<Vec<Variant>, String> {
     let mut rows = Vec::new();
-    let mut header = false;
-    for (i, line) in text.lines().enumerate() {
-        let at = || format!("line {}", i + 1);
-        if line.starts_with('#') || line.is_empty() {
-            continue;
-        }
-        if !header {
-            if line != "from,to,source,from_common" {
-                return Err(format!("{}: header {line:?}", at()));
-            }
-            header = true;
-            continue;
-        }
+    for row in crate::data_table::rows::<4>("data/kanji_variants.csv", text) {
+        let row = row?;
         let one = |s: &str| {
             let mut c = s.chars();
             match (c.next(), c.next()) {
                 (Some(ch), None) => Ok(ch),
-                _ => Err(format!("{}: {s:?} is not one character", at())),
+                _ => Err(row.error(format!("{s:?} is not one character"))),
             }
         };
-        let f: Vec<&'static str> = line.split(',').collect();
-        let [from, to, source, common] = f[..] else {
-            return Err(format!("{}: {} fields, 4 expected", at(), f.len()));
-        };
+        let [from, to, source, common] = row.cells;
         let from = one(from)?;
         // `fold` skips everything below the CJK blocks.
         if (from as u32) < 0x3400 {
-            return Err(format!("{}: {from:?} is not a CJK ideograph", at()));
+            return Err(row.error(format!("{from:?} is not a CJK ideograph")));
         }
         rows.push(Variant {
             from,
@@ -66,7 +52,10 @@ fn parse(text: &'static str) -> Result<Vec<Variant>, String> {
     }
     rows.sort_by_key(|v| v.from);
     if let Some(w) = rows.windows(2).find(|w| w[0].from == w[1].from) {
-        return Err(format!("{} is listed twice", w[0].from));
+        return Err(format!(
+            "data/kanji_variants.csv: {} is listed twice",
+            w[0].from
+        ));
     }
     Ok(rows)
 }
