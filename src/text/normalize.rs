@@ -44,7 +44,9 @@ fn nfkc_stable(c: char) -> bool {
 
 pub fn normalize(s: &str) -> String {
     // Most names and addresses need no NFKC pass at all; skipping it halves the cost.
-    if s.chars().all(nfkc_stable) {
+    if s.chars().all(nfkc_stable)
+        || unicode_normalization::is_nfkc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes
+    {
         fold(s.chars(), s.len())
     } else {
         fold(s.nfkc(), s.len())
@@ -89,21 +91,18 @@ fn v_row(c: char, next: Option<char>) -> Option<(char, bool)> {
 }
 
 fn fold(chars: impl Iterator<Item = char>, len: usize) -> String {
-    let folded: Vec<char> = chars
+    // One pass: each character is folded as it is read, with the next one in view.
+    let mut folded = chars
         .flat_map(lowercase)
-        .map(super::variants::fold)
-        .map(kata_to_hira)
-        .collect();
+        .map(|c| kata_to_hira(super::variants::fold(c)))
+        .peekable();
     let mut out = String::with_capacity(len);
     // The last character written: the long-vowel rule looks at what it follows.
     let mut prev: Option<char> = None;
-    let mut i = 0;
-    while i < folded.len() {
-        let c = folded[i];
-        let next = folded.get(i + 1).copied();
+    while let Some(c) = folded.next() {
+        let next = folded.peek().copied();
         let between_kanji = prev.is_some_and(is_kanji) && next.is_some_and(is_kanji);
         let digit = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
-        let mut skip = 0;
         let c = match c {
             // 霞ヶ関 / 霞ケ関 / 霞が関 / 霞ヵ関: between two kanji, one place-name particle.
             'ゖ' | 'ゕ' => 'け',
@@ -115,7 +114,9 @@ fn fold(chars: impl Iterator<Item = char>, len: usize) -> String {
             c if is_dash(c) => '-',
             c => match v_row(c, next) {
                 Some((b, took_next)) => {
-                    skip = usize::from(took_next);
+                    if took_next {
+                        folded.next();
+                    }
                     b
                 }
                 None => c,
@@ -123,7 +124,6 @@ fn fold(chars: impl Iterator<Item = char>, len: usize) -> String {
         };
         out.push(c);
         prev = Some(c);
-        i += 1 + skip;
     }
     out
 }

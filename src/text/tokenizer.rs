@@ -103,10 +103,9 @@ pub fn is_substring_term(word: &str) -> bool {
 /// The normalised text without separators: what the unigram tokens of `text` spell when
 /// joined, without a string per character.
 pub fn joined_unigrams(text: &str) -> String {
-    normalize(text)
-        .chars()
-        .filter(|c| class(*c) != Class::Separator)
-        .collect()
+    let mut s = normalize(text);
+    s.retain(|c| class(c) != Class::Separator);
+    s
 }
 
 /// The tantivy side of [`tokenize`].

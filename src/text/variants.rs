@@ -63,7 +63,13 @@ fn parse(text: &'static str) -> Result<Vec<Variant>, String> {
 /// The form `c` is matched as (itself when it has no variant row).
 pub fn fold(c: char) -> char {
     // Every row's `from` is a CJK ideograph (U+3400 and above).
-    if (c as u32) < 0x3400 {
+    let u = c as u32;
+    if u < 0x3400 {
+        return c;
+    }
+    // In the BMP, one bit per character says whether it has a row: most kanji have none,
+    // and the bit answers them without the binary search.
+    if u < 0x10000 && !in_bmp_table(u) {
         return c;
     }
     let t = table();
@@ -71,9 +77,40 @@ pub fn fold(c: char) -> char {
         .map_or(c, |i| t[i].to)
 }
 
+/// Whether BMP character `u` (at least U+3400) is the `from` of a row.
+fn in_bmp_table(u: u32) -> bool {
+    const WORDS: usize = (0x10000 - 0x3400) / 64;
+    static BITS: OnceLock<Vec<u64>> = OnceLock::new();
+    let bits = BITS.get_or_init(|| {
+        let mut bits = vec![0u64; WORDS];
+        for v in table() {
+            let at = v.from as u32;
+            if at < 0x10000 {
+                let i = (at - 0x3400) as usize;
+                bits[i / 64] |= 1 << (i % 64);
+            }
+        }
+        bits
+    });
+    let i = (u - 0x3400) as usize;
+    bits[i / 64] & (1 << (i % 64)) != 0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The bitmap that answers most kanji agrees with the table for every BMP character.
+    #[test]
+    fn the_bitmap_agrees_with_the_table() {
+        let t = table();
+        for u in 0x3400..0x10000u32 {
+            let Some(c) = char::from_u32(u) else { continue };
+            let row = t.binary_search_by_key(&c, |v| v.from).ok();
+            assert_eq!(in_bmp_table(u), row.is_some(), "U+{u:04X}");
+            assert_eq!(fold(c), row.map_or(c, |i| t[i].to), "U+{u:04X}");
+        }
+    }
 
     #[test]
     fn the_table_parses_and_refuses_what_is_not_a_table() {
