@@ -257,6 +257,17 @@ fn latency(
     mix: &[Query],
     rounds: usize,
 ) -> BTreeMap<&'static str, (f64, f64, f64)> {
+    latency_of(index, mix, rounds, false)
+}
+
+/// Like [`latency`], with the JSON answer written too (what the server does for a search
+/// besides HTTP: `SearchResult::to_json_with`, as `/api/v1/search` answers).
+fn latency_of(
+    index: &SearchIndex,
+    mix: &[Query],
+    rounds: usize,
+    json: bool,
+) -> BTreeMap<&'static str, (f64, f64, f64)> {
     let parsed: Vec<(&'static str, SearchQuery)> = mix
         .iter()
         .map(|q| {
@@ -275,8 +286,12 @@ fn latency(
         for (kind, q) in &parsed {
             let t = Instant::now();
             let r = search(index, q).unwrap();
+            if json {
+                std::hint::black_box(r.to_json_with(()));
+            } else {
+                std::hint::black_box(r);
+            }
             let us = t.elapsed().as_secs_f64() * 1e6;
-            std::hint::black_box(r);
             times.entry(kind).or_default().push(us);
         }
     }
@@ -626,6 +641,10 @@ fn main() {
                     mix.len()
                 ),
                 &l,
+            );
+            print_latency(
+                "### The same, with the JSON answer written (as `/api/v1/search` answers)",
+                &latency_of(&index, &mix, rounds, true),
             );
             // The same text queries with the word cache off: what a word costs the first
             // time it is searched (or after it left the cache).
