@@ -331,7 +331,7 @@ fn words(index: &SearchIndex, only: Option<&str>, reps: usize) {
         let (scored, _) = p50_max(&|| {
             std::hint::black_box(index.text.search(w, &index.tags).unwrap());
         });
-        let n = set().map_or(0, |s| s.len());
+        let n = set().map_or(0, |s| s.set.len());
         println!("| {w} | {n} | {p50:.0} | {max:.0} | {scored:.0} |");
     }
 }

@@ -80,9 +80,64 @@ impl DocBits {
     }
 }
 
+/// A set of ordinals kept for lookups one at a time: a sorted list when it is small (a
+/// surname in the names), a bitset when it is large (a kind word in the tags). What one
+/// word matched in one text group, for explanations.
+#[derive(Clone, Debug)]
+pub enum Members {
+    Sparse(Box<[u32]>),
+    Dense(DocBits),
+}
+
+impl Members {
+    /// The same set, as a list when four bytes a member take less than the bitset.
+    pub fn from_bits(bits: DocBits) -> Self {
+        if bits.len() * 32 < bits.words.len() * 64 {
+            Members::Sparse(bits.ords().collect())
+        } else {
+            Members::Dense(bits)
+        }
+    }
+
+    pub fn contains(&self, ord: u32) -> bool {
+        match self {
+            Members::Sparse(list) => list.binary_search(&ord).is_ok(),
+            Members::Dense(bits) => bits.contains(ord),
+        }
+    }
+
+    /// Heap bytes held.
+    pub fn bytes(&self) -> usize {
+        match self {
+            Members::Sparse(list) => list.len() * 4,
+            Members::Dense(bits) => bits.bytes(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn members_answer_like_the_bitset_they_were_made_from() {
+        let n = 10_000;
+        let sparse = DocBits::from_ords([5, 64, 9_999], n);
+        let dense = DocBits::from_ords((0..n as u32).filter(|o| o % 3 == 0), n);
+        for bits in [sparse, dense, DocBits::from_ords([], n)] {
+            let m = Members::from_bits(bits.clone());
+            assert_eq!(
+                matches!(m, Members::Sparse(_)),
+                bits.len() * 32 < n,
+                "{} members",
+                bits.len()
+            );
+            assert!(m.bytes() <= bits.bytes());
+            for ord in 0..n as u32 + 10 {
+                assert_eq!(m.contains(ord), bits.contains(ord), "{ord}");
+            }
+        }
+    }
 
     #[test]
     fn members_and_intersection() {

@@ -19,11 +19,11 @@ pub use build::{
     build_index, generations, BuildError, BuildLock, BuildSummary, IndexInput, DEFAULT_MAX_SHRINK,
 };
 pub use columns::{Columns, ColumnsBuilder, ReachNote};
-pub use docbits::DocBits;
+pub use docbits::{DocBits, Members};
 pub use field_matcher::FieldMatcher;
 pub use records::{RecordError, Records};
 pub use tags::TagSets;
-pub use text::{Scored, TextField, TextIndex};
+pub use text::{Scored, TextField, TextIndex, TextMatch, WordMatch};
 pub use trees::FilterTrees;
 pub use typo::{correctable, WordFix, MIN_TYPO_WORD};
 

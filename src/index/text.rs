@@ -18,7 +18,7 @@ use tantivy::{Index, IndexReader, ReloadPolicy, Score, TantivyDocument, Term};
 use super::collect::{contiguous_bases, AllScored, OrdSet};
 use super::tags::TagSets;
 use super::word_cache::{WordCache, CACHE_MIN_MATCHES};
-use super::DocBits;
+use super::{DocBits, Members};
 use crate::model::{Facility, Regions};
 use crate::text::{
     is_substring_term, tokenize, BigramTokenizer, Gram, BIGRAM, SUBSTRINGS, UNIGRAM,
@@ -183,24 +183,20 @@ fn register_tokenizers(index: &Index) {
     );
 }
 
-/// One search term, per text field with its boost: a short CJK word as one substring term
-/// (BM25 without a position check), a single character, or a phrase of bigrams.
-fn term_query(fields: &Fields, term: &str) -> Option<Box<dyn Query>> {
-    let boosted = |tf: &TextField, q: Box<dyn Query>| -> (Occur, Box<dyn Query>) {
-        (Occur::Should, Box::new(BoostQuery::new(q, tf.boost())))
-    };
+/// One search word as tantivy queries: per indexed text field (name, reading, address,
+/// notes) a short CJK word as one substring term (BM25 without a position check) or a
+/// phrase of bigrams; or a single character, which one field holds for all the text.
+enum WordQuery {
+    PerField([Box<dyn Query>; 4]),
+    Unigram(Box<dyn Query>),
+}
+
+fn word_query(fields: &Fields, term: &str) -> Option<WordQuery> {
     if is_substring_term(term) {
-        let per_field = TextField::INDEXED
-            .iter()
-            .zip(fields.substrings)
-            .map(|(tf, field)| {
-                let t = Term::from_field_text(field, term);
-                boosted(
-                    tf,
-                    Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs)),
-                )
-            });
-        return Some(Box::new(BooleanQuery::new(per_field.collect())));
+        return Some(WordQuery::PerField(fields.substrings.map(|field| {
+            let t = Term::from_field_text(field, term);
+            Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs)) as Box<dyn Query>
+        })));
     }
     let tokens = tokenize(term, Gram::Bigram);
     if tokens.is_empty() {
@@ -209,28 +205,77 @@ fn term_query(fields: &Fields, term: &str) -> Option<Box<dyn Query>> {
     let single_char = tokens.len() == 1 && tokens[0].text.chars().count() == 1;
     if single_char {
         let t = Term::from_field_text(fields.unigram, &tokens[0].text);
-        return Some(Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs)));
+        return Some(WordQuery::Unigram(Box::new(TermQuery::new(
+            t,
+            IndexRecordOption::WithFreqs,
+        ))));
     }
-    let per_field = TextField::INDEXED
-        .iter()
-        .zip(fields.text)
-        .map(|(tf, field)| {
-            let terms: Vec<Term> = tokens
+    Some(WordQuery::PerField(fields.text.map(|field| {
+        let terms: Vec<Term> = tokens
+            .iter()
+            .map(|t| Term::from_field_text(field, &t.text))
+            .collect();
+        if terms.len() == 1 {
+            Box::new(TermQuery::new(
+                terms[0].clone(),
+                IndexRecordOption::WithFreqs,
+            )) as Box<dyn Query>
+        } else {
+            Box::new(PhraseQuery::new(terms))
+        }
+    })))
+}
+
+impl WordQuery {
+    /// One query for the word: the fields' queries, each with its field's boost.
+    fn boosted(self) -> Box<dyn Query> {
+        match self {
+            WordQuery::Unigram(q) => q,
+            WordQuery::PerField(per_field) => {
+                let clauses = TextField::INDEXED
+                    .iter()
+                    .zip(per_field)
+                    .map(|(tf, q)| {
+                        (
+                            Occur::Should,
+                            Box::new(BoostQuery::new(q, tf.boost())) as Box<dyn Query>,
+                        )
+                    })
+                    .collect();
+                Box::new(BooleanQuery::new(clauses))
+            }
+        }
+    }
+}
+
+/// What one word of a query matched: its set (any text field or tag word) and, per group
+/// of [`TextField::ALL`], the facilities whose group holds it, so a hit's explanation
+/// (「…」が名称・種別等に一致) is read from the index rather than from its record.
+pub struct WordMatch {
+    /// The word, normalised.
+    pub word: String,
+    pub set: Arc<DocBits>,
+    /// `None` for a one-character word: one unigram field holds it for all the text.
+    pub groups: Option<[Members; 5]>,
+}
+
+impl WordMatch {
+    /// Heap bytes held (the word cache's budget).
+    pub(super) fn bytes(&self) -> usize {
+        self.set.bytes()
+            + self
+                .groups
                 .iter()
-                .map(|t| Term::from_field_text(field, &t.text))
-                .collect();
-            let q: Box<dyn Query> = if terms.len() == 1 {
-                Box::new(TermQuery::new(
-                    terms[0].clone(),
-                    IndexRecordOption::WithFreqs,
-                ))
-            } else {
-                Box::new(PhraseQuery::new(terms))
-            };
-            boosted(tf, q)
-        })
-        .collect();
-    Some(Box::new(BooleanQuery::new(per_field)))
+                .flatten()
+                .map(Members::bytes)
+                .sum::<usize>()
+    }
+}
+
+/// What the words of a text query matched together, and each word on its own.
+pub struct TextMatch {
+    pub set: Arc<DocBits>,
+    pub words: Vec<Arc<WordMatch>>,
 }
 
 impl TextIndex {
@@ -297,19 +342,16 @@ impl TextIndex {
         }
     }
 
-    /// Every facility matching all words of `text`, as a set (no scores). `None` when the
-    /// text has no searchable characters.
-    pub fn matches(&self, text: &str, tags: &TagSets) -> tantivy::Result<Option<Arc<DocBits>>> {
+    /// Every facility matching all words of `text`, as a set (no scores), with what each
+    /// word matched. `None` when the text has no searchable characters.
+    pub fn matches(&self, text: &str, tags: &TagSets) -> tantivy::Result<Option<TextMatch>> {
         let normalized = crate::text::normalize(text);
-        let mut all: Option<Arc<DocBits>> = None;
+        let mut all: Option<TextMatch> = None;
         for word in normalized.split_whitespace() {
-            let Some(set) = self.word_set(word, tags)? else {
+            let Some(m) = self.word_set(word, tags)? else {
                 continue;
             };
-            all = Some(match all {
-                None => set,
-                Some(prev) => Arc::new(prev.and(&set)),
-            });
+            all = Some(join(all, m));
         }
         Ok(all)
     }
@@ -326,7 +368,7 @@ impl TextIndex {
             cache
                 .sets
                 .get(w)
-                .is_some_and(|(set, _)| !set.is_empty() || !super::typo::correctable(w))
+                .is_some_and(|(m, _)| !m.set.is_empty() || !super::typo::correctable(w))
         })
     }
 
@@ -339,40 +381,72 @@ impl TextIndex {
         self.fields.substrings
     }
 
-    /// The facilities one word matches in a text field or a tag word; `None` when the word
-    /// has no searchable characters.
+    /// What one word matches in the text fields and tag words (from the word cache when it
+    /// is there); `None` when the word has no searchable characters.
     pub(super) fn word_set(
         &self,
         word: &str,
         tags: &TagSets,
-    ) -> tantivy::Result<Option<Arc<DocBits>>> {
-        self.lookup(word, tags, true)
+    ) -> tantivy::Result<Option<Arc<WordMatch>>> {
+        let Some(query) = word_query(&self.fields, word) else {
+            return Ok(None);
+        };
+        let cache_on = self.cache_on.load(Ordering::Relaxed);
+        if cache_on {
+            let cached = self
+                .words
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get(word);
+            if let Some(m) = cached {
+                return Ok(Some(m));
+            }
+        }
+        let searcher = self.reader.searcher();
+        let collect = |q: &dyn Query| {
+            searcher.search(
+                q,
+                &OrdSet {
+                    bases: &self.bases,
+                    docs: self.docs,
+                },
+            )
+        };
+        let tag_set = tags.matches(word);
+        let mut set = tag_set.clone();
+        let groups = match query {
+            WordQuery::Unigram(q) => {
+                set.union_with(&collect(q.as_ref())?);
+                None
+            }
+            WordQuery::PerField(per_field) => {
+                let mut found = Vec::with_capacity(4);
+                for q in &per_field {
+                    let hits = collect(q.as_ref())?;
+                    set.union_with(&hits);
+                    found.push(Members::from_bits(hits));
+                }
+                let [name, kana, address, notes] =
+                    <[Members; 4]>::try_from(found).unwrap_or_else(|_| unreachable!());
+                // In the order of `TextField::ALL`.
+                Some([name, kana, Members::from_bits(tag_set), address, notes])
+            }
+        };
+        Ok(Some(self.remember(WordMatch {
+            word: word.to_string(),
+            set: Arc::new(set),
+            groups,
+        })))
     }
 
     /// How many facilities `word` matches, without keeping its set in the word cache: typo
     /// tolerance weighs two dozen spellings a word, which would push common words out.
     pub(super) fn count_of(&self, word: &str, tags: &TagSets) -> tantivy::Result<usize> {
-        Ok(self.lookup(word, tags, false)?.map_or(0, |s| s.len()))
-    }
-
-    fn lookup(
-        &self,
-        word: &str,
-        tags: &TagSets,
-        keep: bool,
-    ) -> tantivy::Result<Option<Arc<DocBits>>> {
-        let Some(query) = term_query(&self.fields, word) else {
-            return Ok(None);
+        let Some(query) = word_query(&self.fields, word) else {
+            return Ok(0);
         };
-        let cache_on = self.cache_on.load(Ordering::Relaxed);
-        let cache = || self.words.lock().unwrap_or_else(|e| e.into_inner());
-        if cache_on {
-            if let Some(set) = cache().get(word) {
-                return Ok(Some(set));
-            }
-        }
         let hits = self.reader.searcher().search(
-            query.as_ref(),
+            query.boosted().as_ref(),
             &OrdSet {
                 bases: &self.bases,
                 docs: self.docs,
@@ -380,60 +454,55 @@ impl TextIndex {
         )?;
         let mut set = tags.matches(word);
         set.union_with(&hits);
-        Ok(Some(if keep {
-            self.remember(word, set)
-        } else {
-            Arc::new(set)
-        }))
+        Ok(set.len())
     }
 
-    /// Keeps a word's set in the cache when the cache is on and the word is worth it.
-    fn remember(&self, word: &str, set: DocBits) -> Arc<DocBits> {
-        let set = Arc::new(set);
-        let phrase = word.chars().count() > 2;
-        if self.cache_on.load(Ordering::Relaxed) && (phrase || set.len() >= CACHE_MIN_MATCHES) {
+    /// Keeps a word's match in the cache when the cache is on and the word is worth it.
+    fn remember(&self, m: WordMatch) -> Arc<WordMatch> {
+        let m = Arc::new(m);
+        let phrase = m.word.chars().count() > 2;
+        if self.cache_on.load(Ordering::Relaxed) && (phrase || m.set.len() >= CACHE_MIN_MATCHES) {
             let mut cache = self.words.lock().unwrap_or_else(|e| e.into_inner());
-            cache.put(word, set.clone());
+            cache.put(&m.word, m.clone());
         }
-        set
+        m
     }
 
     /// Every facility matching all words of `text`, with its relevance (relevance order):
     /// per word, tantivy's BM25 over the text fields (with their boosts) plus, for a
     /// tag-word match, the tags' boost times the word's idf among the tags. `None` when the
     /// text has no searchable characters.
-    /// Each word is looked up once: its scored hits and tag matches give both its scores
-    /// and its set (which fills the word cache like [`matches`](Self::matches) does).
+    /// Each word's set comes from [`word_set`](Self::word_set) (the word cache), its
+    /// scores from one scored query.
     pub fn search(&self, text: &str, tags: &TagSets) -> tantivy::Result<Option<Scored>> {
-        let mut all: Option<Arc<DocBits>> = None;
+        let mut all: Option<TextMatch> = None;
         let mut scores = vec![0.0; self.docs];
         let searcher = self.reader.searcher();
         let normalized = crate::text::normalize(text);
         for word in normalized.split_whitespace() {
-            let Some(query) = term_query(&self.fields, word) else {
+            let Some(query) = word_query(&self.fields, word) else {
                 continue;
             };
-            let mut set = tags.matches(word);
-            if !set.is_empty() {
-                let (n, df) = (self.docs as f32, set.len() as f32);
+            let Some(m) = self.word_set(word, tags)? else {
+                continue;
+            };
+            let tag_set = tags.matches(word);
+            if !tag_set.is_empty() {
+                let (n, df) = (self.docs as f32, tag_set.len() as f32);
                 let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
                 let weight = TextField::Tags.boost() * idf;
-                for ord in set.ords() {
+                for ord in tag_set.ords() {
                     scores[ord as usize] += weight;
                 }
             }
-            let hits = searcher.search(query.as_ref(), &AllScored { bases: &self.bases })?;
-            set.insert_all(hits.iter().map(|(ord, _)| *ord));
+            let hits =
+                searcher.search(query.boosted().as_ref(), &AllScored { bases: &self.bases })?;
             for (ord, score) in hits {
                 scores[ord as usize] += score;
             }
-            let set = self.remember(word, set);
-            all = Some(match all {
-                None => set,
-                Some(prev) => Arc::new(prev.and(&set)),
-            });
+            all = Some(join(all, m));
         }
-        Ok(all.map(|set| Scored { set, scores }))
+        Ok(all.map(|matched| Scored { matched, scores }))
     }
 
     pub fn num_docs(&self) -> u64 {
@@ -443,7 +512,23 @@ impl TextIndex {
 
 /// What a text query matched, with each facility's relevance.
 pub struct Scored {
-    pub set: Arc<DocBits>,
+    pub matched: TextMatch,
     /// By ordinal (only those in the set count).
     pub scores: Vec<Score>,
+}
+
+/// The words so far and one more: both sets ANDed (a single word's set is shared, not
+/// copied).
+fn join(all: Option<TextMatch>, m: Arc<WordMatch>) -> TextMatch {
+    match all {
+        None => TextMatch {
+            set: m.set.clone(),
+            words: vec![m],
+        },
+        Some(mut prev) => {
+            prev.set = Arc::new(prev.set.and(&m.set));
+            prev.words.push(m);
+            prev
+        }
+    }
 }

@@ -72,7 +72,9 @@ impl TextIndex {
     }
 
     fn matches_any(&self, word: &str, tags: &TagSets) -> tantivy::Result<bool> {
-        Ok(self.word_set(word, tags)?.is_some_and(|s| !s.is_empty()))
+        Ok(self
+            .word_set(word, tags)?
+            .is_some_and(|m| !m.set.is_empty()))
     }
 
     fn correct_word(&self, word: &str, tags: &TagSets) -> tantivy::Result<Option<String>> {

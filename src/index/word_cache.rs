@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::DocBits;
+use super::text::WordMatch;
 
 /// Words of one or two characters matching fewer documents than this are not cached (one
 /// short posting list is as cheap as the cache); longer words always are.
@@ -15,16 +15,17 @@ const CACHE_BYTES: usize = 16 << 20;
 /// The sets of the most recently used words (like Lucene's query cache): "医院" or
 /// "クリニック" match a third of a national index, and finding them again walks four posting
 /// lists and the tag sets, while a cached set is one bit per facility and is ANDed with the
-/// other words' sets a 64-bit word at a time.
+/// other words' sets a 64-bit word at a time. Each entry also holds where the word occurs
+/// per text group (for explanations), a list when that is short.
 #[derive(Default)]
 pub(super) struct WordCache {
-    pub sets: HashMap<String, (Arc<DocBits>, u64)>,
+    pub sets: HashMap<String, (Arc<WordMatch>, u64)>,
     clock: u64,
     bytes: usize,
 }
 
 impl WordCache {
-    pub fn get(&mut self, word: &str) -> Option<Arc<DocBits>> {
+    pub fn get(&mut self, word: &str) -> Option<Arc<WordMatch>> {
         self.clock += 1;
         let clock = self.clock;
         self.sets.get_mut(word).map(|(set, used)| {
@@ -33,7 +34,7 @@ impl WordCache {
         })
     }
 
-    pub fn put(&mut self, word: &str, set: Arc<DocBits>) {
+    pub fn put(&mut self, word: &str, set: Arc<WordMatch>) {
         if set.bytes() > CACHE_BYTES || self.sets.contains_key(word) {
             return;
         }
@@ -59,12 +60,19 @@ impl WordCache {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::index::DocBits;
 
     #[test]
     fn word_cache_keeps_the_recently_used_within_its_budget() {
         // 2 Mi documents: 256 KiB per set, so 64 sets fill the budget.
         let n = 1 << 21;
-        let set = |i: u32| Arc::new(DocBits::from_ords([i], n));
+        let set = |i: u32| {
+            Arc::new(WordMatch {
+                word: format!("w{i}"),
+                set: Arc::new(DocBits::from_ords([i], n)),
+                groups: None,
+            })
+        };
         let mut cache = WordCache::default();
         for i in 0..64 {
             cache.put(&format!("w{i}"), set(i));
@@ -79,7 +87,7 @@ mod tests {
         assert!(cache.get("w1").is_none(), "the least recently used went");
         assert!(cache.get("w0").is_some() && cache.get("new").is_some());
         assert_eq!(
-            cache.get("new").unwrap().ords().collect::<Vec<_>>(),
+            cache.get("new").unwrap().set.ords().collect::<Vec<_>>(),
             vec![99]
         );
     }

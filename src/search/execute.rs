@@ -10,7 +10,7 @@ use super::query::{SearchQuery, Sort};
 use super::result::{FacetCount, Facets, Hit, SearchResult};
 use crate::geo::PointIndex;
 use crate::geo::{haversine_m, Haversine};
-use crate::index::{DocBits, FieldMatcher, Scored, SearchIndex};
+use crate::index::{DocBits, FieldMatcher, Scored, SearchIndex, TextMatch, WordMatch};
 use crate::model::{CapSet, Kind, LatLon, WardCode, CAPABILITIES, KINDS};
 
 #[derive(Debug, thiserror::Error)]
@@ -34,18 +34,25 @@ struct Matched {
 struct TextHits {
     set: Arc<DocBits>,
     scores: Option<Vec<f32>>,
+    /// What each word matched (for explanations).
+    words: Vec<Arc<WordMatch>>,
 }
 
 impl TextHits {
     fn scored(hits: Scored) -> Self {
         Self {
-            set: hits.set,
+            set: hits.matched.set,
             scores: Some(hits.scores),
+            words: hits.matched.words,
         }
     }
 
-    fn unscored(set: Arc<DocBits>) -> Self {
-        Self { set, scores: None }
+    fn unscored(matched: TextMatch) -> Self {
+        Self {
+            set: matched.set,
+            scores: None,
+            words: matched.words,
+        }
     }
 
     fn ords(&self) -> Vec<u32> {
@@ -435,12 +442,7 @@ pub fn search(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResult, Sear
 }
 
 fn search_as_typed(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResult, SearchError> {
-    let m = matches(index, q)?;
-    let mut result = page(index, q, m.covers_ward, &m.matched, m.facets, m.early);
-    if !m.early {
-        result.total = m.total;
-    }
-    Ok(result)
+    Ok(page(index, q, matches(index, q)?))
 }
 
 /// What a search matched, sorted, before it is cut to a page.
@@ -452,6 +454,8 @@ struct Matches {
     covers_ward: Option<WardCode>,
     /// Stopped at the page's end (nearest first): `total` is a lower bound.
     early: bool,
+    /// What each text word matched.
+    words: Vec<Arc<WordMatch>>,
 }
 
 /// Every match of `q` (offset and limit are ignored), in its order, as hits made one at a
@@ -499,7 +503,7 @@ pub fn search_all<'a>(
         matched: m.matched,
         cx: ExplainContext {
             covers_ward: m.covers_ward,
-            text: q.text.as_deref().map(FieldMatcher::new),
+            text: q.text.as_ref().map(|_| FieldMatcher::new(&m.words)),
         },
     })
 }
@@ -592,6 +596,7 @@ fn matches(index: &SearchIndex, q: &SearchQuery) -> Result<Matches, SearchError>
             },
             covers_ward: filter.covers_ward,
             early: false,
+            words: text_words(&filter),
         });
     }
     let origin = q
@@ -628,6 +633,7 @@ fn matches(index: &SearchIndex, q: &SearchQuery) -> Result<Matches, SearchError>
             facets: Facets::default(),
             covers_ward: filter.covers_ward,
             early: true,
+            words: text_words(&filter),
         });
     }
     let mut matched: Vec<Matched> = match candidates(index, q, &groups, &filter) {
@@ -664,7 +670,15 @@ fn matches(index: &SearchIndex, q: &SearchQuery) -> Result<Matches, SearchError>
         facets,
         covers_ward: filter.covers_ward,
         early: false,
+        words: text_words(&filter),
     })
+}
+
+fn text_words(filter: &Filter) -> Vec<Arc<WordMatch>> {
+    filter
+        .text
+        .as_ref()
+        .map_or_else(Vec::new, |t| t.words.clone())
 }
 
 /// A dataset's regions share one prefecture (`import::regions` checks it), so the last
@@ -695,32 +709,25 @@ fn top(v: &mut Vec<Matched>, k: usize, cmp: impl Fn(&Matched, &Matched) -> Order
     v.sort_unstable_by(cmp);
 }
 
-/// The requested page of `matched` (already in order) as a result.
-fn page(
-    index: &SearchIndex,
-    q: &SearchQuery,
-    covers_ward: Option<WardCode>,
-    matched: &[Matched],
-    facets: Facets,
-    early: bool,
-) -> SearchResult {
-    let total = matched.len();
+/// The requested page of what matched (already in order) as a result.
+fn page(index: &SearchIndex, q: &SearchQuery, m: Matches) -> SearchResult {
     let cx = ExplainContext {
-        covers_ward,
-        text: q.text.as_deref().map(FieldMatcher::new),
+        covers_ward: m.covers_ward,
+        text: q.text.as_ref().map(|_| FieldMatcher::new(&m.words)),
     };
-    let hits = matched
+    let hits = m
+        .matched
         .iter()
         .skip(q.offset)
         .take(q.limit)
-        .map(|m| hit(index, q, &cx, m))
+        .map(|hit_of| hit(index, q, &cx, hit_of))
         .collect();
     SearchResult {
-        total,
         // Stopping early found at most a page: there may be more.
-        total_is_lower_bound: early,
+        total: if m.early { m.matched.len() } else { m.total },
+        total_is_lower_bound: m.early,
         hits,
-        facets,
+        facets: m.facets,
         offset: q.offset,
         limit: q.limit,
         sort: q.sort.code(),

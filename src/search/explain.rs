@@ -88,7 +88,7 @@ pub fn explain(
         let fields = cx
             .text
             .as_ref()
-            .map(|m| m.fields_in(index.records().raw(ord), &index.tags))
+            .map(|m| m.fields_in(ord, index.records().raw(ord), &index.tags))
             .unwrap_or_default();
         if !fields.is_empty() {
             parts.push(format!("「{text}」が{}に一致", fields.join("・")));

@@ -45,7 +45,8 @@ fn nfkc_stable(c: char) -> bool {
 pub fn normalize(s: &str) -> String {
     // Most names and addresses need no NFKC pass at all; skipping it halves the cost.
     if s.chars().all(nfkc_stable)
-        || unicode_normalization::is_nfkc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes
+        || unicode_normalization::is_nfkc_quick(s.chars())
+            == unicode_normalization::IsNormalized::Yes
     {
         fold(s.chars(), s.len())
     } else {

@@ -302,12 +302,48 @@ fn every_word_length_matches_a_substring_oracle() {
         "{lengths:?}"
     );
     let found = |word: &str| -> BTreeSet<String> {
-        let set = index.text.matches(word, &index.tags).unwrap().unwrap();
-        set.ords().map(|o| index.facility(o).id.0).collect()
+        let m = index.text.matches(word, &index.tags).unwrap().unwrap();
+        m.set.ords().map(|o| index.facility(o).id.0).collect()
+    };
+    // The groups each hit's explanation names (「…」が名称・住所に一致) are the groups whose
+    // text holds the word: read from the index (what the search matched per group), and
+    // the same when read from the record (as one-character words are).
+    let groups_agree = |word: &str| {
+        use std::sync::Arc;
+        use zaitaku::index::{FieldMatcher, WordMatch};
+        let m = index.text.matches(word, &index.tags).unwrap().unwrap();
+        let from_index = FieldMatcher::new(&m.words);
+        let from_record = FieldMatcher::new(&[Arc::new(WordMatch {
+            word: word.to_string(),
+            set: m.set.clone(),
+            groups: None,
+        })]);
+        for ord in m.set.ords() {
+            let f = index.facility(ord);
+            let want: Vec<&str> = TextField::ALL
+                .iter()
+                .filter(|tf| match tf {
+                    TextField::Tags => TextField::Tags
+                        .text_of(&f, crate::support::city_regions())
+                        .lines()
+                        .any(|l| zaitaku::text::joined_unigrams(l).contains(word)),
+                    _ => normalize(&tf.text_of(&f, crate::support::city_regions())).contains(word),
+                })
+                .map(|tf| tf.label())
+                .collect();
+            let raw = index.records().raw(ord);
+            let (a, b) = (
+                from_index.fields_in(ord, raw, &index.tags),
+                from_record.fields_in(ord, raw, &index.tags),
+            );
+            assert_eq!(a, want, "{word} in {} (from the index)", f.id);
+            assert_eq!(b, want, "{word} in {} (from the record)", f.id);
+        }
     };
     for cache in [false, true, true] {
         index.text.set_cache(cache);
         for w in &words {
+            groups_agree(w);
             let (got, want) = (found(w), oracle(w));
             let texts = |ids: Vec<&String>| -> Vec<String> {
                 let f = facilities.iter().filter(|f| ids.contains(&&f.id.0));
