@@ -8,6 +8,6 @@ mod sphere;
 mod wards;
 
 pub use boundaries::{Boundaries, WardShape};
-pub use points::PointIndex;
+pub use points::{spatial_order, PointIndex};
 pub use sphere::{chord_squared_for_m, haversine_m, unit_vector, Haversine, EARTH_RADIUS_M};
 pub use wards::WardLocator;

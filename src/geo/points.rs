@@ -11,7 +11,7 @@ use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 
 use rstar::primitives::{GeomWithData, Rectangle};
-use rstar::RTree;
+use rstar::{PointDistance, RTree};
 
 use super::sphere::{chord_squared_for_m, unit_vector, Haversine, EARTH_RADIUS_M};
 use crate::model::LatLon;
@@ -21,37 +21,88 @@ const BUCKET: usize = 16;
 /// Metres of slack when comparing a box's lower bound with a point's distance: far more
 /// than floating-point error, far less than any distance that matters.
 const SLACK_M: f64 = 1e-3;
+/// Metres a single-precision unit vector may be off (2⁻²⁴ per coordinate is ~0.7 m on the
+/// Earth), with room: nearer the edge of a circle than this, the haversine decides.
+const UNIT_SLACK_M: f64 = 2.0;
 
 /// A bucket: the box around its points and their range in the flat arrays.
 type Bucket = GeomWithData<Rectangle<[f64; 3]>, (u32, u32)>;
+
+/// Buckets per tile: a tile is [`TILE`] consecutive points of the flat arrays.
+const TILE_BUCKETS: usize = 4;
+/// Points per tile.
+pub const TILE: usize = BUCKET * TILE_BUCKETS;
 
 pub struct PointIndex {
     tree: RTree<Bucket>,
     ords: Vec<u32>,
     points: Vec<LatLon>,
+    tiles: Option<Tiles>,
+}
+
+/// Tiles of [`TILE`] points over the buckets, for counts that add up what a whole tile
+/// holds at once ([`PointIndex::for_each_within_tiled`]), and the points' unit vectors.
+struct Tiles {
+    /// Every point's unit vector (single precision), in the flat order: whether a point is
+    /// in a circle without trigonometry, unless it lies within [`UNIT_SLACK_M`] of the edge.
+    units: Vec<[f32; 3]>,
+    /// Each tile's box; its data is the tile's number.
+    tree: RTree<GeomWithData<Rectangle<[f64; 3]>, u32>>,
+    /// Every bucket's box, in bucket order.
+    buckets: Vec<Rectangle<[f64; 3]>>,
 }
 
 impl PointIndex {
     /// Bulk-loads `(ordinal, point)` pairs.
     pub fn new(points: impl IntoIterator<Item = (u32, LatLon)>) -> Self {
         let mut all: Vec<(u32, LatLon)> = points.into_iter().collect();
-        str_order(&mut all);
+        str_order(&mut all, BUCKET);
+        Self::build(all)
+    }
+
+    /// [`new`](Self::new) with tiles of [`TILE`] points and their unit vectors (12 bytes a point), for
+    /// [`for_each_within_tiled`](Self::for_each_within_tiled). A tile lies within one
+    /// piece of a sort-tile-recursive order over tiles (square-ish, like the buckets), and
+    /// its buckets are in that order within it.
+    pub fn new_tiled(points: impl IntoIterator<Item = (u32, LatLon)>) -> Self {
+        let mut all: Vec<(u32, LatLon)> = points.into_iter().collect();
+        tiled_order(&mut all);
+        let mut index = Self::build(all);
+        let buckets: Vec<Rectangle<[f64; 3]>> = index
+            .points
+            .chunks(BUCKET)
+            .map(|chunk| bounding_box(chunk.iter().map(|p| unit_vector(*p))))
+            .collect();
+        let tiles = buckets
+            .chunks(TILE_BUCKETS)
+            .enumerate()
+            .map(|(t, boxes)| {
+                let corners = boxes.iter().flat_map(|b| [b.lower(), b.upper()]);
+                GeomWithData::new(bounding_box(corners), t as u32)
+            })
+            .collect();
+        let units = index
+            .points
+            .iter()
+            .map(|p| unit_vector(*p).map(|x| x as f32))
+            .collect();
+        index.tiles = Some(Tiles {
+            units,
+            tree: RTree::bulk_load(tiles),
+            buckets,
+        });
+        index
+    }
+
+    /// Buckets the points in their order.
+    fn build(all: Vec<(u32, LatLon)>) -> Self {
         let buckets = all
             .chunks(BUCKET)
             .enumerate()
             .map(|(i, chunk)| {
-                let mut lo = [f64::INFINITY; 3];
-                let mut hi = [f64::NEG_INFINITY; 3];
-                for (_, p) in chunk {
-                    let v = unit_vector(*p);
-                    for d in 0..3 {
-                        lo[d] = lo[d].min(v[d]);
-                        hi[d] = hi[d].max(v[d]);
-                    }
-                }
                 let start = (i * BUCKET) as u32;
                 GeomWithData::new(
-                    Rectangle::from_corners(lo, hi),
+                    bounding_box(chunk.iter().map(|(_, p)| unit_vector(*p))),
                     (start, start + chunk.len() as u32),
                 )
             })
@@ -60,7 +111,14 @@ impl PointIndex {
             tree: RTree::bulk_load(buckets),
             ords: all.iter().map(|(o, _)| *o).collect(),
             points: all.into_iter().map(|(_, p)| p).collect(),
+            tiles: None,
         }
+    }
+
+    /// The ordinals of each tile, in tile order (empty without tiles).
+    pub fn tile_ords(&self) -> impl Iterator<Item = &[u32]> + '_ {
+        let tiles = self.tiles.as_ref().map_or(0, |_| self.ords.len());
+        self.ords[..tiles].chunks(TILE)
     }
 
     fn members(&self, b: &Bucket) -> std::ops::Range<usize> {
@@ -72,29 +130,90 @@ impl PointIndex {
     /// spare) is taken without measuring its points; only buckets on the edge are measured,
     /// point by point, by the same haversine.
     pub fn for_each_within(&self, center: LatLon, radius_m: f64, mut f: impl FnMut(u32)) {
-        let q = unit_vector(center);
+        let circle = Circle::new(center, radius_m);
+        let q = circle.q;
         let bound = chord_squared_for_m(radius_m) * (1.0 + 1e-9) + 1e-18;
         let inside = chord_squared_for_m((radius_m - SLACK_M).max(0.0));
-        let from = Haversine::from(center);
         for b in self.tree.locate_within_distance(q, bound) {
-            let (lo, hi) = (b.geom().lower(), b.geom().upper());
-            let farthest: f64 = (0..3)
-                .map(|d| {
-                    let a = (q[d] - lo[d]).abs().max((q[d] - hi[d]).abs());
-                    a * a
-                })
-                .sum();
             let members = self.members(b);
-            if farthest < inside {
+            if farthest_2(q, b.geom()) < inside {
                 self.ords[members].iter().copied().for_each(&mut f);
             } else {
                 for i in members {
-                    if from.within(self.points[i], radius_m).is_some() {
+                    if self.in_circle(&circle, i) {
                         f(self.ords[i]);
                     }
                 }
             }
         }
+    }
+
+    /// [`for_each_within`](Self::for_each_within), a tile at a time where a whole tile lies
+    /// inside the circle: `tile` gets its number (its ordinals are the
+    /// [`tile_ords`](Self::tile_ords) of that number), `f` every other ordinal. Without
+    /// tiles, everything goes to `f`.
+    pub fn for_each_within_tiled(
+        &self,
+        center: LatLon,
+        radius_m: f64,
+        mut tile: impl FnMut(usize),
+        mut f: impl FnMut(u32),
+    ) {
+        let Some(tiles) = &self.tiles else {
+            return self.for_each_within(center, radius_m, f);
+        };
+        let circle = Circle::new(center, radius_m);
+        let q = circle.q;
+        let bound = chord_squared_for_m(radius_m) * (1.0 + 1e-9) + 1e-18;
+        let inside = chord_squared_for_m((radius_m - SLACK_M).max(0.0));
+        for t in tiles.tree.locate_within_distance(q, bound) {
+            if farthest_2(q, t.geom()) < inside {
+                tile(t.data as usize);
+                continue;
+            }
+            let first = t.data as usize * TILE_BUCKETS;
+            let last = (first + TILE_BUCKETS).min(tiles.buckets.len());
+            for (b, bx) in tiles.buckets[first..last].iter().enumerate() {
+                if bx.distance_2(&q) > bound {
+                    continue;
+                }
+                let start = (first + b) * BUCKET;
+                let members = start..(start + BUCKET).min(self.points.len());
+                if farthest_2(q, bx) < inside {
+                    self.ords[members].iter().copied().for_each(&mut f);
+                } else {
+                    for i in members {
+                        if self.in_circle(&circle, i) {
+                            f(self.ords[i]);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Whether point `i` (of the flat arrays) is in `circle`: by its unit vector when the
+    /// index has them and the point is clearly inside or outside, else by the haversine.
+    fn in_circle(&self, circle: &Circle, i: usize) -> bool {
+        if let Some(t) = &self.tiles {
+            let u = t.units[i];
+            let d2: f64 = (0..3)
+                .map(|d| {
+                    let a = circle.q[d] - f64::from(u[d]);
+                    a * a
+                })
+                .sum();
+            if d2 < circle.surely_in {
+                return true;
+            }
+            if d2 > circle.surely_out {
+                return false;
+            }
+        }
+        circle
+            .from
+            .within(self.points[i], circle.radius_m)
+            .is_some()
     }
 
     /// Ordinals within `radius_m` along the sphere, by the same haversine that callers
@@ -139,18 +258,90 @@ impl PointIndex {
     }
 }
 
+/// A circle on the sphere, for deciding many points.
+struct Circle {
+    q: [f64; 3],
+    from: Haversine,
+    radius_m: f64,
+    /// Squared chords below which a single-precision unit vector is surely inside, and
+    /// above which surely outside.
+    surely_in: f64,
+    surely_out: f64,
+}
+
+impl Circle {
+    fn new(center: LatLon, radius_m: f64) -> Self {
+        let inner = radius_m - UNIT_SLACK_M;
+        Self {
+            q: unit_vector(center),
+            from: Haversine::from(center),
+            radius_m,
+            surely_in: if inner > 0.0 {
+                chord_squared_for_m(inner)
+            } else {
+                -1.0
+            },
+            surely_out: chord_squared_for_m(radius_m + UNIT_SLACK_M),
+        }
+    }
+}
+
+/// The box around `corners`.
+fn bounding_box(corners: impl Iterator<Item = [f64; 3]>) -> Rectangle<[f64; 3]> {
+    let mut lo = [f64::INFINITY; 3];
+    let mut hi = [f64::NEG_INFINITY; 3];
+    for v in corners {
+        for d in 0..3 {
+            lo[d] = lo[d].min(v[d]);
+            hi[d] = hi[d].max(v[d]);
+        }
+    }
+    Rectangle::from_corners(lo, hi)
+}
+
+/// The squared chord from `q` to the farthest corner of `b`: below a circle's squared
+/// chord, all of `b` is inside the circle.
+fn farthest_2(q: [f64; 3], b: &Rectangle<[f64; 3]>) -> f64 {
+    let (lo, hi) = (b.lower(), b.upper());
+    (0..3)
+        .map(|d| {
+            let a = (q[d] - lo[d]).abs().max((q[d] - hi[d]).abs());
+            a * a
+        })
+        .sum()
+}
+
+/// Tiles of [`TILE`] points in sort-tile-recursive order, and buckets in that order within
+/// each tile.
+fn tiled_order(points: &mut [(u32, LatLon)]) {
+    str_order(points, TILE);
+    for tile in points.chunks_mut(TILE) {
+        str_order(tile, BUCKET);
+    }
+}
+
+/// The positions of `points` in the order a tiled index keeps them: nearby points
+/// together. An index numbers its facilities in this order, so what a search reads about
+/// the facilities of one neighbourhood (their filter columns, their records) lies together
+/// in memory.
+pub fn spatial_order(points: &[LatLon]) -> Vec<u32> {
+    let mut all: Vec<(u32, LatLon)> = (0u32..).zip(points.iter().copied()).collect();
+    tiled_order(&mut all);
+    all.into_iter().map(|(i, _)| i).collect()
+}
+
 /// Sort-tile-recursive order: slices by longitude, each slice by latitude, so consecutive
-/// runs of [`BUCKET`] points make small, square-ish boxes.
-fn str_order(points: &mut [(u32, LatLon)]) {
+/// runs of `unit` points (a bucket, or a tile) make small, square-ish boxes.
+fn str_order(points: &mut [(u32, LatLon)], unit: usize) {
     let by = |key: fn(&LatLon) -> f64| {
         move |a: &(u32, LatLon), b: &(u32, LatLon)| {
             key(&a.1).total_cmp(&key(&b.1)).then(a.0.cmp(&b.0))
         }
     };
     points.sort_unstable_by(by(|p| p.lon));
-    let buckets = points.len().div_ceil(BUCKET).max(1);
-    let slices = (buckets as f64).sqrt().ceil() as usize;
-    let per_slice = buckets.div_ceil(slices) * BUCKET;
+    let runs = points.len().div_ceil(unit).max(1);
+    let slices = (runs as f64).sqrt().ceil() as usize;
+    let per_slice = runs.div_ceil(slices) * unit;
     for slice in points.chunks_mut(per_slice) {
         slice.sort_unstable_by(by(|p| p.lat));
     }
@@ -258,6 +449,28 @@ mod tests {
             index.for_each_within(c, r, |o| counted.push(o));
             counted.sort();
             assert_eq!(counted, want, "for_each_within, radius {r}");
+        }
+        // Tiles and buckets together give the same set again, each point once.
+        let tiled = PointIndex::new_tiled(pts.clone());
+        let tile_ords: Vec<&[u32]> = tiled.tile_ords().collect();
+        assert_eq!(tile_ords.len(), pts.len().div_ceil(TILE));
+        for r in [0.0, 500.0, 2_000.0, 8_000.0, 100_000.0] {
+            let want: Vec<u32> = {
+                let mut w: Vec<u32> = index.within(c, r).collect();
+                w.sort();
+                w
+            };
+            let (mut counted, mut whole) = (Vec::new(), Vec::new());
+            tiled.for_each_within_tiled(c, r, |t| whole.push(t), |o| counted.push(o));
+            for t in &whole {
+                counted.extend_from_slice(tile_ords[*t]);
+            }
+            let whole = whole.len();
+            counted.sort();
+            assert_eq!(counted, want, "for_each_within_tiled, radius {r}");
+            if r >= 100_000.0 {
+                assert_eq!(whole, tile_ords.len(), "radius {r}: every tile lies inside");
+            }
         }
         // A point exactly on the circle is in it, whichever way it is counted.
         let on = pts[1234].1;

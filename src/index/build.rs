@@ -165,6 +165,12 @@ pub fn build_index(dataset: IndexInput<'_>, lock: &BuildLock) -> Result<BuildSum
     let gen_dir = index_root.join(&generation);
     fs::create_dir(&gen_dir).map_err(io(&gen_dir))?;
 
+    // Facilities are numbered in spatial order (see `geo::spatial_order`).
+    let locations: Vec<_> = dataset.facilities.iter().map(|f| f.location).collect();
+    let facilities: Vec<&Facility> = crate::geo::spatial_order(&locations)
+        .into_iter()
+        .map(|i| &dataset.facilities[i as usize])
+        .collect();
     let written = (|| {
         // Every file but tantivy's (which checks its own) with its SHA-256, so a part that
         // is missing or damaged later is refused at open instead of served.
@@ -174,7 +180,7 @@ pub fn build_index(dataset: IndexInput<'_>, lock: &BuildLock) -> Result<BuildSum
             parts.insert(file.to_string(), super::sha256_hex(bytes));
             Ok(())
         };
-        part(RECORDS_FILE, &records::encode(dataset.facilities))?;
+        part(RECORDS_FILE, &records::encode(facilities.iter().copied()))?;
         if !dataset.boundaries.is_empty() {
             let json = serde_json::to_vec(dataset.boundaries).expect("boundaries serialize");
             part(BOUNDARIES_FILE, &json)?;
@@ -191,7 +197,7 @@ pub fn build_index(dataset: IndexInput<'_>, lock: &BuildLock) -> Result<BuildSum
         }
         let text_dir = gen_dir.join(TEXT_DIR);
         fs::create_dir(&text_dir).map_err(io(&text_dir))?;
-        TextIndex::create(&text_dir, dataset.facilities).map_err(|source| BuildError::Text {
+        TextIndex::create(&text_dir, &facilities).map_err(|source| BuildError::Text {
             path: text_dir.clone(),
             source,
         })?;

@@ -11,6 +11,7 @@ mod field_matcher;
 mod records;
 mod tags;
 mod text;
+mod tile_counts;
 mod trees;
 mod typo;
 mod word_cache;
@@ -24,6 +25,7 @@ pub use field_matcher::FieldMatcher;
 pub use records::{RecordError, Records};
 pub use tags::TagSets;
 pub use text::{Scored, TextField, TextIndex, TextMatch, WordMatch};
+pub use tile_counts::TileCounts;
 pub use trees::FilterTrees;
 pub use typo::{correctable, WordFix, MIN_TYPO_WORD};
 
@@ -114,6 +116,8 @@ pub struct SearchIndex {
     pub dir: PathBuf,
     records: Records,
     pub points: PointIndex,
+    /// What each tile of `points` holds (facet counts a tile at a time).
+    pub tile_counts: Vec<TileCounts>,
     /// Smaller R-trees per frequent filter value.
     pub trees: FilterTrees,
     pub columns: Columns,
@@ -234,7 +238,7 @@ impl SearchIndex {
         text: TextIndex,
         regions: Regions,
     ) -> Self {
-        let points = PointIndex::new(
+        let points = PointIndex::new_tiled(
             columns
                 .location
                 .iter()
@@ -245,6 +249,7 @@ impl SearchIndex {
             meta,
             dir,
             records,
+            tile_counts: tile_counts::count_tiles(&points, &columns),
             points,
             trees: FilterTrees::new(&columns),
             tags: TagSets::new(&columns, &regions),

@@ -32,8 +32,9 @@ fn id_hash(id: &str) -> u64 {
 }
 
 /// Writes `facilities` in the `records.jsonl` layout.
-pub fn encode(facilities: &[Facility]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(facilities.len() * 600);
+pub fn encode<'a>(facilities: impl IntoIterator<Item = &'a Facility>) -> Vec<u8> {
+    let facilities = facilities.into_iter();
+    let mut out = Vec::with_capacity(facilities.size_hint().0 * 600);
     for f in facilities {
         serde_json::to_writer(&mut out, f).expect("facilities serialize");
         out.push(b'\n');

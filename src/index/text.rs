@@ -280,7 +280,7 @@ pub struct TextMatch {
 
 impl TextIndex {
     /// Writes the text index for `facilities` (ordinal = position) into `dir`.
-    pub fn create(dir: &Path, facilities: &[Facility]) -> tantivy::Result<()> {
+    pub fn create(dir: &Path, facilities: &[&Facility]) -> tantivy::Result<()> {
         let (schema, fields) = schema();
         let index = Index::create_in_dir(dir, schema)?;
         register_tokenizers(&index);

@@ -10,7 +10,7 @@ use super::query::{SearchQuery, Sort};
 use super::result::{FacetCount, Facets, Hit, SearchResult};
 use crate::geo::PointIndex;
 use crate::geo::{haversine_m, Haversine};
-use crate::index::{DocBits, FieldMatcher, Scored, SearchIndex, TextMatch, WordMatch};
+use crate::index::{DocBits, FieldMatcher, Scored, SearchIndex, TextMatch, TileCounts, WordMatch};
 use crate::model::{CapSet, Kind, LatLon, WardCode, CAPABILITIES, KINDS};
 
 #[derive(Debug, thiserror::Error)]
@@ -113,8 +113,21 @@ impl Filter<'_> {
         Some(distance)
     }
 
+    /// Whether [`check_attributes`](Self::check_attributes) takes every facility: no
+    /// condition of those it checks was asked for.
+    fn takes_everyone(&self) -> bool {
+        self.kind_mask == 0
+            && self.cap_masks.is_empty()
+            && self.scene_rules.is_none()
+            && self.q.wheelchair.is_none()
+            && self.q.pediatric.is_none()
+            && self.q.accepting_new.is_none()
+            && self.q.places.is_empty()
+            && self.q.bbox.is_none()
+    }
+
     /// Everything but the distance: kinds, capabilities, scene, flags, status, places and
-    /// the box.
+    /// the box (keep [`takes_everyone`](Self::takes_everyone) in step).
     fn check_attributes(&self, ord: u32) -> bool {
         let c = &self.index.columns;
         let i = ord as usize;
@@ -372,6 +385,21 @@ impl FacetCounter {
         }
     }
 
+    /// A whole tile of the R-tree, as counted when the index was opened.
+    fn add_tile(&mut self, t: &TileCounts) {
+        for (k, n) in self.kinds.iter_mut().zip(t.kinds) {
+            *k += n as usize;
+        }
+        for &(at, n) in &t.caps {
+            self.caps[at as usize] += n as usize;
+        }
+        for &(w, n) in &t.wards {
+            if let Some(slot) = ward_slot(w) {
+                self.by_ward[slot] += n as usize;
+            }
+        }
+    }
+
     fn finish(&self, index: &SearchIndex) -> Facets {
         let regions = &index.regions;
         let wards = |code: WardCode| ward_slot(code).map_or(0, |s| self.by_ward[s]);
@@ -578,14 +606,31 @@ fn matches(index: &SearchIndex, q: &SearchQuery) -> Result<Matches, SearchError>
     ) {
         let mut counter = FacetCounter::default();
         let mut total = 0;
-        index.points.for_each_within(p, r, |ord| {
+        let mut each = |ord| {
             if filter.check_attributes(ord) {
                 total += 1;
                 if q.facets {
                     counter.add(index, ord);
                 }
             }
-        });
+        };
+        if filter.takes_everyone() {
+            // With no condition, a tile wholly inside the circle is added as counted when
+            // the index was opened.
+            let mut tiles = Vec::new();
+            index
+                .points
+                .for_each_within_tiled(p, r, |t| tiles.push(t), &mut each);
+            for t in tiles {
+                let counts = &index.tile_counts[t];
+                total += counts.facilities as usize;
+                if q.facets {
+                    counter.add_tile(counts);
+                }
+            }
+        } else {
+            index.points.for_each_within(p, r, each);
+        }
         return Ok(Matches {
             matched: Vec::new(),
             total,
