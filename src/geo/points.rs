@@ -60,10 +60,10 @@ impl PointIndex {
         Self::build(all)
     }
 
-    /// [`new`](Self::new) with tiles of [`TILE`] points and their unit vectors (12 bytes a point), for
-    /// [`for_each_within_tiled`](Self::for_each_within_tiled). A tile lies within one
-    /// piece of a sort-tile-recursive order over tiles (square-ish, like the buckets), and
-    /// its buckets are in that order within it.
+    /// [`new`](Self::new) with tiles of [`TILE`] points and the points' unit vectors (12
+    /// bytes a point), for [`for_each_within_tiled`](Self::for_each_within_tiled). Tiles
+    /// are in sort-tile-recursive order (square-ish, like the buckets), and the buckets in
+    /// that order within each tile.
     pub fn new_tiled(points: impl IntoIterator<Item = (u32, LatLon)>) -> Self {
         let mut all: Vec<(u32, LatLon)> = points.into_iter().collect();
         tiled_order(&mut all);
@@ -234,7 +234,13 @@ impl PointIndex {
 
     /// `(ordinal, metres)` nearest first, exactly by great-circle distance; equal distances
     /// in ordinal order.
-    pub fn nearest(&self, center: LatLon) -> Nearest<'_> {
+    pub fn nearest(&self, center: LatLon) -> Nearest<'_, fn(u32) -> bool> {
+        self.nearest_where(center, |_| true)
+    }
+
+    /// [`nearest`](Self::nearest) of the ordinals `keep` accepts: the others are never
+    /// measured (a filter's column is cheaper to read than a distance to compute).
+    pub fn nearest_where<F: FnMut(u32) -> bool>(&self, center: LatLon, keep: F) -> Nearest<'_, F> {
         let mut buckets: Box<dyn Iterator<Item = (&Bucket, f64)>> = Box::new(
             self.tree
                 .nearest_neighbor_iter_with_distance_2(&unit_vector(center)),
@@ -246,6 +252,7 @@ impl PointIndex {
             buckets,
             next,
             heap: BinaryHeap::new(),
+            keep,
         }
     }
 
@@ -369,16 +376,17 @@ impl Ord for Metres {
 
 /// Nearest-first iterator: opens buckets in order of their boxes' distance and yields a
 /// point once no unopened bucket can hold a nearer one.
-pub struct Nearest<'a> {
+pub struct Nearest<'a, F> {
     index: &'a PointIndex,
     from: Haversine,
     /// rstar 0.12 does not export its iterator's type.
     buckets: Box<dyn Iterator<Item = (&'a Bucket, f64)> + 'a>,
     next: Option<(&'a Bucket, f64)>,
     heap: BinaryHeap<Reverse<(Metres, u32)>>,
+    keep: F,
 }
 
-impl Iterator for Nearest<'_> {
+impl<F: FnMut(u32) -> bool> Iterator for Nearest<'_, F> {
     type Item = (u32, f64);
 
     fn next(&mut self) -> Option<(u32, f64)> {
@@ -388,8 +396,10 @@ impl Iterator for Nearest<'_> {
                 Some((bucket, bound)) if nearest_open.is_none_or(|d| bound <= d + SLACK_M) => {
                     let ix = self.index;
                     for i in ix.members(bucket) {
-                        let d = self.from.to_m(ix.points[i]);
-                        self.heap.push(Reverse((Metres(d), ix.ords[i])));
+                        if (self.keep)(ix.ords[i]) {
+                            let d = self.from.to_m(ix.points[i]);
+                            self.heap.push(Reverse((Metres(d), ix.ords[i])));
+                        }
                     }
                     self.next = self.buckets.next().map(bucket_bound);
                 }
@@ -427,6 +437,13 @@ mod tests {
             want.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
             let got: Vec<(f64, u32)> = index.nearest(c).map(|(o, d)| (d, o)).collect();
             assert_eq!(got, want);
+            // Only those kept, in the same order.
+            let odd: Vec<(f64, u32)> = want.iter().copied().filter(|(_, o)| o % 3 == 1).collect();
+            let got: Vec<(f64, u32)> = index
+                .nearest_where(c, |o| o % 3 == 1)
+                .map(|(o, d)| (d, o))
+                .collect();
+            assert_eq!(got, odd);
         }
     }
 

@@ -659,7 +659,12 @@ fn matches(index: &SearchIndex, q: &SearchQuery) -> Result<Matches, SearchError>
         // below) can still belong to the page.
         let mut last = f64::INFINITY;
         if wanted > 0 {
-            for (ord, d) in tree.nearest(o) {
+            // Facilities that fail a filter are never measured.
+            let keep = |ord: u32| {
+                filter.text.as_ref().is_none_or(|t| t.set.contains(ord))
+                    && filter.check_attributes(ord)
+            };
+            for (ord, d) in tree.nearest_where(o, keep) {
                 if d > bound || d > last + TIE_M {
                     break;
                 }
