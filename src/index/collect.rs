@@ -141,6 +141,66 @@ impl SegmentCollector for OrdSetSegment {
     }
 }
 
+/// Collects the ordinals of every match as a sorted list: for a word's matches in one text
+/// field, usually a few (a surname among the names), where a set would cost a bit per
+/// facility per segment.
+pub(super) struct OrdList<'a> {
+    pub bases: &'a [Option<u32>],
+}
+
+pub(super) struct OrdListSegment {
+    ords: SegmentOrds,
+    list: Vec<u32>,
+}
+
+impl Collector for OrdList<'_> {
+    type Fruit = Vec<u32>;
+    type Child = OrdListSegment;
+
+    fn for_segment(
+        &self,
+        segment_ord: SegmentOrdinal,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<OrdListSegment> {
+        Ok(OrdListSegment {
+            ords: SegmentOrds::new(self.bases, segment_ord, segment)?,
+            list: Vec::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, mut fruits: Vec<Vec<u32>>) -> tantivy::Result<Vec<u32>> {
+        // Contiguous segments give ascending, disjoint lists: in order of their first
+        // ordinal they are one sorted list. Otherwise (the `ord` column) they are sorted.
+        fruits.sort_unstable_by_key(|l| l.first().copied());
+        let mut all = fruits.concat();
+        if !all.is_sorted() {
+            all.sort_unstable();
+        }
+        Ok(all)
+    }
+}
+
+impl SegmentCollector for OrdListSegment {
+    type Fruit = Vec<u32>;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        self.collect_block(&[doc]);
+    }
+
+    fn collect_block(&mut self, docs: &[DocId]) {
+        let ords = &self.ords;
+        self.list.extend(docs.iter().filter_map(|d| ords.of(*d)));
+    }
+
+    fn harvest(self) -> Vec<u32> {
+        self.list
+    }
+}
+
 /// Per segment of `reader`, its first ordinal when its documents are ordinals `base..`
 /// in order (checked once, when the index is opened).
 pub(super) fn contiguous_bases(reader: &IndexReader) -> tantivy::Result<Vec<Option<u32>>> {
@@ -200,6 +260,10 @@ mod tests {
                 )
                 .unwrap();
             assert_eq!(set.ords().collect::<Vec<_>>(), vec![5, 6, 7, 8]);
+            let list = searcher
+                .search(&AllQuery, &OrdList { bases: &bases })
+                .unwrap();
+            assert_eq!(list, vec![5, 6, 7, 8]);
             let mut scored = searcher
                 .search(&AllQuery, &AllScored { bases: &bases })
                 .unwrap();

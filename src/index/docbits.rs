@@ -99,6 +99,15 @@ impl Members {
         }
     }
 
+    /// The set of `sorted` (ascending, each below `n`), as a list when that is smaller.
+    pub fn from_sorted(sorted: Vec<u32>, n: usize) -> Self {
+        if sorted.len() * 32 < n.div_ceil(64) * 64 {
+            Members::Sparse(sorted.into_boxed_slice())
+        } else {
+            Members::Dense(DocBits::from_ords(sorted, n))
+        }
+    }
+
     pub fn contains(&self, ord: u32) -> bool {
         match self {
             Members::Sparse(list) => list.binary_search(&ord).is_ok(),
@@ -133,8 +142,14 @@ mod tests {
                 bits.len()
             );
             assert!(m.bytes() <= bits.bytes());
+            let listed = Members::from_sorted(bits.ords().collect(), n);
+            assert_eq!(
+                matches!(listed, Members::Sparse(_)),
+                matches!(m, Members::Sparse(_))
+            );
             for ord in 0..n as u32 + 10 {
                 assert_eq!(m.contains(ord), bits.contains(ord), "{ord}");
+                assert_eq!(listed.contains(ord), bits.contains(ord), "{ord}");
             }
         }
     }

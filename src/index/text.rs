@@ -15,7 +15,7 @@ use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextO
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexReader, ReloadPolicy, Score, TantivyDocument, Term};
 
-use super::collect::{contiguous_bases, AllScored, OrdSet};
+use super::collect::{contiguous_bases, AllScored, OrdList, OrdSet};
 use super::tags::TagSets;
 use super::word_cache::{WordCache, CACHE_MIN_MATCHES};
 use super::{DocBits, Members};
@@ -403,28 +403,20 @@ impl TextIndex {
             }
         }
         let searcher = self.reader.searcher();
-        let collect = |q: &dyn Query| {
-            searcher.search(
-                q,
-                &OrdSet {
-                    bases: &self.bases,
-                    docs: self.docs,
-                },
-            )
-        };
+        let collect = |q: &dyn Query| searcher.search(q, &OrdList { bases: &self.bases });
         let tag_set = tags.matches(word);
         let mut set = tag_set.clone();
         let groups = match query {
             WordQuery::Unigram(q) => {
-                set.union_with(&collect(q.as_ref())?);
+                set.insert_all(collect(q.as_ref())?);
                 None
             }
             WordQuery::PerField(per_field) => {
                 let mut found = Vec::with_capacity(4);
                 for q in &per_field {
                     let hits = collect(q.as_ref())?;
-                    set.union_with(&hits);
-                    found.push(Members::from_bits(hits));
+                    set.insert_all(hits.iter().copied());
+                    found.push(Members::from_sorted(hits, self.docs));
                 }
                 let [name, kana, address, notes] =
                     <[Members; 4]>::try_from(found).unwrap_or_else(|_| unreachable!());
