@@ -18,7 +18,7 @@ use std::time::Instant;
 use zaitaku::import::load_dataset;
 use zaitaku::import::{write_facilities, FACILITIES_FILE};
 use zaitaku::index::{build_index, BuildLock, TextField};
-use zaitaku::model::Facility;
+use zaitaku::model::{Facility, LatLon};
 use zaitaku::text::normalize;
 use zaitaku::{search, SearchIndex, SearchParams, SearchQuery};
 
@@ -63,6 +63,10 @@ struct Query {
     cap2: String,
     radius_km: String,
     text: String,
+    /// For `covers`: the ward or 市町村 zaitaku places the point in (its code, else
+    /// empty). A facility that declares service wards reaches only those (PostGIS gets
+    /// this as an input of the rule, and each facility's wards).
+    ward: String,
 }
 
 impl Query {
@@ -185,7 +189,18 @@ fn make_mix(index: &SearchIndex, count: usize, seed: u64) -> Vec<Query> {
                     _ => String::new(),
                 },
                 text,
+                ward: String::new(),
             }
+        })
+        .map(|mut q| {
+            if q.kind == "covers" {
+                let p = LatLon::new(q.lat, q.lon).expect("a point of the mix");
+                q.ward = index
+                    .wards
+                    .locate(p)
+                    .map_or(String::new(), |w| w.0.to_string());
+            }
+            q
         })
         .collect()
 }
@@ -203,6 +218,7 @@ fn write_mix(path: &Path, mix: &[Query]) {
         "radius_km",
         "text",
         "api",
+        "ward",
     ])
     .unwrap();
     for q in mix {
@@ -217,6 +233,7 @@ fn write_mix(path: &Path, mix: &[Query]) {
             q.radius_km.clone(),
             q.text.clone(),
             q.api(),
+            q.ward.clone(),
         ])
         .unwrap();
     }
@@ -241,6 +258,7 @@ fn read_mix(path: &Path) -> Vec<Query> {
                 cap2: rec[6].into(),
                 radius_km: rec[7].into(),
                 text: rec[8].into(),
+                ward: rec.get(10).unwrap_or_default().into(),
             }
         })
         .collect()
@@ -451,6 +469,7 @@ fn export_sql(index: &SearchIndex, out: &Path) {
         "reach_m",
         "search_text",
         "name_rank",
+        "service_wards",
     ])
     .unwrap();
     let array = |v: Vec<&str>| format!("{{{}}}", v.join(","));
@@ -472,6 +491,16 @@ fn export_sql(index: &SearchIndex, out: &Path) {
                 .map_or(String::new(), |r| format!("{}", r.radius_km * 1000.0)),
             text.join(" "),
             index.columns.name_rank[ord].to_string(),
+            format!(
+                "{{{}}}",
+                index
+                    .columns
+                    .service_wards(ord as u32)
+                    .iter()
+                    .map(|w| w.0.to_string())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ),
         ])
         .unwrap();
     }

@@ -36,6 +36,7 @@ SELECT id,
        coalesce(nullif(radius_km, '')::double precision,
                 CASE type WHEN 'radius_kind' THEN 3 WHEN 'facets_5km' THEN 5 END) * 1000
            AS radius_m,
+       nullif(ward, '')::int AS ward,
        words,
        ARRAY(SELECT '%' || replace(replace(replace(coalesce(words[least(k, cardinality(words))], ''),
                                                    '\', '\\'), '%', '\%'), '_', '\_') || '%'

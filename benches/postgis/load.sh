@@ -18,14 +18,14 @@ now_ms() { date +%s%3N; }
 # Columns are taken from the export's header (extra columns the table lacks are an error,
 # so a format change is noticed here rather than as a wrong answer later).
 header="$(head -n1 "$export_csv" | tr -d '\r\357\273\277')"
-for col in id lat lon kinds caps pediatric wheelchair reach_m search_text; do
+for col in id lat lon kinds caps pediatric wheelchair reach_m search_text service_wards; do
     case ",$header," in
         *",$col,"*) ;;
         *) echo "load.sh: $export_csv has no column $col (header: $header)" >&2; exit 1 ;;
     esac
 done
 mix_header="$(head -n1 "$mix_csv" | tr -d '\r\357\273\277')"
-if [ "$mix_header" != "id,type,lat,lon,kind,cap1,cap2,radius_km,text,api" ]; then
+if [ "$mix_header" != "id,type,lat,lon,kind,cap1,cap2,radius_km,text,api,ward" ]; then
     echo "load.sh: unexpected mix header: $mix_header" >&2
     exit 1
 fi

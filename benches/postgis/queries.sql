@@ -45,10 +45,11 @@ BEGIN
 END $$;
 
 -- covers: who can visit the point: facilities of p_kind with p_cap1 whose own reach
--- (reach_m; NULL = no home visits) covers it, nearest 20. The first ST_DWithin, with the
--- largest reach of any facility (p_max_reach_m), is the indexable bound; the second is
--- each row's own reach.
-CREATE OR REPLACE FUNCTION q_covers(p_lat float8, p_lon float8, p_kind text, p_cap1 text, p_max_reach_m float8)
+-- (reach_m; NULL = no home visits) covers it and that serve the point's ward (p_ward, as
+-- zaitaku places the point; a facility without declared service_wards serves any), nearest
+-- 20. The first ST_DWithin, with the largest reach of any facility (p_max_reach_m), is the
+-- indexable bound; the second is each row's own reach.
+CREATE OR REPLACE FUNCTION q_covers(p_lat float8, p_lon float8, p_kind text, p_cap1 text, p_max_reach_m float8, p_ward int)
 RETURNS SETOF text LANGUAGE plpgsql STABLE AS $$
 BEGIN
     RETURN QUERY
@@ -59,6 +60,7 @@ BEGIN
           AND f.caps @> ARRAY[p_cap1]
           AND ST_DWithin(f.geog, ST_SetSRID(ST_MakePoint(p_lon, p_lat), 4326)::geography, p_max_reach_m, false)
           AND ST_DWithin(f.geog, ST_SetSRID(ST_MakePoint(p_lon, p_lat), 4326)::geography, f.reach_m, false)
+          AND (cardinality(f.service_wards) = 0 OR p_ward = ANY(f.service_wards))
         ORDER BY f.geog <-> ST_SetSRID(ST_MakePoint(p_lon, p_lat), 4326)::geography
         LIMIT 20
     ) AS k

@@ -9,6 +9,8 @@
 --                 is a substring (LIKE '%word%', pg_trgm GIN)
 --   name_rank     optional: the facility's place in zaitaku's name order (五十音順), when
 --                 the export has it; text_ward sorts by it
+--   service_wards the wards or 市町村 (JIS codes) a facility declares it serves; empty =
+--                 wherever its reach goes
 -- q: the shared query mix (`-- mix`), one row per query, numbered 1..N per type (n) so a
 --   pgbench script can pick one with `\set i random(1, :n_TYPE)`.
 
@@ -28,7 +30,8 @@ CREATE TABLE facility (
     wheelchair  boolean,
     reach_m     double precision,
     search_text text NOT NULL,
-    name_rank   integer
+    name_rank   integer,
+    service_wards integer[] NOT NULL DEFAULT '{}'
 );
 
 -- The mix exactly as written by `-- mix` (all text); q is derived from it in indexes.sql.
@@ -42,5 +45,6 @@ CREATE TABLE q_raw (
     cap2      text,
     radius_km text,
     text      text,
-    api       text
+    api       text,
+    ward      text
 );
