@@ -6,6 +6,12 @@
 //! enum); a bucket costs ~5 bytes per point, which is what lets every frequent filter value
 //! have its own tree. Euclidean (chord) distance to a box bounds the great-circle distance
 //! to every point in it, so both queries stay exact.
+//!
+//! The main tree also has tiles of [`TILE`] points (a second R-tree of their boxes) and
+//! the points' unit vectors, for counting a circle: a tile wholly inside is taken whole,
+//! and a point is decided without trigonometry unless it lies within a couple of metres of
+//! the edge. [`spatial_order`] is the order of those tiles and buckets; an index numbers its
+//! facilities in it.
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
