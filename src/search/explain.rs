@@ -8,19 +8,30 @@ use super::scene::Scene;
 use super::SearchQuery;
 
 pub fn format_distance(m: f64) -> String {
-    if m < 1000.0 {
-        format!("{:.0} m", m)
-    } else {
-        format!("{:.1} km", m / 1000.0)
-    }
+    let mut s = String::new();
+    push_distance(&mut s, m);
+    s
 }
 
-fn format_km(km: f64) -> String {
-    if km.fract() == 0.0 {
-        format!("{km:.0}")
+/// [`format_distance`], appended.
+fn push_distance(out: &mut String, m: f64) {
+    use std::fmt::Write as _;
+    // Writing to a String cannot fail.
+    let _ = if m < 1000.0 {
+        write!(out, "{:.0} m", m)
     } else {
-        format!("{km:.1}")
-    }
+        write!(out, "{:.1} km", m / 1000.0)
+    };
+}
+
+/// Kilometres without a needless decimal (16, 2.5), appended.
+fn push_km(out: &mut String, km: f64) {
+    use std::fmt::Write as _;
+    let _ = if km.fract() == 0.0 {
+        write!(out, "{km:.0}")
+    } else {
+        write!(out, "{km:.1}")
+    };
 }
 
 /// What a query's explanations share: the ward or 市町村 of the patient's point (when the
@@ -31,6 +42,17 @@ pub struct ExplainContext {
     pub text: Option<FieldMatcher>,
 }
 
+/// Appends `sep` unless `out` is still empty: parts joined as they are written.
+fn separate(out: &mut String, sep: &str) {
+    if !out.is_empty() {
+        out.push_str(sep);
+    }
+}
+
+/// Why facility `ord` matched `q`, its parts joined by 「 / 」: distance (and, for "who can
+/// visit", its reach and service area), the text's fields, the capabilities asked for
+/// with their sources, the scene, 車いす/小児, 新規受入, the place. Written into one
+/// string: a page of hits explains twenty facilities.
 pub fn explain(
     index: &SearchIndex,
     ord: u32,
@@ -41,47 +63,54 @@ pub fn explain(
     let covers_ward = cx.covers_ward;
     let c = &index.columns;
     let i = ord as usize;
-    let mut parts: Vec<String> = Vec::new();
+    let mut out = String::with_capacity(192);
     if let (Some(_), Some(d)) = (q.covers, distance_m) {
-        let mut inner = Vec::new();
+        // Across a ward or city line, say where the facility is: 「吹田市（市外）2.1 km」.
+        if let (Some(f), Some(home)) = (c.ward[i], covers_ward) {
+            if let Some(rel) = index.regions.relation(f, home) {
+                out.push_str(&index.regions.label_or_code(f));
+                out.push('（');
+                out.push_str(&rel);
+                out.push('）');
+            }
+        }
+        push_distance(&mut out, d);
+        out.push('（');
+        let inner_from = out.len();
         if let Some(reach_m) = c.reach_m[i] {
-            let note = match c.reach_note[i] {
+            out.push_str("訪問範囲 ");
+            out.push_str(match c.reach_note[i] {
                 ReachNote::CappedByLaw => "法定上限 ",
                 ReachNote::Defaulted => "既定 ",
                 ReachNote::Declared => "",
-            };
-            inner.push(format!(
-                "訪問範囲 {note}{} km 以内",
-                format_km(reach_m / 1000.0)
-            ));
+            });
+            push_km(&mut out, reach_m / 1000.0);
+            out.push_str(" km 以内");
         }
-        if c.service_wards(ord).is_empty() {
-            inner.push("対応地域の指定なし".to_string());
-        } else if let Some(w) = covers_ward {
-            inner.push(format!("{}は対応地域", index.regions.label_or_code(w)));
-        }
-        // Across a ward or city line, say where the facility is: 「吹田市（市外）2.1 km」.
-        let place = match (c.ward[i], covers_ward) {
-            (Some(f), Some(home)) => index
-                .regions
-                .relation(f, home)
-                .map(|rel| format!("{}（{rel}）", index.regions.label_or_code(f)))
-                .unwrap_or_default(),
-            _ => String::new(),
+        let wards = if c.service_wards(ord).is_empty() {
+            Some("対応地域の指定なし".to_string())
+        } else {
+            covers_ward.map(|w| format!("{}は対応地域", index.regions.label_or_code(w)))
         };
-        parts.push(format!(
-            "{place}{}（{}）",
-            format_distance(d),
-            inner.join("・")
-        ));
+        if let Some(w) = wards {
+            if out.len() > inner_from {
+                out.push('・');
+            }
+            out.push_str(&w);
+        }
+        out.push('）');
     } else if let Some(d) = distance_m {
         match q.radius_m {
-            Some(r) => parts.push(format!(
-                "{}（半径 {} km 以内）",
-                format_distance(d),
-                format_km(r / 1000.0)
-            )),
-            None => parts.push(format!("指定地点から {}", format_distance(d))),
+            Some(r) => {
+                push_distance(&mut out, d);
+                out.push_str("（半径 ");
+                push_km(&mut out, r / 1000.0);
+                out.push_str(" km 以内）");
+            }
+            None => {
+                out.push_str("指定地点から ");
+                push_distance(&mut out, d);
+            }
         }
     }
     if let Some(text) = &q.text {
@@ -90,47 +119,57 @@ pub fn explain(
             .as_ref()
             .map(|m| m.fields_in(ord, index.records().raw(ord), &index.tags))
             .unwrap_or_default();
+        separate(&mut out, " / ");
+        out.push('「');
+        out.push_str(text);
+        out.push('」');
         if !fields.is_empty() {
-            parts.push(format!("「{text}」が{}に一致", fields.join("・")));
-        } else {
-            parts.push(format!("「{text}」に一致"));
+            out.push('が');
+            out.push_str(&fields.join("・"));
         }
+        out.push_str("に一致");
     }
-    let matched: Vec<Capability> = q
-        .capabilities
-        .iter()
-        .filter_map(|group| {
-            group
-                .iter()
-                .find(|cap: &&Capability| c.cap_bits[i].contains(**cap))
-                .copied()
-        })
-        .collect();
-    // Each capability says where it comes from (the 届出 and its dates, or the survey).
-    let caps: Vec<String> = matched
-        .iter()
-        .map(|cap| match c.provenance(ord, *cap) {
-            Some(p) => format!("{}（{p}）", cap.label()),
-            None => cap.label().to_string(),
-        })
-        .collect();
-    if !caps.is_empty() {
-        parts.push(format!("{}に対応", caps.join("・")));
+    // Each capability asked for that the facility has, with where it comes from (the 届出
+    // and its dates, or the survey).
+    let mut caps = q.capabilities.iter().filter_map(|group| {
+        group
+            .iter()
+            .find(|cap: &&Capability| c.cap_bits[i].contains(**cap))
+            .copied()
+    });
+    if let Some(first) = caps.next() {
+        separate(&mut out, " / ");
+        for (n, cap) in std::iter::once(first).chain(caps).enumerate() {
+            if n > 0 {
+                out.push('・');
+            }
+            out.push_str(cap.label());
+            if let Some(p) = c.provenance(ord, cap) {
+                out.push('（');
+                out.push_str(p);
+                out.push('）');
+            }
+        }
+        out.push_str("に対応");
     }
     if let Some(reason) = q
         .scene
         .and_then(|scene| scene_reason(index, ord, scene, None))
     {
-        parts.push(reason);
+        separate(&mut out, " / ");
+        out.push_str(&reason);
     }
     if q.wheelchair == Some(true) {
-        parts.push("車いす可".into());
+        separate(&mut out, " / ");
+        out.push_str("車いす可");
     }
     if q.pediatric == Some(true) {
-        parts.push("小児可".into());
+        separate(&mut out, " / ");
+        out.push_str("小児可");
     }
     if q.accepting_new.is_some() {
-        parts.push(c.accepting[i].label().into());
+        separate(&mut out, " / ");
+        out.push_str(c.accepting[i].label());
     }
     if !q.places.is_empty() {
         if let Some(w) = c.ward[i].and_then(|w| index.regions.get(w)) {
@@ -138,17 +177,16 @@ pub fn explain(
                 .into_iter()
                 .flatten()
                 .find_map(|a| index.regions.area(a));
-            match area {
-                Some(a) => parts.push(format!(
-                    "{}（{}）",
-                    index.regions.label_or_code(w.code),
-                    a.name
-                )),
-                None => parts.push(index.regions.label_or_code(w.code)),
+            separate(&mut out, " / ");
+            out.push_str(&index.regions.label_or_code(w.code));
+            if let Some(a) = area {
+                out.push('（');
+                out.push_str(&a.name);
+                out.push('）');
             }
         }
     }
-    parts.join(" / ")
+    out
 }
 
 /// Why facility `ord` fits `scene`: 「急変時の対応：往診・24時間対応（届出）」, from the
