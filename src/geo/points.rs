@@ -63,7 +63,7 @@ impl PointIndex {
     pub fn new(points: impl IntoIterator<Item = (u32, LatLon)>) -> Self {
         let mut all: Vec<(u32, LatLon)> = points.into_iter().collect();
         str_order(&mut all, BUCKET);
-        Self::build(all)
+        Self::build(all).0
     }
 
     /// [`new`](Self::new) with tiles of [`TILE`] points and the points' unit vectors (12
@@ -73,12 +73,7 @@ impl PointIndex {
     pub fn new_tiled(points: impl IntoIterator<Item = (u32, LatLon)>) -> Self {
         let mut all: Vec<(u32, LatLon)> = points.into_iter().collect();
         tiled_order(&mut all);
-        let mut index = Self::build(all);
-        let buckets: Vec<Rectangle<[f64; 3]>> = index
-            .points
-            .chunks(BUCKET)
-            .map(|chunk| bounding_box(chunk.iter().map(|p| unit_vector(*p))))
-            .collect();
+        let (mut index, buckets, units) = Self::build(all);
         let tiles = buckets
             .chunks(TILE_BUCKETS)
             .enumerate()
@@ -87,38 +82,38 @@ impl PointIndex {
                 GeomWithData::new(bounding_box(corners), t as u32)
             })
             .collect();
-        let units = index
-            .points
-            .iter()
-            .map(|p| unit_vector(*p).map(|x| x as f32))
-            .collect();
         index.tiles = Some(Tiles {
-            units,
+            units: units.iter().map(|u| u.map(|x| x as f32)).collect(),
             tree: RTree::bulk_load(tiles),
             buckets,
         });
         index
     }
 
-    /// Buckets the points in their order.
-    fn build(all: Vec<(u32, LatLon)>) -> Self {
-        let buckets = all
+    /// Buckets the points in their order; also gives each bucket's box and each point's
+    /// unit vector, in that order.
+    fn build(all: Vec<(u32, LatLon)>) -> (Self, Vec<Rectangle<[f64; 3]>>, Vec<[f64; 3]>) {
+        let units: Vec<[f64; 3]> = all.iter().map(|(_, p)| unit_vector(*p)).collect();
+        let boxes: Vec<Rectangle<[f64; 3]>> = units
             .chunks(BUCKET)
+            .map(|chunk| bounding_box(chunk.iter().copied()))
+            .collect();
+        let buckets = boxes
+            .iter()
             .enumerate()
-            .map(|(i, chunk)| {
+            .map(|(i, b)| {
                 let start = (i * BUCKET) as u32;
-                GeomWithData::new(
-                    bounding_box(chunk.iter().map(|(_, p)| unit_vector(*p))),
-                    (start, start + chunk.len() as u32),
-                )
+                let end = (start + BUCKET as u32).min(all.len() as u32);
+                GeomWithData::new(*b, (start, end))
             })
             .collect();
-        Self {
+        let index = Self {
             tree: RTree::bulk_load(buckets),
             ords: all.iter().map(|(o, _)| *o).collect(),
             points: all.into_iter().map(|(_, p)| p).collect(),
             tiles: None,
-        }
+        };
+        (index, boxes, units)
     }
 
     /// The ordinals of each tile, in tile order (empty without tiles).
