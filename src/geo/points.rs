@@ -31,8 +31,11 @@ const SLACK_M: f64 = 1e-3;
 /// Earth), with room: nearer the edge of a circle than this, the haversine decides.
 const UNIT_SLACK_M: f64 = 2.0;
 
+/// A box around unit vectors.
+type Box3 = Rectangle<[f64; 3]>;
+
 /// A bucket: the box around its points and their range in the flat arrays.
-type Bucket = GeomWithData<Rectangle<[f64; 3]>, (u32, u32)>;
+type Bucket = GeomWithData<Box3, (u32, u32)>;
 
 /// Buckets per tile: a tile is [`TILE`] consecutive points of the flat arrays.
 const TILE_BUCKETS: usize = 4;
@@ -55,7 +58,7 @@ struct Tiles {
     /// Each tile's box; its data is the tile's number.
     tree: RTree<GeomWithData<Rectangle<[f64; 3]>, u32>>,
     /// Every bucket's box, in bucket order.
-    buckets: Vec<Rectangle<[f64; 3]>>,
+    buckets: Vec<Box3>,
 }
 
 impl PointIndex {
@@ -92,9 +95,9 @@ impl PointIndex {
 
     /// Buckets the points in their order; also gives each bucket's box and each point's
     /// unit vector, in that order.
-    fn build(all: Vec<(u32, LatLon)>) -> (Self, Vec<Rectangle<[f64; 3]>>, Vec<[f64; 3]>) {
+    fn build(all: Vec<(u32, LatLon)>) -> (Self, Vec<Box3>, Vec<[f64; 3]>) {
         let units: Vec<[f64; 3]> = all.iter().map(|(_, p)| unit_vector(*p)).collect();
-        let boxes: Vec<Rectangle<[f64; 3]>> = units
+        let boxes: Vec<Box3> = units
             .chunks(BUCKET)
             .map(|chunk| bounding_box(chunk.iter().copied()))
             .collect();
