@@ -41,13 +41,15 @@ use axum::extract::{MatchedPath, Request};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{any, get, post, MethodRouter};
 use axum::Router;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
+/// Where the API's routes live.
+pub const API_PREFIX: &str = "/api/v1";
 /// The OpenAPI description served at `/api/v1/openapi.json`.
 pub const OPENAPI: &str = include_str!("openapi.json");
 /// A request taking longer than this is answered with 408.
@@ -57,26 +59,31 @@ pub const MAX_BODY_BYTES: usize = 16 * 1024;
 
 pub fn router(state: AppState) -> Router {
     let csp = content_security_policy(&state.config().tile_url);
-    let api = Router::new()
-        .route("/search", get(handlers::search))
-        .route("/search.csv", get(export::search_csv))
-        .route("/search.geojson", get(export::search_geojson))
-        .route("/search.xlsx", get(export::search_xlsx))
-        .route("/facilities/{id}", get(handlers::facility))
-        .route("/facilities/{id}/nearby", get(handlers::nearby))
-        .route("/regions", get(handlers::regions))
-        .route("/regions.geojson", get(handlers::regions_geojson))
-        .route("/vocabulary", get(handlers::vocabulary))
-        .route("/geocode", get(handlers::geocode))
-        .route("/config", get(handlers::config))
-        .route("/openapi.json", get(handlers::openapi))
-        .route("/lists/{which}/{file}", get(lists::list))
-        .route("/coverage/{file}", get(coverage::coverage))
-        .route("/team", get(team::team))
-        .route("/team/sheet.pdf", get(team::sheet_pdf))
-        .fallback(api_not_found);
-    Router::new()
-        .nest("/api/v1", api)
+    // The API's routes carry their prefix (no `nest`: one routing step, no rewritten URI).
+    let api: [(&str, MethodRouter<AppState>); 16] = [
+        ("/search", get(handlers::search)),
+        ("/search.csv", get(export::search_csv)),
+        ("/search.geojson", get(export::search_geojson)),
+        ("/search.xlsx", get(export::search_xlsx)),
+        ("/facilities/{id}", get(handlers::facility)),
+        ("/facilities/{id}/nearby", get(handlers::nearby)),
+        ("/regions", get(handlers::regions)),
+        ("/regions.geojson", get(handlers::regions_geojson)),
+        ("/vocabulary", get(handlers::vocabulary)),
+        ("/geocode", get(handlers::geocode)),
+        ("/config", get(handlers::config)),
+        ("/openapi.json", get(handlers::openapi)),
+        ("/lists/{which}/{file}", get(lists::list)),
+        ("/coverage/{file}", get(coverage::coverage)),
+        ("/team", get(team::team)),
+        ("/team/sheet.pdf", get(team::sheet_pdf)),
+    ];
+    let app = api.into_iter().fold(Router::new(), |app, (path, route)| {
+        app.route(&format!("{API_PREFIX}{path}"), route)
+    });
+    app.route(API_PREFIX, any(api_not_found))
+        .route(&format!("{API_PREFIX}/"), any(api_not_found))
+        .route(&format!("{API_PREFIX}/{{*rest}}"), any(api_not_found))
         .route("/healthz", get(handlers::healthz))
         .route("/metrics", get(metrics::metrics_main))
         .route("/readyz", get(handlers::readyz))
