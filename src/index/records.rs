@@ -13,6 +13,9 @@ pub struct Records {
     text: String,
     /// Start of record `i` is `starts[i]`; its end (before the newline) `starts[i + 1] - 1`.
     starts: Vec<u64>,
+    /// Length of record `i`'s list view ([`crate::model::list_view`]), found once when
+    /// opened instead of at every hit.
+    list_lens: Vec<u32>,
     /// `(hash of id, ordinal)` sorted, for lookups by id without a string per record.
     by_id: Vec<(u64, u32)>,
 }
@@ -59,6 +62,7 @@ impl Records {
         })?;
         let bytes = text.as_bytes();
         let mut starts = Vec::new();
+        let mut list_lens = Vec::new();
         let mut by_id = Vec::new();
         let mut at = 0usize;
         while at < bytes.len() {
@@ -81,6 +85,13 @@ impl Records {
             })?;
             by_id.push((id_hash(&f.id.0), ord));
             starts.push(at as u64);
+            // The text was checked as UTF-8 and a line ends at a newline byte.
+            let line_text = &text[at..end];
+            let list = crate::model::list_view(line_text).map_or(line_text.len() - 1, str::len);
+            list_lens.push(u32::try_from(list).map_err(|_| RecordError {
+                line,
+                reason: "a record over 4 GB".into(),
+            })?);
             visit(ord, f);
             at = end + 1;
         }
@@ -89,6 +100,7 @@ impl Records {
         let records = Self {
             text,
             starts,
+            list_lens,
             by_id,
         };
         if let Some(w) = records
@@ -117,6 +129,12 @@ impl Records {
         let i = ord as usize;
         // Lines end at a newline byte, so both ends are character boundaries.
         &self.text[self.starts[i] as usize..self.starts[i + 1] as usize - 1]
+    }
+
+    /// How many bytes of [`raw`](Self::raw) are the record's list view: its list fields
+    /// without the closing brace (the whole record but the brace for another layout).
+    pub fn list_len(&self, ord: u32) -> usize {
+        self.list_lens[ord as usize] as usize
     }
 
     /// The decoded record.

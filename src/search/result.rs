@@ -59,6 +59,8 @@ pub struct Hit {
     pub ord: u32,
     /// The facility record as JSON, exactly as stored in the index.
     pub record: Box<str>,
+    /// How many bytes of `record` are its list view ([`crate::model::list_view`]).
+    pub list_len: usize,
     /// The ward or 市町村 (堺市北区 where the name alone is ambiguous).
     pub ward_name: Option<&'static str>,
     /// Great-circle metres from the `near` / `covers` point.
@@ -81,6 +83,7 @@ impl Hit {
         Hit {
             ord,
             record: index.records().raw(ord).into(),
+            list_len: index.records().list_len(ord),
             ward_name: index.columns.ward[ord as usize].and_then(|w| index.regions.label(w)),
             distance_m: None,
             score: None,
@@ -112,10 +115,9 @@ impl Hit {
             backup_beds_expired: bool,
         }
         // The record without its closing brace, or its list fields.
-        let whole = &self.record[..self.record.len() - 1];
         let fields = match self.view {
-            View::Full => whole,
-            View::List => crate::model::list_view(&self.record).unwrap_or(whole),
+            View::Full => &self.record[..self.record.len() - 1],
+            View::List => &self.record[..self.list_len],
         };
         out.extend_from_slice(fields.as_bytes());
         out.push(b',');
@@ -232,6 +234,7 @@ mod tests {
         Hit {
             ord,
             record: record.into(),
+            list_len: crate::model::list_view(record).map_or(record.len() - 1, str::len),
             ward_name: Some("北区"),
             accepting_expired: false,
             backup_beds_expired: false,
