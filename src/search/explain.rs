@@ -15,23 +15,55 @@ pub fn format_distance(m: f64) -> String {
 
 /// [`format_distance`], appended.
 fn push_distance(out: &mut String, m: f64) {
-    use std::fmt::Write as _;
-    // Writing to a String cannot fail.
-    let _ = if m < 1000.0 {
-        write!(out, "{:.0} m", m)
+    if m < 1000.0 {
+        push_fixed(out, m, 0);
+        out.push_str(" m");
     } else {
-        write!(out, "{:.1} km", m / 1000.0)
-    };
+        push_fixed(out, m / 1000.0, 1);
+        out.push_str(" km");
+    }
 }
 
 /// Kilometres without a needless decimal (16, 2.5), appended.
 fn push_km(out: &mut String, km: f64) {
-    use std::fmt::Write as _;
-    let _ = if km.fract() == 0.0 {
-        write!(out, "{km:.0}")
+    push_fixed(out, km, if km.fract() == 0.0 { 0 } else { 1 });
+}
+
+/// `x` with `decimals` (0 or 1) digits after the point, exactly as `format!("{x:.1}")` (or
+/// `.0`) writes it. Away from a rounding tie the digits are those of `x` scaled and
+/// rounded; near one (and for what is not a plain positive number) the formatter decides,
+/// as it rounds the exact binary value half to even.
+fn push_fixed(out: &mut String, x: f64, decimals: usize) {
+    let y = if decimals == 1 { x * 10.0 } else { x };
+    let near_tie = ((y - y.floor()) - 0.5).abs() < 1e-6;
+    if y.is_sign_negative() || !y.is_finite() || y >= 1e15 || near_tie {
+        use std::fmt::Write as _;
+        // Writing to a String cannot fail.
+        let _ = write!(out, "{x:.decimals$}");
+        return;
+    }
+    let n = y.round() as u64;
+    if decimals == 1 {
+        push_uint(out, n / 10);
+        out.push('.');
+        push_uint(out, n % 10);
     } else {
-        write!(out, "{km:.1}")
-    };
+        push_uint(out, n);
+    }
+}
+
+fn push_uint(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend(digits[at..].iter().map(|d| char::from(*d)));
 }
 
 /// What a query's explanations share: the ward or 市町村 of the patient's point (when the
@@ -219,4 +251,79 @@ pub fn scene_reason(
         (false, true) => format!("{}：{}（届出）", scene.label, names.join("・")),
         (false, false) => format!("{}：{}", scene.label, names.join("・")),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixed(x: f64, decimals: usize) -> String {
+        let mut s = String::new();
+        push_fixed(&mut s, x, decimals);
+        s
+    }
+
+    #[test]
+    fn fixed_digits_are_the_formatters_for_every_kind_of_value() {
+        let mut values = vec![
+            0.0,
+            -0.0,
+            0.05,
+            0.15,
+            0.25,
+            0.35,
+            0.45,
+            0.5,
+            0.75,
+            1.5,
+            2.5,
+            2.25,
+            999.5,
+            1000.05,
+            1234.5,
+            15.95,
+            16.0,
+            1e14,
+            9.99e14,
+            1e15,
+            2e19,
+            -3.25,
+            -1.0,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::MIN_POSITIVE,
+        ];
+        // Ties and their neighbours one step either side.
+        for k in 0..3000u32 {
+            for t in [f64::from(k) + 0.5, f64::from(k) / 10.0 + 0.05] {
+                values.extend([t, t.next_up(), t.next_down()]);
+            }
+        }
+        // Distances of every size, from a fixed sequence.
+        let mut x = 0x2545_f491_4f6c_dd1d_u64;
+        for _ in 0..200_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            values.push((x >> 11) as f64 / (1u64 << 53) as f64 * 40_000.0);
+        }
+        for v in values {
+            assert_eq!(fixed(v, 0), format!("{v:.0}"), "{v:e} .0");
+            assert_eq!(fixed(v, 1), format!("{v:.1}"), "{v:e} .1");
+        }
+    }
+
+    #[test]
+    fn distances_read_in_metres_then_kilometres() {
+        assert_eq!(format_distance(12.4), "12 m");
+        assert_eq!(format_distance(999.4), "999 m");
+        assert_eq!(format_distance(1000.0), "1.0 km");
+        assert_eq!(format_distance(15_960.0), "16.0 km");
+        let mut s = String::new();
+        push_km(&mut s, 16.0);
+        s.push('/');
+        push_km(&mut s, 2.5);
+        assert_eq!(s, "16/2.5");
+    }
 }
