@@ -23,6 +23,7 @@ const SCAN_BEFORE_GEO: usize = 4096;
 /// than the rounding of the tree's chord order, far less than any real distance.
 const TIE_M: f64 = 1e-3;
 
+#[derive(Clone, Copy)]
 struct Matched {
     ord: u32,
     distance_m: Option<f64>,
@@ -55,8 +56,11 @@ impl TextHits {
         }
     }
 
-    fn ords(&self) -> Vec<u32> {
-        self.set.ords().collect()
+    /// The matches as candidates (no distance measured yet).
+    fn candidates(&self) -> Vec<(u32, Option<f64>)> {
+        let mut v = Vec::with_capacity(self.set.len());
+        v.extend(self.set.ords().map(|ord| (ord, None)));
+        v
     }
 
     /// `None` when `ord` did not match; else its score (0 when unscored).
@@ -92,9 +96,7 @@ impl Filter<'_> {
             return None;
         }
         let c = &self.index.columns;
-        let i = ord as usize;
-        let location = c.location[i];
-        let distance = known.or_else(|| self.origin.map(|o| o.to_m(location)));
+        let distance = known.or_else(|| self.origin.map(|o| o.to_m(c.location[ord as usize])));
         if let (Some(r), Some(d)) = (self.q.radius_m, distance) {
             if d > r {
                 return None;
@@ -275,20 +277,24 @@ fn candidates(
 ) -> Option<Vec<(u32, Option<f64>)>> {
     let cheapest = groups.iter().min_by_key(|g| g.size());
     let text_len = filter.text.as_ref().map(|t| t.set.len());
-    let shortest: Option<Vec<u32>> = match (cheapest, text_len) {
-        (Some(g), Some(t)) if t < g.size() => filter.text.as_ref().map(TextHits::ords),
+    let shortest: Option<Vec<(u32, Option<f64>)>> = match (cheapest, text_len) {
+        (Some(g), Some(t)) if t < g.size() => filter.text.as_ref().map(TextHits::candidates),
         (Some(g), _) => {
-            let mut v: Vec<u32> = g.lists.iter().flat_map(|l| l.iter().copied()).collect();
+            let mut v: Vec<(u32, Option<f64>)> = Vec::with_capacity(g.size());
+            v.extend(
+                g.lists
+                    .iter()
+                    .flat_map(|l| l.iter().map(|ord| (*ord, None))),
+            );
             if g.lists.len() > 1 {
-                v.sort_unstable();
-                v.dedup();
+                v.sort_unstable_by_key(|(ord, _)| *ord);
+                v.dedup_by_key(|(ord, _)| *ord);
             }
             Some(v)
         }
-        (None, Some(_)) => filter.text.as_ref().map(TextHits::ords),
+        (None, Some(_)) => filter.text.as_ref().map(TextHits::candidates),
         (None, None) => None,
     };
-    let shortest = shortest.map(|s| s.into_iter().map(|ord| (ord, None)).collect::<Vec<_>>());
     if shortest
         .as_ref()
         .is_some_and(|s| s.len() <= SCAN_BEFORE_GEO)
@@ -701,7 +707,6 @@ fn matches(index: &SearchIndex, q: &SearchQuery) -> Result<Matches, SearchError>
     };
     let rank = &index.columns.name_rank;
     let by_distance = by_distance(rank);
-    let by_name = |a: &Matched, b: &Matched| rank[a.ord as usize].cmp(&rank[b.ord as usize]);
     let by_relevance = |a: &Matched, b: &Matched| {
         b.score
             .unwrap_or(0.0)
@@ -711,7 +716,7 @@ fn matches(index: &SearchIndex, q: &SearchQuery) -> Result<Matches, SearchError>
     let total = matched.len();
     match q.sort {
         Sort::Distance => top(&mut matched, wanted, by_distance),
-        Sort::Name => top(&mut matched, wanted, by_name),
+        Sort::Name => top_by_name(&mut matched, wanted, rank),
         Sort::Relevance => top(&mut matched, wanted, by_relevance),
     }
     Ok(Matches {
@@ -743,7 +748,7 @@ fn by_distance(rank: &[u32]) -> impl Fn(&Matched, &Matched) -> Ordering + '_ {
         a.distance_m
             .unwrap_or(0.0)
             .total_cmp(&b.distance_m.unwrap_or(0.0))
-            .then(rank[a.ord as usize].cmp(&rank[b.ord as usize]))
+            .then_with(|| rank[a.ord as usize].cmp(&rank[b.ord as usize]))
     }
 }
 
@@ -757,6 +762,28 @@ fn top(v: &mut Vec<Matched>, k: usize, cmp: impl Fn(&Matched, &Matched) -> Order
         v.truncate(k);
     }
     v.sort_unstable_by(cmp);
+}
+
+/// [`top`] in 五十音 order: each match's rank is looked up once, and (rank, position) pairs
+/// are selected and sorted instead of matches that look their ranks up at every comparison.
+fn top_by_name(v: &mut Vec<Matched>, k: usize, rank: &[u32]) {
+    let mut keys: Vec<u64> = v
+        .iter()
+        .enumerate()
+        .map(|(at, m)| u64::from(rank[m.ord as usize]) << 32 | at as u64)
+        .collect();
+    if k < keys.len() {
+        if k > 0 {
+            keys.select_nth_unstable(k - 1);
+        }
+        keys.truncate(k);
+    }
+    keys.sort_unstable();
+    let picked = keys
+        .iter()
+        .map(|key| v[(key & 0xffff_ffff) as usize])
+        .collect();
+    *v = picked;
 }
 
 /// The requested page of what matched (already in order) as a result.
@@ -790,6 +817,7 @@ fn hit(index: &SearchIndex, q: &SearchQuery, cx: &ExplainContext, m: &Matched) -
     Hit {
         ord: m.ord,
         record: index.records().raw(m.ord).into(),
+        list_len: index.records().list_len(m.ord),
         ward_name: index.columns.ward[m.ord as usize].and_then(|w| index.regions.label(w)),
         accepting_expired: super::result::expired(index, m.ord, q.today),
         backup_beds_expired: super::result::beds_expired(index, m.ord, q.today),
