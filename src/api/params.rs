@@ -25,16 +25,16 @@ pub fn pairs(raw: Option<&str>) -> Result<Vec<(String, String)>, ApiError> {
         .map(|pair| {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
             let key = decode(k);
-            let name = String::from_utf8_lossy(&key).replace('\u{FFFD}', "");
-            let bad = || {
+            let bad = |key: &[u8]| {
+                let name = String::from_utf8_lossy(key).replace('\u{FFFD}', "");
                 ApiError::parameter(
                     "invalid_value",
                     &name,
                     format!("パラメータ「{name}」が UTF-8 として正しくありません。"),
                 )
             };
-            let key = String::from_utf8(key).map_err(|_| bad())?;
-            let value = String::from_utf8(decode(v)).map_err(|_| bad())?;
+            let key = String::from_utf8(key).map_err(|e| bad(e.as_bytes()))?;
+            let value = String::from_utf8(decode(v)).map_err(|_| bad(key.as_bytes()))?;
             Ok((key, value))
         })
         .collect()

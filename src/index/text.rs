@@ -388,11 +388,8 @@ impl TextIndex {
         word: &str,
         tags: &TagSets,
     ) -> tantivy::Result<Option<Arc<WordMatch>>> {
-        let Some(query) = word_query(&self.fields, word) else {
-            return Ok(None);
-        };
-        let cache_on = self.cache_on.load(Ordering::Relaxed);
-        if cache_on {
+        // A cached word had searchable characters: its query is built only on a miss.
+        if self.cache_on.load(Ordering::Relaxed) {
             let cached = self
                 .words
                 .lock()
@@ -402,6 +399,9 @@ impl TextIndex {
                 return Ok(Some(m));
             }
         }
+        let Some(query) = word_query(&self.fields, word) else {
+            return Ok(None);
+        };
         let searcher = self.reader.searcher();
         let collect = |q: &dyn Query| searcher.search(q, &OrdList { bases: &self.bases });
         let tag_set = tags.matches(word);
