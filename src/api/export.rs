@@ -12,7 +12,7 @@ use super::handlers::run_search;
 use super::params::{pairs, search_params};
 use super::{ApiError, AppState};
 use crate::model::{Capability, CapabilityClaim, CapabilityStatus, Kind};
-use crate::search::{search_all, Hit, Resolved, SearchQuery};
+use crate::search::{search_all, Hit, Resolved, SearchQuery, View};
 use crate::table::write::safe;
 
 const CSV_HEADER: [&str; 19] = [
@@ -147,10 +147,14 @@ enum Export {
 async fn export(state: &AppState, raw: Option<String>) -> Result<Export, ApiError> {
     let p = search_params(&pairs(raw.as_deref())?)?;
     if p.limit.is_some() {
-        return Ok(Export::Page(run_search(state, raw, None).await?));
+        return Ok(Export::Page(
+            run_search(state, raw, Some(View::Full)).await?,
+        ));
     }
     let loaded = state.current()?;
-    let Resolved { query, .. } = SearchQuery::resolve(&p, &loaded.index)?;
+    let Resolved { mut query, .. } = SearchQuery::resolve(&p, &loaded.index)?;
+    // Every column comes from the whole record, whatever view the query names.
+    query.view = View::Full;
     Ok(Export::All(loaded, query))
 }
 

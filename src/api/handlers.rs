@@ -11,7 +11,7 @@ use super::params::{pairs, search_params};
 use super::state::Loaded;
 use super::{ApiError, AppState};
 use crate::fault::report;
-use crate::search::{geocode_error, Hit, NearbyError, Resolved, SearchQuery};
+use crate::search::{geocode_error, Hit, NearbyError, Resolved, SearchQuery, View};
 
 /// Runs blocking index work on the blocking pool.
 async fn blocking<T: Send + 'static>(
@@ -22,20 +22,18 @@ async fn blocking<T: Send + 'static>(
         .map_err(|e| ApiError::internal(&e))?
 }
 
-/// Parses the search parameters of a query string and runs the search (`default_limit`
-/// when the query names none: exports ask for more).
+/// Parses the search parameters of a query string and runs the search; its hits carry
+/// `view` whatever the query asks (exports decode whole records).
 pub(super) async fn run_search(
     state: &AppState,
     raw: Option<String>,
-    default_limit: Option<usize>,
+    view: Option<View>,
 ) -> Result<SearchResponse, ApiError> {
     let loaded = state.current()?;
-    let mut p = search_params(&pairs(raw.as_deref())?)?;
-    if p.limit.is_none() {
-        p.limit = default_limit.map(|n| n.to_string());
-    }
+    let p = search_params(&pairs(raw.as_deref())?)?;
     // Parsing and geocoding are in memory and quick.
-    let Resolved { query, point } = SearchQuery::resolve(&p, &loaded.index)?;
+    let Resolved { mut query, point } = SearchQuery::resolve(&p, &loaded.index)?;
+    query.view = view.unwrap_or(query.view);
     // Most searches take tens of microseconds: cheaper here than on the blocking pool.
     // Text with a word not in the word cache, or ranked by relevance, goes to the pool.
     let quick = query.is_quick(&loaded.index);

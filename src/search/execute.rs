@@ -816,8 +816,7 @@ fn page(index: &SearchIndex, q: &SearchQuery, m: Matches) -> SearchResult {
 fn hit(index: &SearchIndex, q: &SearchQuery, cx: &ExplainContext, m: &Matched) -> Hit {
     Hit {
         ord: m.ord,
-        record: index.records().raw(m.ord).into(),
-        list_len: index.records().list_len(m.ord),
+        record: super::result::record_in(index, m.ord, q.view),
         ward_name: index.columns.ward[m.ord as usize].and_then(|w| index.regions.label(w)),
         accepting_expired: super::result::expired(index, m.ord, q.today),
         backup_beds_expired: super::result::beds_expired(index, m.ord, q.today),

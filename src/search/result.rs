@@ -57,10 +57,9 @@ impl View {
 pub struct Hit {
     /// Position in the index (not stable across builds; use the record's `id`).
     pub ord: u32,
-    /// The facility record as JSON, exactly as stored in the index.
+    /// The facility record as JSON, exactly as stored in the index: whole, or in the list
+    /// view cut to its list fields (one JSON object either way).
     pub record: Box<str>,
-    /// How many bytes of `record` are its list view ([`crate::model::list_view`]).
-    pub list_len: usize,
     /// The ward or 市町村 (堺市北区 where the name alone is ambiguous).
     pub ward_name: Option<&'static str>,
     /// Great-circle metres from the `near` / `covers` point.
@@ -82,8 +81,7 @@ impl Hit {
     pub fn of(index: &crate::index::SearchIndex, ord: u32) -> Self {
         Hit {
             ord,
-            record: index.records().raw(ord).into(),
-            list_len: index.records().list_len(ord),
+            record: record_in(index, ord, View::Full),
             ward_name: index.columns.ward[ord as usize].and_then(|w| index.regions.label(w)),
             distance_m: None,
             score: None,
@@ -94,8 +92,10 @@ impl Hit {
         }
     }
 
-    /// The decoded record.
+    /// The decoded record. Only a hit in the full view has every field: exports and team
+    /// searches ask for it.
     pub fn facility(&self) -> Facility {
+        debug_assert_eq!(self.view, View::Full, "only a whole record decodes");
         serde_json::from_str(&self.record).expect("index records are valid")
     }
 
@@ -115,10 +115,7 @@ impl Hit {
             backup_beds_expired: bool,
         }
         // The record without its closing brace, or its list fields.
-        let fields = match self.view {
-            View::Full => &self.record[..self.record.len() - 1],
-            View::List => &self.record[..self.list_len],
-        };
+        let fields = &self.record[..self.record.len() - 1];
         out.extend_from_slice(fields.as_bytes());
         out.push(b',');
         let at = out.len();
@@ -136,6 +133,23 @@ impl Hit {
         .expect("plain fields serialize");
         // The extra object's `{` becomes the record's `,`: one object.
         out.remove(at);
+    }
+}
+
+/// Facility `ord`'s record as one JSON object in `view`: whole, or its list fields (found
+/// when the index was opened) and a closing brace. The list view copies two thirds of the
+/// bytes.
+pub(super) fn record_in(index: &crate::index::SearchIndex, ord: u32, view: View) -> Box<str> {
+    let raw = index.records().raw(ord);
+    match view {
+        View::Full => raw.into(),
+        View::List => {
+            let fields = &raw[..index.records().list_len(ord)];
+            let mut record = String::with_capacity(fields.len() + 1);
+            record.push_str(fields);
+            record.push('}');
+            record.into_boxed_str()
+        }
     }
 }
 
@@ -234,7 +248,6 @@ mod tests {
         Hit {
             ord,
             record: record.into(),
-            list_len: crate::model::list_view(record).map_or(record.len() - 1, str::len),
             ward_name: Some("北区"),
             accepting_expired: false,
             backup_beds_expired: false,
