@@ -95,7 +95,7 @@ pub fn explain(
     let covers_ward = cx.covers_ward;
     let c = &index.columns;
     let i = ord as usize;
-    let mut out = String::with_capacity(192);
+    let mut out = String::with_capacity(320);
     if let (Some(_), Some(d)) = (q.covers, distance_m) {
         // Across a ward or city line, say where the facility is: 「吹田市（市外）2.1 km」.
         if let (Some(f), Some(home)) = (c.ward[i], covers_ward) {
