@@ -166,6 +166,11 @@ impl Kind {
 
     /// Accepts the code, the Japanese label or a synonym, in any width or kana script.
     pub fn parse(s: &str) -> Result<Kind, VocabularyError> {
+        // A code is what the API sends: found without folding every label (no label is
+        // another kind's code; a test checks).
+        if let Some(k) = KINDS.iter().find(|k| k.code == s.trim()) {
+            return Ok(k.kind);
+        }
         let n = normalize(s);
         KINDS
             .iter()
@@ -528,6 +533,11 @@ impl Capability {
     /// a synonym may give several (`強化型` means either 機能強化型). A filter on the result
     /// is satisfied by any of them.
     pub fn parse_filter(s: &str) -> Result<Vec<Capability>, VocabularyError> {
+        // A code is what the API sends: found without folding every label (no label is
+        // another capability's code; a test checks).
+        if let Some(c) = CAPABILITIES.iter().find(|c| c.code == s.trim()) {
+            return Ok(vec![c.capability]);
+        }
         let n = normalize(s);
         if let Some(c) = CAPABILITIES
             .iter()
@@ -571,6 +581,47 @@ impl fmt::Display for Capability {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_code_is_never_another_entrys_label_so_codes_are_found_first() {
+        for k in KINDS.iter() {
+            for other in KINDS.iter().filter(|o| o.kind != k.kind) {
+                let names = [other.label, other.kana]
+                    .into_iter()
+                    .chain(other.synonyms.iter().copied());
+                for name in names {
+                    assert_ne!(
+                        normalize(name),
+                        normalize(k.code),
+                        "{} / {}",
+                        k.code,
+                        other.code
+                    );
+                }
+            }
+            assert_eq!(Kind::parse(k.code).unwrap(), k.kind);
+        }
+        for c in CAPABILITIES.iter() {
+            for other in CAPABILITIES.iter().filter(|o| o.capability != c.capability) {
+                let names = [other.label, other.short]
+                    .into_iter()
+                    .chain(other.synonyms.iter().copied());
+                for name in names {
+                    assert_ne!(
+                        normalize(name),
+                        normalize(c.code),
+                        "{} / {}",
+                        c.code,
+                        other.code
+                    );
+                }
+            }
+            assert_eq!(
+                Capability::parse_filter(c.code).unwrap(),
+                vec![c.capability]
+            );
+        }
+    }
 
     #[test]
     fn tables_are_in_enum_order_and_codes_unique() {
