@@ -792,6 +792,8 @@ fn page(index: &SearchIndex, q: &SearchQuery, m: Matches) -> SearchResult {
         covers_ward: m.covers_ward,
         text: q.text.as_ref().map(|_| FieldMatcher::new(&m.words)),
     };
+    let page = || m.matched.iter().skip(q.offset).take(q.limit);
+    index.records().touch(page().map(|hit_of| hit_of.ord));
     let hits = m
         .matched
         .iter()
