@@ -526,7 +526,7 @@ fn agree(index: &SearchIndex, mix: &[Query], out: &Path) {
         } else {
             r.hits
                 .iter()
-                .map(|h| h.facility().id.0)
+                .map(zaitaku::search::Hit::id)
                 .collect::<Vec<_>>()
                 .join(";")
         };

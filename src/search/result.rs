@@ -92,6 +92,17 @@ impl Hit {
         }
     }
 
+    /// The record's id, in either view.
+    pub fn id(&self) -> String {
+        #[derive(serde::Deserialize)]
+        struct Id<'a> {
+            #[serde(borrow)]
+            id: Cow<'a, str>,
+        }
+        let r: Id = serde_json::from_str(&self.record).expect("index records are valid");
+        r.id.into_owned()
+    }
+
     /// The decoded record. Only a hit in the full view has every field: exports and team
     /// searches ask for it.
     pub fn facility(&self) -> Facility {
@@ -256,6 +267,16 @@ mod tests {
             explanation: "指定地点から 13 m".into(),
             view: View::Full,
         }
+    }
+
+    #[test]
+    fn a_hits_id_reads_from_either_view() {
+        let record = r#"{"id":"A-1","name":"x","name_kana":"y"}"#;
+        let mut h = hit(0, record);
+        assert_eq!(h.id(), "A-1");
+        h.record = r#"{"id":"A-1","name":"x"}"#.into();
+        h.view = View::List;
+        assert_eq!(h.id(), "A-1");
     }
 
     #[test]

@@ -71,6 +71,21 @@ fn table_output_and_text_search() {
     assert!(out.contains("東淀川区"));
     assert!(out.contains("支援診"));
     assert!(out.contains("件中 1–3 件を表示"), "{out}");
+    // --view shapes the JSON only: the table is the same with it.
+    let list = ok(
+        demo_dir(),
+        &[
+            "search",
+            "在支診",
+            "--ward",
+            "東淀川区",
+            "--limit",
+            "3",
+            "--view",
+            "list",
+        ],
+    );
+    assert_eq!(list, out);
     let v = json(demo_dir(), &["ﾎｳﾓﾝｶﾝｺﾞ", "--limit", "1"]);
     assert!(v["total"].as_u64().unwrap() >= 700);
 }

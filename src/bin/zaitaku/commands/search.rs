@@ -127,7 +127,12 @@ pub fn run(a: Args) -> Result<(), Failure> {
         }
     };
     let resolved = SearchQuery::resolve(&params, &index)?;
-    let result = search(&index, &resolved.query)?;
+    let mut query = resolved.query;
+    // The table is made from whole records: --view shapes the JSON only.
+    if !a.json {
+        query.view = zaitaku::search::View::Full;
+    }
+    let result = search(&index, &query)?;
     if a.json {
         #[derive(serde::Serialize)]
         struct Point {
