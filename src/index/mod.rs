@@ -22,7 +22,7 @@ pub use build::{
 pub use columns::{Columns, ColumnsBuilder, ReachNote};
 pub use docbits::{DocBits, Members};
 pub use field_matcher::FieldMatcher;
-pub use records::{RecordError, Records};
+pub use records::{id_of, RecordError, Records};
 pub use tags::TagSets;
 pub use text::{Scored, TextField, TextIndex, TextMatch, WordMatch};
 pub use tile_counts::TileCounts;

@@ -45,6 +45,18 @@ pub fn encode<'a>(facilities: impl IntoIterator<Item = &'a Facility>) -> Vec<u8>
     out
 }
 
+/// The id of a stored record's JSON, whole or in the list view (the other fields are
+/// skipped, not decoded).
+pub fn id_of(record: &str) -> String {
+    #[derive(serde::Deserialize)]
+    struct Id<'a> {
+        #[serde(borrow)]
+        id: std::borrow::Cow<'a, str>,
+    }
+    let r: Id = serde_json::from_str(record).expect("records were checked when opened");
+    r.id.into_owned()
+}
+
 impl Records {
     /// Checks every line and hands each decoded record to `visit` (in ordinal order), so
     /// the caller builds its columns without keeping the structs.
@@ -154,13 +166,7 @@ impl Records {
 
     /// The record's id alone (the other fields are skipped, not decoded).
     pub fn id(&self, ord: u32) -> String {
-        #[derive(serde::Deserialize)]
-        struct Id<'a> {
-            #[serde(borrow)]
-            id: std::borrow::Cow<'a, str>,
-        }
-        let r: Id = serde_json::from_str(self.raw(ord)).expect("records were checked when opened");
-        r.id.into_owned()
+        id_of(self.raw(ord))
     }
 
     /// Every record, decoded, in ordinal order.

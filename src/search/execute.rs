@@ -794,13 +794,7 @@ fn page(index: &SearchIndex, q: &SearchQuery, m: Matches) -> SearchResult {
     };
     let page = || m.matched.iter().skip(q.offset).take(q.limit);
     index.records().touch(page().map(|hit_of| hit_of.ord));
-    let hits = m
-        .matched
-        .iter()
-        .skip(q.offset)
-        .take(q.limit)
-        .map(|hit_of| hit(index, q, &cx, hit_of))
-        .collect();
+    let hits = page().map(|hit_of| hit(index, q, &cx, hit_of)).collect();
     SearchResult {
         // Stopping early found at most a page: there may be more.
         total: if m.early { m.matched.len() } else { m.total },

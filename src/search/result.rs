@@ -94,13 +94,7 @@ impl Hit {
 
     /// The record's id, in either view.
     pub fn id(&self) -> String {
-        #[derive(serde::Deserialize)]
-        struct Id<'a> {
-            #[serde(borrow)]
-            id: Cow<'a, str>,
-        }
-        let r: Id = serde_json::from_str(&self.record).expect("index records are valid");
-        r.id.into_owned()
+        crate::index::id_of(&self.record)
     }
 
     /// The decoded record. Only a hit in the full view has every field: exports and team
