@@ -582,40 +582,36 @@ impl fmt::Display for Capability {
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_code_is_never_another_entrys_label_so_codes_are_found_first() {
-        for k in KINDS.iter() {
-            for other in KINDS.iter().filter(|o| o.kind != k.kind) {
-                let names = [other.label, other.kana]
-                    .into_iter()
-                    .chain(other.synonyms.iter().copied());
-                for name in names {
-                    assert_ne!(
-                        normalize(name),
-                        normalize(k.code),
-                        "{} / {}",
-                        k.code,
-                        other.code
-                    );
+    /// Checks that no entry's code, folded, is another entry's folded name: `(code, names)`
+    /// per entry.
+    fn assert_codes_are_no_other_names(entries: &[(&str, Vec<&str>)]) {
+        for (i, (code, _)) in entries.iter().enumerate() {
+            for (j, (other, names)) in entries.iter().enumerate() {
+                if i != j {
+                    for name in names {
+                        assert_ne!(normalize(name), normalize(code), "{code} / {other}");
+                    }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn a_code_is_never_another_entrys_label_so_codes_are_found_first() {
+        let kinds: Vec<(&str, Vec<&str>)> = KINDS
+            .iter()
+            .map(|k| (k.code, [&[k.label, k.kana][..], k.synonyms].concat()))
+            .collect();
+        assert_codes_are_no_other_names(&kinds);
+        let caps: Vec<(&str, Vec<&str>)> = CAPABILITIES
+            .iter()
+            .map(|c| (c.code, [&[c.label, c.short][..], c.synonyms].concat()))
+            .collect();
+        assert_codes_are_no_other_names(&caps);
+        for k in KINDS.iter() {
             assert_eq!(Kind::parse(k.code).unwrap(), k.kind);
         }
         for c in CAPABILITIES.iter() {
-            for other in CAPABILITIES.iter().filter(|o| o.capability != c.capability) {
-                let names = [other.label, other.short]
-                    .into_iter()
-                    .chain(other.synonyms.iter().copied());
-                for name in names {
-                    assert_ne!(
-                        normalize(name),
-                        normalize(c.code),
-                        "{} / {}",
-                        c.code,
-                        other.code
-                    );
-                }
-            }
             assert_eq!(
                 Capability::parse_filter(c.code).unwrap(),
                 vec![c.capability]
