@@ -83,16 +83,22 @@ function setup(thread)
 end
 
 local headers = {}
+local requests, nrequests = {}, 0
 function init(args)
   load()
   math.randomseed(1000 + (thread_no or 0))
   if os.getenv("ZAITAKU_GZIP") == "1" then
     headers["Accept-Encoding"] = "gzip"
   end
+  -- Each request is formatted once here, so a request costs wrk one table lookup.
+  for i, q in ipairs(queries) do
+    requests[i] = wrk.format("GET", q, headers)
+  end
+  nrequests = #requests
 end
 
 function request()
-  return wrk.format("GET", queries[math.random(#queries)], headers)
+  return requests[math.random(nrequests)]
 end
 
 function done(summary, latency, requests)
