@@ -91,6 +91,10 @@ free_port() {
 }
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 hwm_kb() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status"; }
+# RSS as "T MB (A anonymous + F mapped files)": the records are a mapped file, whose pages
+# are the kernel's page cache (shared by processes serving the same generation, reclaimable).
+rss_split() { awk '/^VmRSS:/ {t=$2} /^RssAnon:/ {a=$2} /^RssFile:/ {f=$2}
+    END {printf "%.0f MB (%.0f anonymous + %.0f mapped files)", t / 1024, a / 1024, f / 1024}' "/proc/$1/status"; }
 mb() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
 kv() { # kv KEY LINE: the value of KEY=value in a line of key=value pairs
     printf '%s\n' "$2" | tr ' ' '\n' | sed -n "s/^$1=//p" | head -n1
@@ -201,7 +205,7 @@ until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://$addr/readyz")" = 200 
     sleep 0.01
 done
 startup_ms=$(( $(now_ms) - t0 ))
-rss_start_kb=$(rss_kb "$server_pid")
+rss_start_split=$(rss_split "$server_pid")
 
 wrk_run() { # wrk_run CONNS TYPE(or all) SECONDS → wrk_result line
     local conns="$1" t="$2" secs="$3" threads=2
@@ -227,7 +231,7 @@ done
 wrk -t2 -c"$clients" -d"${dur}s" "http://$addr/healthz" >"$work/wrk-healthz.txt" 2>&1
 healthz_rps=$(awk '/^Requests\/sec:/ {print $2}' "$work/wrk-healthz.txt")
 echo "  /healthz, $clients connections: $healthz_rps req/s" >&2
-rss_end_kb=$(rss_kb "$server_pid")
+rss_end_split=$(rss_split "$server_pid")
 hwm_end_kb=$(hwm_kb "$server_pid")
 server_5xx=$(grep -c 'status=5' "$work/serve.log" || true)
 kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
@@ -358,7 +362,7 @@ report=target/bench/report.md
     echo
     echo "| start-up to /readyz 200 | RSS ready | RSS after warm-up | RSS after all wrk runs | peak RSS |"
     echo "|---:|---:|---:|---:|---:|"
-    echo "| ${startup_ms} ms | $(mb "$rss_start_kb") MB | $(mb "$rss_warm_kb") MB | $(mb "$rss_end_kb") MB | $(mb "$hwm_end_kb") MB |"
+    echo "| ${startup_ms} ms | ${rss_start_split} | $(mb "$rss_warm_kb") MB | ${rss_end_split} | $(mb "$hwm_end_kb") MB |"
     echo
     echo "| mixed load, $clients connections | /healthz, $clients connections | mixed / healthz (target ≥ 0.50) |"
     echo "|---:|---:|---:|"

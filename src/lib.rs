@@ -19,7 +19,8 @@
 //! - [`demo`]: the deterministic demo dataset generator.
 //! - [`data_table`]: the compiled-in tables of `data/` (scenes, roles, metrics, kanji variants).
 //! - [`fault`]: whose fault an error is (the CLI's exit code), and printing its causes once.
-// One `unsafe` in the crate: `mi_collect` after an index is opened (api/state.rs).
+// `unsafe` in the crate: `mi_collect` after an index is opened (api/state.rs), and the
+// mapping of an index's records with its UTF-8 slices (index/records.rs).
 #![deny(unsafe_code)]
 
 /// mimalloc instead of glibc's malloc, for the server, the CLI, the tests and the benches

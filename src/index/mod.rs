@@ -22,7 +22,7 @@ pub use build::{
 pub use columns::{Columns, ColumnsBuilder, ReachNote};
 pub use docbits::{DocBits, Members};
 pub use field_matcher::FieldMatcher;
-pub use records::{id_of, RecordError, Records};
+pub use records::{id_of, RecordBytes, RecordError, Records};
 pub use tags::TagSets;
 pub use text::{Scored, TextField, TextIndex, TextMatch, WordMatch};
 pub use tile_counts::TileCounts;
@@ -157,9 +157,9 @@ impl SearchIndex {
                 found: meta.format_version,
             });
         }
-        // Read each listed part once, checked against the sum the build recorded.
+        // Each listed part is read once and checked against the sum the build recorded.
         let parts = meta.parts.clone();
-        let part = |file: &str| -> Result<Option<Vec<u8>>, OpenError> {
+        let listed = |file: &str| -> Result<Option<(PathBuf, &String)>, OpenError> {
             let Some(expected) = parts.get(file) else {
                 return Ok(None);
             };
@@ -167,19 +167,38 @@ impl SearchIndex {
             if !p.exists() {
                 return Err(corrupt(&p, &"a part the index was built with is missing"));
             }
-            let bytes = read(p.clone())?;
-            if sha256_hex(&bytes) != *expected {
-                return Err(corrupt(
-                    &p,
+            Ok(Some((p, expected)))
+        };
+        let check = |p: &Path, bytes: &[u8], expected: &str| {
+            if sha256_hex(bytes) == expected {
+                Ok(())
+            } else {
+                Err(corrupt(
+                    p,
                     &"checksum mismatch: the file changed after the build (never modify a served generation; build a new one)",
-                ));
+                ))
             }
+        };
+        let part = |file: &str| -> Result<Option<Vec<u8>>, OpenError> {
+            let Some((p, expected)) = listed(file)? else {
+                return Ok(None);
+            };
+            let bytes = read(p.clone())?;
+            check(&p, &bytes, expected)?;
             Ok(Some(bytes))
         };
         let rec_path = dir.join(RECORDS_FILE);
         let mut columns = ColumnsBuilder::default();
-        let records_bytes = match part(RECORDS_FILE)? {
-            Some(b) => b,
+        // The records are mapped, not read (see `records.rs`).
+        let records_bytes = match listed(RECORDS_FILE)? {
+            Some((p, expected)) => {
+                let bytes = RecordBytes::map(&p).map_err(|source| OpenError::Io {
+                    path: p.clone(),
+                    source,
+                })?;
+                check(&p, bytes.as_slice(), expected)?;
+                bytes
+            }
             None => return Err(corrupt(&rec_path, &"not listed in the index's parts")),
         };
         let records = Records::decode(records_bytes, |_, f| columns.push(&f))

@@ -3,14 +3,76 @@
 //! struct with a dozen heap strings, and a search answer splices those bytes into the
 //! response without decoding or encoding them again. Code that needs the fields decodes
 //! the one record it needs with [`Records::get`].
+//!
+//! A served index maps its `records.jsonl` ([`RecordBytes::map`]) rather than reading it:
+//! the bytes stay in the kernel's page cache, shared by every process serving the same
+//! generation (replicas on one host), and only the pages searches read are resident.
 
+use std::fs::File;
 use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::Path;
 
 use crate::model::Facility;
 
+/// The bytes of `records.jsonl`.
+pub enum RecordBytes {
+    /// Read into memory (tests, and records made in memory).
+    Owned(Vec<u8>),
+    /// The generation's file, mapped read-only.
+    Mapped(memmap2::Mmap),
+}
+
+impl RecordBytes {
+    /// Maps the file at `path`.
+    ///
+    /// A served generation is never modified (the index records each part's SHA-256 and
+    /// checks it when opening; a new index is a new generation directory), which is what a
+    /// mapping of it needs: its bytes do not change under the server.
+    #[allow(unsafe_code)]
+    pub fn map(path: &Path) -> std::io::Result<Self> {
+        let file = File::open(path)?;
+        if file.metadata()?.len() == 0 {
+            // An empty mapping is an error on some systems; nothing to map.
+            return Ok(Self::Owned(Vec::new()));
+        }
+        // SAFETY: the file is a part of an immutable index generation (see above); the
+        // mapping is read-only and lives as long as the `Records` that hold it.
+        let map = unsafe { memmap2::Mmap::map(&file)? };
+        Ok(Self::Mapped(map))
+    }
+
+    pub fn as_slice(&self) -> &[u8] {
+        match self {
+            Self::Owned(v) => v,
+            Self::Mapped(m) => m,
+        }
+    }
+
+    /// Drops the pages read while opening from this process's page tables (they stay in
+    /// the page cache): what is resident afterwards is what searches read.
+    #[allow(unsafe_code)]
+    fn release_pages(&self) {
+        if let Self::Mapped(m) = self {
+            // SAFETY: for a read-only mapping of a file, MADV_DONTNEED only unmaps the
+            // pages; the next read maps the same bytes again from the page cache or the
+            // file. No reference into the mapping is affected.
+            let released = unsafe { m.unchecked_advise(memmap2::UncheckedAdvice::DontNeed) };
+            if let Err(e) = released {
+                tracing::debug!(error = %e, "madvise(DONTNEED) on records.jsonl failed");
+            }
+        }
+    }
+}
+
+impl From<Vec<u8>> for RecordBytes {
+    fn from(v: Vec<u8>) -> Self {
+        Self::Owned(v)
+    }
+}
+
 pub struct Records {
-    /// Every record, one per line (checked as UTF-8 once, when opened).
-    text: String,
+    /// Every record, one per line (checked as UTF-8 once, when opened: see [`Self::str`]).
+    text: RecordBytes,
     /// Start of record `i` is `starts[i]`; its end (before the newline) `starts[i + 1] - 1`.
     starts: Vec<u64>,
     /// Length of record `i`'s list view ([`crate::model::list_view`]), found once when
@@ -61,18 +123,19 @@ impl Records {
     /// Checks every line and hands each decoded record to `visit` (in ordinal order), so
     /// the caller builds its columns without keeping the structs.
     pub fn decode(
-        bytes: Vec<u8>,
+        bytes: impl Into<RecordBytes>,
         mut visit: impl FnMut(u32, Facility),
     ) -> Result<Self, RecordError> {
-        let text = String::from_utf8(bytes).map_err(|e| {
-            let at = e.utf8_error().valid_up_to();
-            let line = e.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1;
+        let stored = bytes.into();
+        let bytes = stored.as_slice();
+        let text = std::str::from_utf8(bytes).map_err(|e| {
+            let at = e.valid_up_to();
+            let line = bytes[..at].iter().filter(|b| **b == b'\n').count() + 1;
             RecordError {
                 line,
                 reason: format!("not UTF-8 at byte {at}"),
             }
         })?;
-        let bytes = text.as_bytes();
         let mut starts = Vec::new();
         let mut list_lens = Vec::new();
         let mut by_id = Vec::new();
@@ -110,7 +173,7 @@ impl Records {
         starts.push(bytes.len() as u64);
         by_id.sort_unstable();
         let records = Self {
-            text,
+            text: stored,
             starts,
             list_lens,
             by_id,
@@ -125,6 +188,7 @@ impl Records {
                 reason: format!("duplicate id {}", records.get(w[1].1).id),
             });
         }
+        records.text.release_pages();
         Ok(records)
     }
 
@@ -139,8 +203,21 @@ impl Records {
     /// The record's JSON object, exactly as served.
     pub fn raw(&self, ord: u32) -> &str {
         let i = ord as usize;
-        // Lines end at a newline byte, so both ends are character boundaries.
-        &self.text[self.starts[i] as usize..self.starts[i + 1] as usize - 1]
+        self.str(self.starts[i] as usize, self.starts[i + 1] as usize - 1)
+    }
+
+    /// The text between two line boundaries (a record's start, or its end before the
+    /// newline), without checking it again: every hit reads a record, and checking its
+    /// ~0.5 KB as UTF-8 each time would cost more than copying it.
+    #[allow(unsafe_code)]
+    fn str(&self, start: usize, end: usize) -> &str {
+        let bytes = &self.text.as_slice()[start..end];
+        debug_assert!(std::str::from_utf8(bytes).is_ok());
+        // SAFETY: `decode` checked all the bytes as UTF-8, and `start` and `end` are at a
+        // record's start or just before a newline byte, so both are character boundaries
+        // and the slice is UTF-8. The bytes never change: they are owned, or a mapping of
+        // an immutable generation (`RecordBytes::map`).
+        unsafe { std::str::from_utf8_unchecked(bytes) }
     }
 
     /// How many bytes of [`raw`](Self::raw) are the record's list view: its list fields
@@ -154,7 +231,7 @@ impl Records {
     pub fn touch(&self, ords: impl Iterator<Item = u32>) {
         for ord in ords {
             let at = self.starts[ord as usize] as usize;
-            std::hint::black_box(self.text.as_bytes()[at]);
+            std::hint::black_box(self.text.as_slice()[at]);
             std::hint::black_box(self.list_lens[ord as usize]);
         }
     }
@@ -214,6 +291,40 @@ mod tests {
         assert_eq!(r.find("C3"), None);
         assert!(r.raw(0).starts_with("{\"id\":\"A1\""));
         assert!(r.raw(0).ends_with('}'));
+    }
+
+    #[test]
+    fn a_mapped_file_reads_as_the_bytes() {
+        let fs = two();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("records.jsonl");
+        std::fs::write(&path, encode(&fs)).unwrap();
+        let mapped = RecordBytes::map(&path).unwrap();
+        assert!(matches!(mapped, RecordBytes::Mapped(_)));
+        let r = Records::decode(mapped, |_, _| {}).unwrap();
+        // After the opening pass has released its pages, reads map them again.
+        assert_eq!(r.get(1), fs[1]);
+        assert_eq!(r.find("A1"), Some(0));
+        assert_eq!(
+            r.raw(0),
+            Records::decode(encode(&fs), |_, _| {}).unwrap().raw(0)
+        );
+
+        // Other files: a mapped file must not change while mapped.
+        let mut bad = encode(&fs);
+        bad.extend_from_slice(b"{\"id\":\"\xff\"}\n");
+        let path = dir.path().join("bad.jsonl");
+        std::fs::write(&path, bad).unwrap();
+        let e = Records::decode(RecordBytes::map(&path).unwrap(), |_, _| {})
+            .err()
+            .unwrap();
+        assert_eq!(e.line, 3, "{e}");
+
+        let path = dir.path().join("empty.jsonl");
+        std::fs::write(&path, b"").unwrap();
+        let empty = Records::decode(RecordBytes::map(&path).unwrap(), |_, _| {}).unwrap();
+        assert!(empty.is_empty());
+        assert!(RecordBytes::map(&dir.path().join("missing.jsonl")).is_err());
     }
 
     #[test]
