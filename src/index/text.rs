@@ -356,9 +356,10 @@ impl TextIndex {
         Ok(all)
     }
 
-    /// Whether every word of `text` is answered from the word cache (and none is a word
-    /// that matches nothing and may be corrected: that takes milliseconds).
-    pub fn all_cached(&self, text: &str) -> bool {
+    /// Whether every word of `text` is answered from the word cache (and, with typo
+    /// tolerance on, none is a word that matches nothing and may be corrected: that takes
+    /// milliseconds).
+    pub fn all_cached(&self, text: &str, typo: bool) -> bool {
         if !self.cache_on.load(Ordering::Relaxed) {
             return false;
         }
@@ -368,7 +369,7 @@ impl TextIndex {
             cache
                 .sets
                 .get(w)
-                .is_some_and(|(m, _)| !m.set.is_empty() || !super::typo::correctable(w))
+                .is_some_and(|(m, _)| !typo || !m.set.is_empty() || !super::typo::correctable(w))
         })
     }
 

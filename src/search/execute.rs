@@ -448,12 +448,12 @@ impl FacetCounter {
 
 impl SearchQuery {
     /// Whether the query runs in tens of microseconds on `index`: no text, or text whose
-    /// words are all in the word cache and no relevance ranking (which asks tantivy for
-    /// scores). The server runs quick queries inline and the others on the blocking pool.
+    /// words are all in the word cache (with typo tolerance on, none that would be
+    /// corrected) and no relevance ranking (which asks tantivy for scores). The server runs quick queries inline and the others on the blocking pool.
     pub fn is_quick(&self, index: &SearchIndex) -> bool {
         match &self.text {
             None => true,
-            Some(t) => self.sort != Sort::Relevance && index.text.all_cached(t),
+            Some(t) => self.sort != Sort::Relevance && index.text.all_cached(t, self.typo),
         }
     }
 }
@@ -692,7 +692,21 @@ fn matches(index: &SearchIndex, q: &SearchQuery) -> Result<Matches, SearchError>
             words: text_words(&filter),
         });
     }
-    let mut matched: Vec<Matched> = match candidates(index, q, &groups, &filter) {
+    let listed = candidates(index, q, &groups, &filter);
+    // Sorted by name when nothing needs every match (no facets, no exact total): the
+    // candidates are checked in 五十音 order until the page is full.
+    if let (Some(list), Sort::Name, false, false) = (&listed, q.sort, q.facets, q.total) {
+        let (matched, early) = first_by_name(list, wanted, &index.columns.name_rank, check);
+        return Ok(Matches {
+            total: matched.len(),
+            matched,
+            facets: Facets::default(),
+            covers_ward: filter.covers_ward,
+            early,
+            words: text_words(&filter),
+        });
+    }
+    let mut matched: Vec<Matched> = match listed {
         Some(list) => list.into_iter().filter_map(check).collect(),
         None => (0..index.len() as u32)
             .map(|ord| (ord, None))
@@ -784,6 +798,46 @@ fn top_by_name(v: &mut Vec<Matched>, k: usize, rank: &[u32]) {
         .map(|key| v[(key & 0xffff_ffff) as usize])
         .collect();
     *v = picked;
+}
+
+/// The first `wanted` candidates in 五十音 order that pass `check`, checked in that order
+/// (a selection of twice what is missing at a time, then a sort of it) instead of checking
+/// every candidate and sorting what passed; and whether candidates were left unchecked.
+/// Equal ranks keep the candidates' order, as [`top_by_name`] does.
+fn first_by_name(
+    list: &[(u32, Option<f64>)],
+    wanted: usize,
+    rank: &[u32],
+    check: impl Fn((u32, Option<f64>)) -> Option<Matched>,
+) -> (Vec<Matched>, bool) {
+    if wanted == 0 {
+        return (Vec::new(), !list.is_empty());
+    }
+    let mut keys: Vec<u64> = list
+        .iter()
+        .enumerate()
+        .map(|(at, (ord, _))| u64::from(rank[*ord as usize]) << 32 | at as u64)
+        .collect();
+    let mut matched = Vec::with_capacity(wanted);
+    let mut rest = &mut keys[..];
+    while !rest.is_empty() {
+        let take = (2 * (wanted - matched.len())).min(rest.len());
+        if take < rest.len() {
+            rest.select_nth_unstable(take - 1);
+        }
+        let (batch, tail) = std::mem::take(&mut rest).split_at_mut(take);
+        batch.sort_unstable();
+        for (i, key) in batch.iter().enumerate() {
+            if let Some(m) = check(list[(key & 0xffff_ffff) as usize]) {
+                matched.push(m);
+                if matched.len() == wanted {
+                    return (matched, i + 1 < batch.len() || !tail.is_empty());
+                }
+            }
+        }
+        rest = tail;
+    }
+    (matched, false)
 }
 
 /// The requested page of what matched (already in order) as a result.

@@ -473,6 +473,71 @@ fn early_stopping_on_filter_trees_gives_the_same_page() {
     );
 }
 
+/// Sorted by name, `total=false&facets=false` checks candidates in 五十音 order until the
+/// page is full: the page must be the full search's, ties of equal names included.
+#[test]
+fn early_stopping_by_name_gives_the_same_page() {
+    let mut data = random_facilities(31, 4000);
+    let mut rng = Rng::new(9);
+    // A third of the names repeat another's, so equal names must keep their order.
+    for i in 1..data.len() {
+        if rng.chance(0.3) {
+            let j = rng.below(i);
+            data[i].name = data[j].name.clone();
+            data[i].name_kana = data[j].name_kana.clone();
+        }
+    }
+    let built = build(&data);
+    let mut stopped_early = 0;
+    for round in 0..300 {
+        let kind = match round % 3 {
+            0 => vec![],
+            _ => vec![rng.pick(&Kind::ALL).code().to_string()],
+        };
+        let cap = match round % 4 {
+            0 => vec!["home_visit".to_string()],
+            1 => vec![rng
+                .pick(&Capability::all().collect::<Vec<_>>())
+                .code()
+                .to_string()],
+            _ => vec![],
+        };
+        // Text that matches a few names (施設1 matches 施設1, 施設10, 施設100 …), or none.
+        let text = match round % 5 {
+            0 | 1 => Some(format!("施設{}", 1 + rng.below(40))),
+            2 => Some("訪問".to_string()),
+            _ => None,
+        };
+        let wheelchair = (round % 7 == 0).then(|| "true".to_string());
+        let (full, fast) = full_and_cheap(
+            &built.index,
+            SearchParams {
+                text,
+                kind: kind.clone(),
+                cap: cap.clone(),
+                wheelchair,
+                sort: Some("name".into()),
+                offset: Some(rng.below(30).to_string()),
+                limit: Some(rng.below(40).to_string()),
+                typo: Some("false".into()),
+                ..Default::default()
+            },
+            round,
+        );
+        assert!(!full.total_is_lower_bound, "round {round}");
+        if fast.total_is_lower_bound {
+            stopped_early += 1;
+            assert!(fast.total <= full.total, "round {round}");
+        } else {
+            assert_eq!(fast.total, full.total, "round {round}: {kind:?} {cap:?}");
+        }
+    }
+    assert!(
+        stopped_early > 100,
+        "most rounds stop early: {stopped_early}/300"
+    );
+}
+
 /// The same search run fully and cheaply (`facets=false&total=false`, which may stop
 /// early): the pages must be the same. Returns (full, cheap).
 fn full_and_cheap(

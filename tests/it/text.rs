@@ -196,18 +196,20 @@ fn word_cache_gives_the_answers_tantivy_gives() {
         "薬局 must be common enough to be cached"
     );
     assert_eq!(uncached.last().unwrap().0, 0);
-    let parse = |text: &str, sort: &str| {
+    let parse_typo = |text: &str, sort: &str, typo: &str| {
         zaitaku::SearchQuery::parse(
             &SearchParams {
                 text: Some(text.into()),
                 near: Some("34.70,135.50".into()),
                 sort: Some(sort.into()),
+                typo: Some(typo.into()),
                 ..Default::default()
             },
             crate::support::city_regions(),
         )
         .unwrap()
     };
+    let parse = |text: &str, sort: &str| parse_typo(text, sort, "true");
     assert!(!parse("訪問看護", "distance").is_quick(index), "cache off");
     index.text.set_cache(true);
     assert!(
@@ -228,6 +230,10 @@ fn word_cache_gives_the_answers_tantivy_gives() {
         "one word not cached"
     );
     assert!(!parse("訪問看護", "relevance").is_quick(index));
+    // A cached word that matches nothing would be corrected (milliseconds), unless typo
+    // tolerance is off.
+    assert!(!parse("薬局 存在しない語", "distance").is_quick(index));
+    assert!(parse_typo("薬局 存在しない語", "distance", "false").is_quick(index));
 }
 
 /// Per facility, its searchable text as an oracle reads it: the name, reading, address and
