@@ -848,6 +848,7 @@ fn page(index: &SearchIndex, q: &SearchQuery, m: Matches) -> SearchResult {
     };
     let page = || m.matched.iter().skip(q.offset).take(q.limit);
     index.records().touch(page().map(|hit_of| hit_of.ord));
+    page().for_each(|hit_of| index.columns.touch(hit_of.ord));
     let hits = page().map(|hit_of| hit(index, q, &cx, hit_of)).collect();
     SearchResult {
         // Stopping early found at most a page: there may be more.
