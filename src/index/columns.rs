@@ -39,10 +39,20 @@ pub struct Columns {
     pub by_ward: HashMap<WardCode, Vec<u32>>,
     pub pediatric_list: Vec<u32>,
     pub wheelchair_list: Vec<u32>,
-    /// Where each "yes" capability comes from, for explanations: only facilities with
-    /// claims have an entry (official claims first), so records need not be decoded.
-    pub provenance: HashMap<u32, Vec<(Capability, Box<str>)>>,
+    /// Where each "yes" capability comes from, for explanations (official claims first), so
+    /// records need not be decoded: facility `ord`'s list is
+    /// `provenance_lists[provenance_of[ord]]`, `NO_PROVENANCE` when it has no claims (most
+    /// facilities). A column rather than a map: a page reads it with its other columns
+    /// ([`touch`](Self::touch)), and no hash is computed per hit and capability.
+    provenance_of: Vec<u32>,
+    provenance_lists: Vec<Sources>,
 }
+
+/// Where a facility's "yes" capabilities come from: (capability, provenance) pairs.
+type Sources = Box<[(Capability, Box<str>)]>;
+
+/// `Columns::provenance_of` of a facility without claims.
+const NO_PROVENANCE: u32 = u32::MAX;
 
 /// Why a facility's reach is what it is (for explanations).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -106,13 +116,15 @@ impl Columns {
             self.reach_m[i],
             self.reach_note[i],
             self.service_ward_starts[i],
+            self.provenance_of[i],
         ));
     }
 
     /// Where the facility's capability comes from, when a source says so.
     pub fn provenance(&self, ord: u32, cap: Capability) -> Option<&str> {
-        self.provenance
-            .get(&ord)?
+        let list = *self.provenance_of.get(ord as usize)?;
+        self.provenance_lists
+            .get(list as usize)?
             .iter()
             .find(|(c, _)| *c == cap)
             .map(|(_, p)| &**p)
@@ -163,6 +175,7 @@ impl ColumnsBuilder {
         c.kind_bits.push(kb);
         c.cap_bits.push(cb);
         // Most facilities have no claims: nothing to look up for them at open.
+        let mut provenance_of = NO_PROVENANCE;
         if !f.capability_claims.is_empty() {
             let provenance: Vec<(Capability, Box<str>)> = f
                 .capabilities
@@ -173,9 +186,11 @@ impl ColumnsBuilder {
                 })
                 .collect();
             if !provenance.is_empty() {
-                c.provenance.insert(ord, provenance);
+                provenance_of = c.provenance_lists.len() as u32;
+                c.provenance_lists.push(provenance.into_boxed_slice());
             }
         }
+        c.provenance_of.push(provenance_of);
         c.wheelchair.push(f.wheelchair);
         c.pediatric.push(f.pediatric);
         if f.pediatric == Some(true) {
