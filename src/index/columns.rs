@@ -32,8 +32,10 @@ pub struct Columns {
     service_ward_codes: Vec<WardCode>,
     /// Locations, packed for the distance checks of the hot loop.
     pub location: Vec<crate::model::LatLon>,
-    /// Position in 五十音 order of the name reading (name when no reading).
-    pub name_rank: Vec<u32>,
+    /// Position in 五十音 order of the name reading (name when no reading), ties by
+    /// ordinal: every facility has its own. Shared with the text index, which keeps its
+    /// sparse cached words in this order ([`WordMatch::by_name`](super::WordMatch)).
+    pub name_rank: std::sync::Arc<[u32]>,
     pub by_kind: Vec<Vec<u32>>,
     pub by_cap: Vec<Vec<u32>>,
     pub by_ward: HashMap<WardCode, Vec<u32>>,
@@ -243,10 +245,11 @@ impl ColumnsBuilder {
         let mut c = self.c;
         let mut order = self.sort_keys;
         order.sort_unstable();
-        c.name_rank = vec![0; order.len()];
+        let mut name_rank = vec![0; order.len()];
         for (rank, (_, ord)) in order.into_iter().enumerate() {
-            c.name_rank[ord as usize] = rank as u32;
+            name_rank[ord as usize] = rank as u32;
         }
+        c.name_rank = name_rank.into();
         c
     }
 }

@@ -204,7 +204,9 @@ impl SearchIndex {
         let records = Records::decode(records_bytes, |_, f| columns.push(&f))
             .map_err(|e| corrupt(&rec_path, &e))?;
         let text_path = dir.join(TEXT_DIR);
-        let text = TextIndex::open(&text_path).map_err(|e| corrupt(&text_path, &e))?;
+        let columns = columns.finish();
+        let text = TextIndex::open(&text_path, columns.name_rank.clone())
+            .map_err(|e| corrupt(&text_path, &e))?;
         if records.len() != meta.facility_count || text.num_docs() != records.len() as u64 {
             return Err(corrupt(dir, &"record counts of the parts disagree"));
         }
@@ -213,14 +215,7 @@ impl SearchIndex {
             Some(bytes) => serde_json::from_slice(&bytes).map_err(|e| corrupt(&r_path, &e))?,
             None => return Err(corrupt(&r_path, &"not listed in the index's parts")),
         };
-        let mut index = Self::from_parts(
-            meta,
-            dir.to_path_buf(),
-            records,
-            columns.finish(),
-            text,
-            regions,
-        );
+        let mut index = Self::from_parts(meta, dir.to_path_buf(), records, columns, text, regions);
         let b_path = dir.join(BOUNDARIES_FILE);
         if let Some(bytes) = part(BOUNDARIES_FILE)? {
             let shapes: Vec<WardShape> =

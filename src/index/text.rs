@@ -130,6 +130,8 @@ pub struct TextIndex {
     bases: Vec<Option<u32>>,
     words: Mutex<WordCache>,
     cache_on: AtomicBool,
+    /// The facilities' 五十音 ranks (`Columns::name_rank`), for [`WordMatch::by_name`].
+    name_rank: Arc<[u32]>,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -257,12 +259,21 @@ pub struct WordMatch {
     pub set: Arc<DocBits>,
     /// `None` for a one-character word: one unigram field holds it for all the text.
     pub groups: Option<[Members; 5]>,
+    /// The members in 五十音 order of their names, for a cached word with few members (at
+    /// most one facility in [`BY_NAME_SPARSITY`]): a search sorted by name walks it and
+    /// stops at the page's end, instead of ranking every match.
+    pub by_name: Option<Box<[u32]>>,
 }
+
+/// A cached word keeps its members in name order when at most one facility in this many
+/// has it (the list then takes at most as many bytes as the word's bitset).
+pub const BY_NAME_SPARSITY: usize = 32;
 
 impl WordMatch {
     /// Heap bytes held (the word cache's budget).
     pub(super) fn bytes(&self) -> usize {
         self.set.bytes()
+            + self.by_name.as_ref().map_or(0, |l| l.len() * 4)
             + self
                 .groups
                 .iter()
@@ -303,7 +314,9 @@ impl TextIndex {
         Ok(())
     }
 
-    pub fn open(dir: &Path) -> tantivy::Result<Self> {
+    /// Opens the text index of `dir`; `name_rank` is the facilities' 五十音 ranks
+    /// (`Columns::name_rank`, one per document).
+    pub fn open(dir: &Path, name_rank: Arc<[u32]>) -> tantivy::Result<Self> {
         let index = Index::open_in_dir(dir)?;
         // Every segment file against its footer checksum: a damaged file is refused here,
         // not found by a search later.
@@ -331,6 +344,7 @@ impl TextIndex {
             bases,
             words: Mutex::new(WordCache::default()),
             cache_on: AtomicBool::new(true),
+            name_rank,
         })
     }
 
@@ -429,6 +443,7 @@ impl TextIndex {
             word: word.to_string(),
             set: Arc::new(set),
             groups,
+            by_name: None,
         })))
     }
 
@@ -451,13 +466,23 @@ impl TextIndex {
     }
 
     /// Keeps a word's match in the cache when the cache is on and the word is worth it.
-    fn remember(&self, m: WordMatch) -> Arc<WordMatch> {
-        let m = Arc::new(m);
+    /// A cached word with few members also keeps them in name order
+    /// ([`WordMatch::by_name`]): sorted once here, read by every search sorted by name.
+    fn remember(&self, mut m: WordMatch) -> Arc<WordMatch> {
         let phrase = m.word.chars().count() > 2;
-        if self.cache_on.load(Ordering::Relaxed) && (phrase || m.set.len() >= CACHE_MIN_MATCHES) {
-            let mut cache = self.words.lock().unwrap_or_else(|e| e.into_inner());
-            cache.put(&m.word, m.clone());
+        let cached =
+            self.cache_on.load(Ordering::Relaxed) && (phrase || m.set.len() >= CACHE_MIN_MATCHES);
+        if !cached {
+            return Arc::new(m);
         }
+        if m.set.len() * BY_NAME_SPARSITY <= self.docs {
+            let mut by_name: Vec<u32> = m.set.ords().collect();
+            by_name.sort_unstable_by_key(|ord| self.name_rank[*ord as usize]);
+            m.by_name = Some(by_name.into_boxed_slice());
+        }
+        let m = Arc::new(m);
+        let mut cache = self.words.lock().unwrap_or_else(|e| e.into_inner());
+        cache.put(&m.word, m.clone());
         m
     }
 

@@ -71,6 +71,7 @@ mod tests {
                 word: format!("w{i}"),
                 set: Arc::new(DocBits::from_ords([i], n)),
                 groups: None,
+                by_name: None,
             })
         };
         let mut cache = WordCache::default();

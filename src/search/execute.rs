@@ -692,10 +692,23 @@ fn matches(index: &SearchIndex, q: &SearchQuery) -> Result<Matches, SearchError>
             words: text_words(&filter),
         });
     }
-    let listed = candidates(index, q, &groups, &filter);
     // Sorted by name when nothing needs every match (no facets, no exact total): the
-    // candidates are checked in 五十音 order until the page is full.
-    if let (Some(list), Sort::Name, false, false) = (&listed, q.sort, q.facets, q.total) {
+    // candidates are checked in 五十音 order until the page is full, walking the name-ordered
+    // members of the text's rarest word when it keeps them, else ranking the candidates.
+    let by_name = q.sort == Sort::Name && !q.facets && !q.total;
+    if let Some(walk) = name_walk(&groups, &filter).filter(|_| by_name) {
+        let (matched, early) = first_in_order(walk, wanted, check);
+        return Ok(Matches {
+            total: matched.len(),
+            matched,
+            facets: Facets::default(),
+            covers_ward: filter.covers_ward,
+            early,
+            words: text_words(&filter),
+        });
+    }
+    let listed = candidates(index, q, &groups, &filter);
+    if let (Some(list), true) = (&listed, by_name) {
         let (matched, early) = first_by_name(list, wanted, &index.columns.name_rank, check);
         return Ok(Matches {
             total: matched.len(),
@@ -798,6 +811,43 @@ fn top_by_name(v: &mut Vec<Matched>, k: usize, rank: &[u32]) {
         .map(|key| v[(key & 0xffff_ffff) as usize])
         .collect();
     *v = picked;
+}
+
+/// For text sorted by name: the members of the text's rarest word in 五十音 order, when the
+/// text is the smallest source of candidates (as in [`candidates`]) and that word keeps its
+/// members in name order (`WordMatch::by_name`: a cached word with few members).
+fn name_walk<'a>(groups: &[Group], filter: &'a Filter) -> Option<&'a [u32]> {
+    let t = filter.text.as_ref()?;
+    if groups.iter().any(|g| g.size() <= t.set.len()) {
+        return None;
+    }
+    t.words
+        .iter()
+        .min_by_key(|w| w.set.len())?
+        .by_name
+        .as_deref()
+}
+
+/// The first `wanted` of `list` (already in the page's order) that pass `check`, and
+/// whether some were left unchecked.
+fn first_in_order(
+    list: &[u32],
+    wanted: usize,
+    check: impl Fn((u32, Option<f64>)) -> Option<Matched>,
+) -> (Vec<Matched>, bool) {
+    if wanted == 0 {
+        return (Vec::new(), !list.is_empty());
+    }
+    let mut matched = Vec::with_capacity(wanted);
+    for (i, ord) in list.iter().enumerate() {
+        if let Some(m) = check((*ord, None)) {
+            matched.push(m);
+            if matched.len() == wanted {
+                return (matched, i + 1 < list.len());
+            }
+        }
+    }
+    (matched, false)
 }
 
 /// The first `wanted` candidates in 五十音 order that pass `check`, checked in that order

@@ -474,7 +474,8 @@ fn early_stopping_on_filter_trees_gives_the_same_page() {
 }
 
 /// Sorted by name, `total=false&facets=false` checks candidates in 五十音 order until the
-/// page is full: the page must be the full search's, ties of equal names included.
+/// page is full (ranking the candidates, or walking a sparse cached word's members in name
+/// order): the page must be the full search's, ties of equal names included.
 #[test]
 fn early_stopping_by_name_gives_the_same_page() {
     let mut data = random_facilities(31, 4000);
@@ -503,9 +504,10 @@ fn early_stopping_by_name_gives_the_same_page() {
             _ => vec![],
         };
         // Text that matches a few names (施設1 matches 施設1, 施設10, 施設100 …), or none.
-        let text = match round % 5 {
+        let text = match round % 6 {
             0 | 1 => Some(format!("施設{}", 1 + rng.below(40))),
             2 => Some("訪問".to_string()),
+            3 => Some(format!("訪問看護 施設{}", 1 + rng.below(40))),
             _ => None,
         };
         let wheelchair = (round % 7 == 0).then(|| "true".to_string());
@@ -536,6 +538,13 @@ fn early_stopping_by_name_gives_the_same_page() {
         stopped_early > 100,
         "most rounds stop early: {stopped_early}/300"
     );
+    // The sparse words were cached with their members in name order (the walk's input).
+    let text = &built.index.text;
+    let m = text.matches("施設12", &built.index.tags).unwrap().unwrap();
+    let walk = m.words[0].by_name.as_deref().expect("a sparse cached word");
+    let mut members: Vec<u32> = m.set.ords().collect();
+    members.sort_by_key(|o| built.index.columns.name_rank[*o as usize]);
+    assert_eq!(walk, &members[..]);
 }
 
 /// The same search run fully and cheaply (`facets=false&total=false`, which may stop

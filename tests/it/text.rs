@@ -323,6 +323,7 @@ fn every_word_length_matches_a_substring_oracle() {
             word: word.to_string(),
             set: m.set.clone(),
             groups: None,
+            by_name: None,
         })]);
         for ord in m.set.ords() {
             let f = index.facility(ord);
