@@ -24,6 +24,8 @@
 #     reload succeeded;
 #   - RSS: the largest sample ≤ 2 × RSS after warm-up + 100 MB (two generations are open
 #     for a moment around a reload), and the last sample ≤ 1.5 × that + 50 MB (no growth).
+#     The anonymous RSS: the records are a mapped file, whose resident pages (the kernel's
+#     page cache, bounded by the file) grow as searches read them; they are reported too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -107,7 +109,8 @@ until [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/readyz")" = 200 ]; do
     kill -0 "$server_pid" 2>/dev/null || { cat "$work/serve.log" >&2; exit 1; }
     sleep 0.05
 done
-rss() { awk '/^VmRSS:/ {print $2}' "/proc/$server_pid/status" 2>/dev/null || echo 0; }
+rss() { awk '/^RssAnon:/ {print $2}' "/proc/$server_pid/status" 2>/dev/null || echo 0; }
+rss_file() { awk '/^RssFile:/ {print $2}' "/proc/$server_pid/status" 2>/dev/null || echo 0; }
 config_count() {
     curl -s --max-time 10 "$base/api/v1/config" | python3 -c 'import json,sys; print(json.load(sys.stdin)["dataset"]["facility_count"])' 2>/dev/null || echo "?"
 }
@@ -282,6 +285,7 @@ next_served=$(config_count)
 ready=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$base/readyz")
 rss >>"$work/rss.txt"
 rss_end=$(rss)
+rss_file_end=$(rss_file)
 
 # --- verdict ----------------------------------------------------------------------------------------
 fail=()
@@ -342,7 +346,7 @@ half-open connections: $halfopen
 killed build:          exit $killed_status, partial generation $( [ -n "$partial" ] && echo "$(basename "$partial") (${partial_kb:-?} KB when killed; $( [ -e "$partial" ] && echo "still there" || echo "removed by the next build"))" || echo none ); facility_count $before → $after_kill (reload: $reload_after_kill → $still); searches 200: $searches_ok/20
 next build + reload:   $next_reload, built $next_n, serving $next_served
 server log:            $s5xx 5xx, $panics panics
-RSS:                   start $((rss_start / 1024)) MB, max $((rss_max / 1024)) MB (bound $((max_bound / 1024)) MB = 2 × start + 100), end $((rss_end / 1024)) MB (bound $((end_bound / 1024)) MB = 1.5 × start + 50); $(wc -l <"$work/rss.txt") samples
+RSS (anonymous):       start $((rss_start / 1024)) MB, max $((rss_max / 1024)) MB (bound $((max_bound / 1024)) MB = 2 × start + 100), end $((rss_end / 1024)) MB (bound $((end_bound / 1024)) MB = 1.5 × start + 50); $(wc -l <"$work/rss.txt") samples; mapped files at the end $((rss_file_end / 1024)) MB
 EOF
 if [ -n "$not4xx" ]; then
     echo "malformed requests not answered 4xx (count, status, request):"
