@@ -492,6 +492,21 @@ struct Matches {
     words: Vec<Arc<WordMatch>>,
 }
 
+impl Matches {
+    /// What a search that stops at the page's end found: no facets, and as total what it
+    /// found (a lower bound when it stopped `early`).
+    fn page_only(matched: Vec<Matched>, early: bool, filter: &Filter) -> Self {
+        Self {
+            total: matched.len(),
+            matched,
+            facets: Facets::default(),
+            covers_ward: filter.covers_ward,
+            early,
+            words: text_words(filter),
+        }
+    }
+}
+
 /// Every match of `q` (offset and limit are ignored), in its order, as hits made one at a
 /// time: an export of all of them holds one small entry per match, never every record.
 pub struct AllHits<'a> {
@@ -683,14 +698,7 @@ fn matches(index: &SearchIndex, q: &SearchQuery) -> Result<Matches, SearchError>
             }
         }
         top(&mut matched, wanted, by_distance(&index.columns.name_rank));
-        return Ok(Matches {
-            total: matched.len(),
-            matched,
-            facets: Facets::default(),
-            covers_ward: filter.covers_ward,
-            early: true,
-            words: text_words(&filter),
-        });
+        return Ok(Matches::page_only(matched, true, &filter));
     }
     // Sorted by name when nothing needs every match (no facets, no exact total): the
     // candidates are checked in 五十音 order until the page is full, walking the name-ordered
@@ -698,26 +706,12 @@ fn matches(index: &SearchIndex, q: &SearchQuery) -> Result<Matches, SearchError>
     let by_name = q.sort == Sort::Name && !q.facets && !q.total;
     if let Some(walk) = name_walk(&groups, &filter).filter(|_| by_name) {
         let (matched, early) = first_in_order(walk, wanted, check);
-        return Ok(Matches {
-            total: matched.len(),
-            matched,
-            facets: Facets::default(),
-            covers_ward: filter.covers_ward,
-            early,
-            words: text_words(&filter),
-        });
+        return Ok(Matches::page_only(matched, early, &filter));
     }
     let listed = candidates(index, q, &groups, &filter);
     if let (Some(list), true) = (&listed, by_name) {
         let (matched, early) = first_by_name(list, wanted, &index.columns.name_rank, check);
-        return Ok(Matches {
-            total: matched.len(),
-            matched,
-            facets: Facets::default(),
-            covers_ward: filter.covers_ward,
-            early,
-            words: text_words(&filter),
-        });
+        return Ok(Matches::page_only(matched, early, &filter));
     }
     let mut matched: Vec<Matched> = match listed {
         Some(list) => list.into_iter().filter_map(check).collect(),
