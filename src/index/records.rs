@@ -71,7 +71,7 @@ impl From<Vec<u8>> for RecordBytes {
 }
 
 pub struct Records {
-    /// Every record, one per line (checked as UTF-8 once, when opened: see [`Self::str`]).
+    /// Every record, one per line (checked as UTF-8 once, when opened: see [`Self::raw`]).
     text: RecordBytes,
     /// Start of record `i` is `starts[i]`; its end (before the newline) `starts[i + 1] - 1`.
     starts: Vec<u64>,
@@ -200,21 +200,16 @@ impl Records {
         self.len() == 0
     }
 
-    /// The record's JSON object, exactly as served.
+    /// The record's JSON object, exactly as served, without checking it as UTF-8 again:
+    /// every hit reads a record, and checking its ~0.5 KB each time would cost more than
+    /// copying it.
+    #[allow(unsafe_code)]
     pub fn raw(&self, ord: u32) -> &str {
         let i = ord as usize;
-        self.str(self.starts[i] as usize, self.starts[i + 1] as usize - 1)
-    }
-
-    /// The text between two line boundaries (a record's start, or its end before the
-    /// newline), without checking it again: every hit reads a record, and checking its
-    /// ~0.5 KB as UTF-8 each time would cost more than copying it.
-    #[allow(unsafe_code)]
-    fn str(&self, start: usize, end: usize) -> &str {
-        let bytes = &self.text.as_slice()[start..end];
+        let bytes = &self.text.as_slice()[self.starts[i] as usize..self.starts[i + 1] as usize - 1];
         debug_assert!(std::str::from_utf8(bytes).is_ok());
-        // SAFETY: `decode` checked all the bytes as UTF-8, and `start` and `end` are at a
-        // record's start or just before a newline byte, so both are character boundaries
+        // SAFETY: `decode` checked all the bytes as UTF-8, and a record starts after a
+        // newline byte (or at 0) and ends before one, so both ends are character boundaries
         // and the slice is UTF-8. The bytes never change: they are owned, or a mapping of
         // an immutable generation (`RecordBytes::map`).
         unsafe { std::str::from_utf8_unchecked(bytes) }
