@@ -449,7 +449,8 @@ impl FacetCounter {
 impl SearchQuery {
     /// Whether the query runs in tens of microseconds on `index`: no text, or text whose
     /// words are all in the word cache (with typo tolerance on, none that would be
-    /// corrected) and no relevance ranking (which asks tantivy for scores). The server runs quick queries inline and the others on the blocking pool.
+    /// corrected) and no relevance ranking (which asks tantivy for scores). The server
+    /// runs quick queries inline and the others on the blocking pool.
     pub fn is_quick(&self, index: &SearchIndex) -> bool {
         match &self.text {
             None => true,
