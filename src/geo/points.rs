@@ -236,8 +236,8 @@ impl PointIndex {
             .filter_map(move |i| Some((self.ords[i], from.within(self.points[i], radius_m)?)))
     }
 
-    /// `(ordinal, metres)` nearest first, exactly by great-circle distance; equal distances
-    /// in ordinal order.
+    /// `(ordinal, metres)` nearest first, exactly by great-circle distance (by haversine
+    /// term: equal distances in ordinal order).
     pub fn nearest(&self, center: LatLon) -> Nearest<'_, fn(u32) -> bool> {
         self.nearest_where(center, |_| true)
     }
@@ -358,35 +358,44 @@ fn str_order(points: &mut [(u32, LatLon)], unit: usize) {
     }
 }
 
-/// A bucket with the great-circle metres its box is at least away.
+/// A bucket with the haversine term its box is at least away (a quarter of its squared
+/// chord).
 fn bucket_bound((b, d2): (&Bucket, f64)) -> (&Bucket, f64) {
-    let chord = d2.max(0.0).sqrt();
-    (b, 2.0 * EARTH_RADIUS_M * (chord / 2.0).min(1.0).asin())
+    (b, d2.max(0.0) / 4.0)
+}
+
+/// The haversine term [`SLACK_M`] beyond `h`: `√h` is the sine of half the angle, which
+/// grows by about `m / 2R` over `m` metres.
+fn with_slack(h: f64) -> f64 {
+    let s = h.sqrt() + SLACK_M / (2.0 * EARTH_RADIUS_M);
+    s * s
 }
 
 #[derive(Clone, Copy, PartialEq)]
-struct Metres(f64);
-impl Eq for Metres {}
-impl PartialOrd for Metres {
+struct Term(f64);
+impl Eq for Term {}
+impl PartialOrd for Term {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
     }
 }
-impl Ord for Metres {
+impl Ord for Term {
     fn cmp(&self, other: &Self) -> Ordering {
         self.0.total_cmp(&other.0)
     }
 }
 
 /// Nearest-first iterator: opens buckets in order of their boxes' distance and yields a
-/// point once no unopened bucket can hold a nearer one.
+/// point once no unopened bucket can hold a nearer one. Points wait in the heap by their
+/// haversine term (equal terms by ordinal); only those yielded are turned into metres,
+/// which never decrease.
 pub struct Nearest<'a, F> {
     index: &'a PointIndex,
     from: Haversine,
     /// rstar 0.12 does not export its iterator's type.
     buckets: Box<dyn Iterator<Item = (&'a Bucket, f64)> + 'a>,
     next: Option<(&'a Bucket, f64)>,
-    heap: BinaryHeap<Reverse<(Metres, u32)>>,
+    heap: BinaryHeap<Reverse<(Term, u32)>>,
     keep: F,
 }
 
@@ -395,19 +404,22 @@ impl<F: FnMut(u32) -> bool> Iterator for Nearest<'_, F> {
 
     fn next(&mut self) -> Option<(u32, f64)> {
         loop {
-            let nearest_open = self.heap.peek().map(|Reverse((d, _))| d.0);
+            let nearest_open = self.heap.peek().map(|Reverse((h, _))| h.0);
             match self.next {
-                Some((bucket, bound)) if nearest_open.is_none_or(|d| bound <= d + SLACK_M) => {
+                Some((bucket, bound)) if nearest_open.is_none_or(|h| bound <= with_slack(h)) => {
                     let ix = self.index;
                     for i in ix.members(bucket) {
                         if (self.keep)(ix.ords[i]) {
-                            let d = self.from.to_m(ix.points[i]);
-                            self.heap.push(Reverse((Metres(d), ix.ords[i])));
+                            let h = self.from.h(ix.points[i]);
+                            self.heap.push(Reverse((Term(h), ix.ords[i])));
                         }
                     }
                     self.next = self.buckets.next().map(bucket_bound);
                 }
-                _ => return self.heap.pop().map(|Reverse((d, ord))| (ord, d.0)),
+                _ => {
+                    let Reverse((Term(h), ord)) = self.heap.pop()?;
+                    return Some((ord, Haversine::metres(h)));
+                }
             }
         }
     }

@@ -38,15 +38,18 @@ impl From<LatLon> for Haversine {
 }
 
 impl Haversine {
-    /// The haversine term: `sin²(angle / 2)`, monotonic in the distance.
-    fn h(&self, b: LatLon) -> f64 {
+    /// The haversine term: `sin²(angle / 2)`, monotonic in the distance, and a quarter of
+    /// the squared chord between the unit vectors: ordering by it needs no square root or
+    /// arcsine ([`metres`](Self::metres) turns it into what [`to_m`](Self::to_m) gives).
+    pub fn h(&self, b: LatLon) -> f64 {
         let p2 = b.lat.to_radians();
         let dp = p2 - self.lat;
         let dl = (b.lon - self.from.lon).to_radians();
         (dp / 2.0).sin().powi(2) + self.cos_lat * p2.cos() * (dl / 2.0).sin().powi(2)
     }
 
-    fn metres(h: f64) -> f64 {
+    /// Metres for a haversine term of [`h`](Self::h).
+    pub fn metres(h: f64) -> f64 {
         2.0 * EARTH_RADIUS_M * h.sqrt().min(1.0).asin()
     }
 
