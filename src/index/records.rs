@@ -221,13 +221,22 @@ impl Records {
         self.list_lens[ord as usize] as usize
     }
 
-    /// Reads the first bytes of each record of `ords`, so that their cache misses overlap
-    /// instead of each coming when its record is copied.
-    pub fn touch(&self, ords: impl Iterator<Item = u32>) {
+    /// Reads a byte of every cache line of each record of `ords` (of its list fields, or
+    /// of all of it when `whole`), so that their cache misses overlap instead of each
+    /// coming when its record is copied.
+    pub fn touch(&self, ords: impl Iterator<Item = u32>, whole: bool) {
+        let text = self.text.as_slice();
         for ord in ords {
-            let at = self.starts[ord as usize] as usize;
-            std::hint::black_box(self.text.as_slice()[at]);
-            std::hint::black_box(self.list_lens[ord as usize]);
+            let i = ord as usize;
+            let at = self.starts[i] as usize;
+            let len = if whole {
+                self.starts[i + 1] as usize - 1 - at
+            } else {
+                self.list_lens[i] as usize
+            };
+            for line in (at..at + len).step_by(64) {
+                std::hint::black_box(text[line]);
+            }
         }
     }
 

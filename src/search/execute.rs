@@ -892,7 +892,10 @@ fn page(index: &SearchIndex, q: &SearchQuery, m: Matches) -> SearchResult {
         text: q.text.as_ref().map(|_| FieldMatcher::new(&m.words)),
     };
     let page = || m.matched.iter().skip(q.offset).take(q.limit);
-    index.records().touch(page().map(|hit_of| hit_of.ord));
+    let whole = q.view == crate::search::View::Full;
+    index
+        .records()
+        .touch(page().map(|hit_of| hit_of.ord), whole);
     page().for_each(|hit_of| index.columns.touch(hit_of.ord));
     let hits = page().map(|hit_of| hit(index, q, &cx, hit_of)).collect();
     SearchResult {
