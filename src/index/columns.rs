@@ -42,19 +42,16 @@ pub struct Columns {
     pub pediatric_list: Vec<u32>,
     pub wheelchair_list: Vec<u32>,
     /// Where each "yes" capability comes from, for explanations (official claims first), so
-    /// records need not be decoded: facility `ord`'s list is
-    /// `provenance_lists[provenance_of[ord]]`, `NO_PROVENANCE` when it has no claims (most
-    /// facilities). A column rather than a map: a page reads it with its other columns
-    /// ([`touch`](Self::touch)), and no hash is computed per hit and capability.
-    provenance_of: Vec<u32>,
-    provenance_lists: Vec<Sources>,
+    /// records need not be decoded: facility `ord`'s are
+    /// `sources[source_starts[ord]..source_starts[ord + 1]]` (none for most facilities),
+    /// each a capability and the number of its text in `source_texts`. Flat arrays rather
+    /// than a list per facility: a page reads them with its other columns
+    /// ([`touch`](Self::touch)), one miss each. Each text is kept once: the facilities of
+    /// one 届出 list share its name and date.
+    source_starts: Vec<u32>,
+    sources: Vec<(Capability, u32)>,
+    source_texts: Vec<Box<str>>,
 }
-
-/// Where a facility's "yes" capabilities come from: (capability, provenance) pairs.
-type Sources = Box<[(Capability, Box<str>)]>;
-
-/// `Columns::provenance_of` of a facility without claims.
-const NO_PROVENANCE: u32 = u32::MAX;
 
 /// Why a facility's reach is what it is (for explanations).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -119,22 +116,24 @@ impl Columns {
             self.reach_note[i],
             self.service_ward_starts[i],
         ));
-        // The capabilities' sources: the list, and the start of each text.
-        if let Some(list) = self.provenance_lists.get(self.provenance_of[i] as usize) {
-            for (cap, source) in list.iter() {
-                std::hint::black_box((cap, source.as_bytes().first()));
-            }
+        // The capabilities' sources, and the start of each text.
+        for (cap, text) in self.sources_of(ord) {
+            std::hint::black_box((cap, self.source_texts[*text as usize].as_bytes().first()));
         }
     }
 
     /// Where the facility's capability comes from, when a source says so.
     pub fn provenance(&self, ord: u32, cap: Capability) -> Option<&str> {
-        let list = *self.provenance_of.get(ord as usize)?;
-        self.provenance_lists
-            .get(list as usize)?
-            .iter()
-            .find(|(c, _)| *c == cap)
-            .map(|(_, p)| &**p)
+        let (_, text) = self.sources_of(ord).iter().find(|(c, _)| *c == cap)?;
+        Some(&self.source_texts[*text as usize])
+    }
+
+    fn sources_of(&self, ord: u32) -> &[(Capability, u32)] {
+        let i = ord as usize;
+        match self.source_starts.get(i..i + 2) {
+            Some(&[from, to]) => &self.sources[from as usize..to as usize],
+            _ => &[],
+        }
     }
 
     /// Declared service wards; empty means "no declared wards".
@@ -149,6 +148,8 @@ impl Columns {
 pub struct ColumnsBuilder {
     c: Columns,
     sort_keys: Vec<(String, u32)>,
+    /// Each source text's number in `Columns::source_texts`.
+    source_numbers: HashMap<Box<str>, u32>,
 }
 
 impl Default for ColumnsBuilder {
@@ -158,11 +159,25 @@ impl Default for ColumnsBuilder {
                 by_kind: vec![Vec::new(); Kind::ALL.len()],
                 by_cap: vec![Vec::new(); Capability::all().count()],
                 service_ward_starts: vec![0],
+                source_starts: vec![0],
                 ..Columns::default()
             },
             sort_keys: Vec::new(),
+            source_numbers: HashMap::new(),
         }
     }
+}
+
+/// The number of `text` in `texts`, added when new.
+fn intern(texts: &mut Vec<Box<str>>, numbers: &mut HashMap<Box<str>, u32>, text: String) -> u32 {
+    if let Some(n) = numbers.get(text.as_str()) {
+        return *n;
+    }
+    let n = texts.len() as u32;
+    let text = text.into_boxed_str();
+    texts.push(text.clone());
+    numbers.insert(text, n);
+    n
 }
 
 impl ColumnsBuilder {
@@ -182,22 +197,19 @@ impl ColumnsBuilder {
         c.kind_bits.push(kb);
         c.cap_bits.push(cb);
         // Most facilities have no claims: nothing to look up for them at open.
-        let mut provenance_of = NO_PROVENANCE;
         if !f.capability_claims.is_empty() {
-            let provenance: Vec<(Capability, Box<str>)> = f
-                .capabilities
-                .iter()
-                .filter_map(|cap| {
-                    let claim = f.claims_for(*cap).find(|claim| claim.value)?;
-                    Some((*cap, claim.provenance().into_boxed_str()))
-                })
-                .collect();
-            if !provenance.is_empty() {
-                provenance_of = c.provenance_lists.len() as u32;
-                c.provenance_lists.push(provenance.into_boxed_slice());
+            for cap in &f.capabilities {
+                if let Some(claim) = f.claims_for(*cap).find(|claim| claim.value) {
+                    let text = intern(
+                        &mut c.source_texts,
+                        &mut self.source_numbers,
+                        claim.provenance(),
+                    );
+                    c.sources.push((*cap, text));
+                }
             }
         }
-        c.provenance_of.push(provenance_of);
+        c.source_starts.push(c.sources.len() as u32);
         c.wheelchair.push(f.wheelchair);
         c.pediatric.push(f.pediatric);
         if f.pediatric == Some(true) {
