@@ -119,16 +119,21 @@ pub fn explain(
             push_km(&mut out, reach_m / 1000.0);
             out.push_str(" km 以内");
         }
-        let wards = if c.service_wards(ord).is_empty() {
-            Some("対応地域の指定なし".to_string())
-        } else {
-            covers_ward.map(|w| format!("{}は対応地域", index.regions.label_or_code(w)))
-        };
-        if let Some(w) = wards {
-            if out.len() > inner_from {
-                out.push('・');
+        // The service area: none declared, or the home's ward is in it (checked before).
+        let declares_wards = !c.service_wards(ord).is_empty();
+        if (!declares_wards || covers_ward.is_some()) && out.len() > inner_from {
+            out.push('・');
+        }
+        match covers_ward {
+            _ if !declares_wards => out.push_str("対応地域の指定なし"),
+            Some(w) => {
+                match index.regions.label(w) {
+                    Some(label) => out.push_str(label),
+                    None => out.push_str(&w.to_string()),
+                }
+                out.push_str("は対応地域");
             }
-            out.push_str(&w);
+            None => {}
         }
         out.push('）');
     } else if let Some(d) = distance_m {

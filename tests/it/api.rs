@@ -213,6 +213,23 @@ fn every_search_parameter_matches_the_library() {
     assert!(h["distance_m"].as_f64().unwrap() >= 0.0);
     assert!(h["explanation"].as_str().unwrap().contains("訪問範囲"));
     assert_eq!(v["point"]["source"], "covers");
+    // Each says whether the facility declares a service area, and that the home's ward is
+    // in it when it does.
+    let v = get("/api/v1/search?covers=34.7433,135.5308&limit=200").json();
+    let mut declared = 0;
+    for h in v["hits"].as_array().unwrap() {
+        let why = h["explanation"].as_str().unwrap();
+        if h["service_wards"].as_array().unwrap().is_empty() {
+            assert!(why.contains(" 以内・対応地域の指定なし）"), "{why}");
+        } else {
+            declared += 1;
+            assert!(why.contains(" 以内・東淀川区は対応地域）"), "{why}");
+        }
+    }
+    assert!(
+        declared > 0,
+        "some facility around the point declares its wards"
+    );
 }
 
 #[test]
