@@ -628,15 +628,16 @@ fn matches(index: &SearchIndex, q: &SearchQuery) -> Result<Matches, SearchError>
     ) {
         let mut counter = FacetCounter::default();
         let mut total = 0;
+        let everyone = filter.takes_everyone();
         let mut each = |ord| {
-            if filter.check_attributes(ord) {
+            if everyone || filter.check_attributes(ord) {
                 total += 1;
                 if q.facets {
                     counter.add(index, ord);
                 }
             }
         };
-        if filter.takes_everyone() {
+        if everyone {
             // With no condition, a tile wholly inside the circle is added as counted when
             // the index was opened.
             let mut tiles = Vec::new();
