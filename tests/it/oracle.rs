@@ -632,6 +632,52 @@ fn scenes_match_their_table_by_brute_force() {
     }
 }
 
+/// Each capability asked for is explained with its source, as the facility's record holds
+/// it: the first claim that says yes (official before survey, filed before implied), or no
+/// source when no claim says so. Many facilities share one 届出 list's source text.
+#[test]
+fn explanations_name_each_asked_capabilitys_source() {
+    let index = crate::support::demo_index();
+    let mut sourced = BTreeSet::new();
+    for caps in [
+        vec!["support_clinic"],
+        vec!["24h", "home_visit"],
+        vec!["palliative"],
+    ] {
+        let r = run(
+            index,
+            SearchParams {
+                cap: caps.iter().map(|c| c.to_string()).collect(),
+                limit: Some("500".into()),
+                ..Default::default()
+            },
+        );
+        assert!(r.total > 0, "{caps:?}");
+        for h in &r.hits {
+            let f = h.facility();
+            let parts: Vec<String> = caps
+                .iter()
+                .map(|code| {
+                    let cap = Capability::parse(code).unwrap();
+                    match f.claims_for(cap).find(|claim| claim.value) {
+                        Some(claim) => {
+                            sourced.insert(claim.provenance());
+                            format!("{}（{}）", cap.label(), claim.provenance())
+                        }
+                        None => cap.label().to_string(),
+                    }
+                })
+                .collect();
+            let want = format!("{}に対応", parts.join("・"));
+            assert!(h.explanation.contains(&want), "{want} in {}", h.explanation);
+        }
+    }
+    assert!(
+        sourced.len() > 1,
+        "the demo's claims have several sources: {sourced:?}"
+    );
+}
+
 /// Counting within a radius (`limit=0`: the page's facet counts around a point) walks the
 /// circle a bucket at a time; its total and every facet equal a haversine scan, with and
 /// without a flag filter, at radii from inside one bucket to the whole city.
