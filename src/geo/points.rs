@@ -236,8 +236,8 @@ impl PointIndex {
             .filter_map(move |i| Some((self.ords[i], from.within(self.points[i], radius_m)?)))
     }
 
-    /// `(ordinal, metres)` nearest first, exactly by great-circle distance (by haversine
-    /// term: equal distances in ordinal order).
+    /// `(ordinal, metres)` nearest first, exactly by great-circle distance (compared as
+    /// haversine terms; equal terms in ordinal order).
     pub fn nearest(&self, center: LatLon) -> Nearest<'_, fn(u32) -> bool> {
         self.nearest_where(center, |_| true)
     }

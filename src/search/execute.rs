@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use super::explain::{explain, ExplainContext};
 use super::query::{SearchQuery, Sort};
-use super::result::{FacetCount, Facets, Hit, SearchResult};
+use super::result::{FacetCount, Facets, Hit, SearchResult, View};
 use crate::geo::PointIndex;
 use crate::geo::{haversine_m, Haversine};
 use crate::index::{DocBits, FieldMatcher, Scored, SearchIndex, TextMatch, TileCounts, WordMatch};
@@ -893,7 +893,7 @@ fn page(index: &SearchIndex, q: &SearchQuery, m: Matches) -> SearchResult {
         text: q.text.as_ref().map(|_| FieldMatcher::new(&m.words)),
     };
     let page = || m.matched.iter().skip(q.offset).take(q.limit);
-    let whole = q.view == crate::search::View::Full;
+    let whole = q.view == View::Full;
     index
         .records()
         .touch(page().map(|hit_of| hit_of.ord), whole);
