@@ -1,6 +1,7 @@
 //! A set of capabilities as one 64-bit word: room for 64 capabilities (the vocabulary has
-//! about half that), and a filter is one AND per facility. Eight bytes a facility keep the
-//! column small enough to stay in the cache under mixed load.
+//! about half that), and a filter is one AND per facility. Eight bytes a facility: the
+//! column is 2.4 MB at 300k facilities, half of what a `u128` took, so fewer of a search's
+//! reads miss the cache.
 
 use std::fmt;
 

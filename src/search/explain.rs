@@ -120,20 +120,17 @@ pub fn explain(
             out.push_str(" km 以内");
         }
         // The service area: none declared, or the home's ward is in it (checked before).
-        let declares_wards = !c.service_wards(ord).is_empty();
-        if (!declares_wards || covers_ward.is_some()) && out.len() > inner_from {
-            out.push('・');
-        }
-        match covers_ward {
-            _ if !declares_wards => out.push_str("対応地域の指定なし"),
-            Some(w) => {
-                match index.regions.label(w) {
-                    Some(label) => out.push_str(label),
-                    None => out.push_str(&w.to_string()),
-                }
-                out.push_str("は対応地域");
+        let sep = if out.len() > inner_from { "・" } else { "" };
+        if c.service_wards(ord).is_empty() {
+            out.push_str(sep);
+            out.push_str("対応地域の指定なし");
+        } else if let Some(w) = covers_ward {
+            out.push_str(sep);
+            match index.regions.label(w) {
+                Some(label) => out.push_str(label),
+                None => out.push_str(&w.to_string()),
             }
-            None => {}
+            out.push_str("は対応地域");
         }
         out.push('）');
     } else if let Some(d) = distance_m {
