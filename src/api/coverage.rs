@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 
-use super::params::pairs;
+use super::params::{pairs, Pair};
 use super::{ApiError, AppState};
 use crate::coverage::{changes, rules, supply};
 use crate::index::coverage::TownCoverage;
@@ -46,10 +46,10 @@ fn download(bytes: Vec<u8>, name: &str, format: &str) -> Response {
 }
 
 /// Only the named parameters, each once.
-fn only(raw: Option<&str>, allowed: &[&str]) -> Result<Vec<(String, String)>, ApiError> {
+fn only<'a>(raw: Option<&'a str>, allowed: &[&str]) -> Result<Vec<Pair<'a>>, ApiError> {
     let p = pairs(raw)?;
     for (i, (k, _)) in p.iter().enumerate() {
-        if !allowed.contains(&k.as_str()) {
+        if !allowed.contains(&k.as_ref()) {
             return Err(ApiError::unknown_parameter(k));
         }
         if p[..i].iter().any(|(x, _)| x == k) {
@@ -104,7 +104,7 @@ pub async fn coverage(
         }
         ("towns", "json" | "geojson" | "csv" | "xlsx") => {
             let p = only(raw.as_deref(), &["role"])?;
-            let metric = town_metric(p.first().map(|(_, v)| v.as_str()))?;
+            let metric = town_metric(p.first().map(|(_, v)| v.as_ref()))?;
             let coverage = loaded.index.coverage.clone().ok_or_else(|| {
                 ApiError::not_found(
                     "この索引には町丁目の参照表がないため、町丁目ごとの状況はありません。",
@@ -114,7 +114,7 @@ pub async fn coverage(
         }
         ("changes", "json") => {
             let p = only(raw.as_deref(), &["since"])?;
-            let since = p.first().map(|(_, v)| v.clone());
+            let since = p.first().map(|(_, v)| v.to_string());
             let link = state.index_link().to_path_buf();
             let now = loaded.clone();
             tokio::task::spawn_blocking(move || {

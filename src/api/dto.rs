@@ -20,29 +20,48 @@ pub struct SearchResponse {
 
 impl IntoResponse for SearchResponse {
     fn into_response(self) -> Response {
-        #[derive(Serialize)]
-        struct Point {
-            point: Option<QueryPoint>,
-        }
-        // A point is often a patient's home: no cache along the way may keep it.
-        let cache = if self.point.is_some() {
+        let body = self.result.to_json_with(PointField { point: &self.point });
+        SearchJson::new(body, self.point.is_some()).into_response()
+    }
+}
+
+/// The search answer's field after the result's (`null` when no point was given).
+#[derive(Serialize)]
+pub struct PointField<'a> {
+    pub point: &'a Option<QueryPoint>,
+}
+
+/// A search answer written as JSON. An answer about a point (an address, a patient's home)
+/// is never stored by caches.
+pub struct SearchJson {
+    body: Vec<u8>,
+    cache: &'static str,
+}
+
+impl SearchJson {
+    pub fn new(body: Vec<u8>, about_a_point: bool) -> Self {
+        let cache = if about_a_point {
             "no-store"
         } else {
             "no-cache"
         };
-        let body = self.result.to_json_with(Point { point: self.point });
+        SearchJson { body, cache }
+    }
+}
+
+impl IntoResponse for SearchJson {
+    fn into_response(self) -> Response {
         (
             [
                 (header::CONTENT_TYPE, "application/json"),
-                (header::CACHE_CONTROL, cache),
+                (header::CACHE_CONTROL, self.cache),
             ],
-            body,
+            self.body,
         )
             .into_response()
     }
 }
 
-/// A ward or undivided 市町村 (a place facilities are in), or a 市町村 as a whole.
 #[derive(Clone, Serialize)]
 pub struct WardCount {
     pub code: u32,

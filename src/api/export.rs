@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 
 use std::sync::Arc;
 
-use super::handlers::run_search;
+use super::handlers::{ask, run_search};
 use super::params::{pairs, search_params};
 use super::{ApiError, AppState};
 use crate::model::{Capability, CapabilityClaim, CapabilityStatus, Kind};
@@ -145,11 +145,10 @@ enum Export {
 }
 
 async fn export(state: &AppState, raw: Option<String>) -> Result<Export, ApiError> {
-    let p = search_params(&pairs(raw.as_deref())?)?;
+    let p = search_params(pairs(raw.as_deref())?)?;
     if p.limit.is_some() {
-        return Ok(Export::Page(
-            run_search(state, raw, Some(View::Full)).await?,
-        ));
+        let asked = ask(state, raw.as_deref(), Some(View::Full))?;
+        return Ok(Export::Page(run_search(asked).await?));
     }
     let loaded = state.current()?;
     let Resolved { mut query, .. } = SearchQuery::resolve(&p, &loaded.index)?;

@@ -6,12 +6,13 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
-use super::dto::{ConfigDto, SearchResponse, VocabularyDto};
-use super::params::{pairs, search_params};
+use super::dto::{ConfigDto, PointField, SearchJson, SearchResponse, VocabularyDto};
+use super::params::{pairs, search_params, Pair};
 use super::state::Loaded;
 use super::{ApiError, AppState};
 use crate::fault::report;
-use crate::search::{geocode_error, Hit, NearbyError, Resolved, SearchQuery, View};
+use crate::index::SearchIndex;
+use crate::search::{geocode_error, Hit, NearbyError, QueryPoint, Resolved, SearchQuery, View};
 
 /// Runs blocking index work on the blocking pool.
 async fn blocking<T: Send + 'static>(
@@ -22,37 +23,75 @@ async fn blocking<T: Send + 'static>(
         .map_err(|e| ApiError::internal(&e))?
 }
 
-/// Parses the search parameters of a query string and runs the search; its hits carry
-/// `view` whatever the query asks (exports decode whole records).
-pub(super) async fn run_search(
+/// A search request, parsed and resolved against the index it will run on.
+pub(super) struct Asked {
+    loaded: std::sync::Arc<Loaded>,
+    query: SearchQuery,
+    point: Option<QueryPoint>,
+}
+
+/// Parses the search parameters of a query string; the hits carry `view` whatever the
+/// query asks (exports decode whole records).
+pub(super) fn ask(
     state: &AppState,
-    raw: Option<String>,
+    raw: Option<&str>,
     view: Option<View>,
-) -> Result<SearchResponse, ApiError> {
+) -> Result<Asked, ApiError> {
     let loaded = state.current()?;
-    let p = search_params(&pairs(raw.as_deref())?)?;
+    let p = search_params(pairs(raw)?)?;
     // Parsing and geocoding are in memory and quick.
     let Resolved { mut query, point } = SearchQuery::resolve(&p, &loaded.index)?;
     query.view = view.unwrap_or(query.view);
-    // Most searches take tens of microseconds: cheaper here than on the blocking pool.
-    // Text with a word not in the word cache, or ranked by relevance, goes to the pool.
-    let quick = query.is_quick(&loaded.index);
-    let run = move || {
-        let result = crate::search(&loaded.index, &query).map_err(|e| ApiError::internal(&e))?;
-        Ok(SearchResponse { result, point })
-    };
-    if quick {
-        run()
-    } else {
-        blocking(run).await
+    Ok(Asked {
+        loaded,
+        query,
+        point,
+    })
+}
+
+impl Asked {
+    /// Runs `f` with the index, the query and its point. Most searches take tens of
+    /// microseconds: cheaper here than on the blocking pool. Text with a word not in the
+    /// word cache, or ranked by relevance, goes to the pool.
+    async fn run<T: Send + 'static>(
+        self,
+        f: impl FnOnce(&SearchIndex, &SearchQuery, Option<QueryPoint>) -> Result<T, ApiError>
+            + Send
+            + 'static,
+    ) -> Result<T, ApiError> {
+        let quick = self.query.is_quick(&self.loaded.index);
+        let run = move || f(&self.loaded.index, &self.query, self.point);
+        if quick {
+            run()
+        } else {
+            blocking(run).await
+        }
     }
 }
 
+/// Runs a search for its hits (exports).
+pub(super) async fn run_search(asked: Asked) -> Result<SearchResponse, ApiError> {
+    asked
+        .run(|index, query, point| {
+            let result = crate::search(index, query).map_err(|e| ApiError::internal(&e))?;
+            Ok(SearchResponse { result, point })
+        })
+        .await
+}
+
+/// `/search`: the answer is written as JSON by the search itself (`search_json`), each
+/// hit's record copied from the index into it.
 pub async fn search(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
-) -> Result<SearchResponse, ApiError> {
-    run_search(&state, raw, None).await
+) -> Result<SearchJson, ApiError> {
+    ask(&state, raw.as_deref(), None)?
+        .run(|index, query, point| {
+            let body = crate::search::search_json(index, query, &PointField { point: &point })
+                .map_err(|e| ApiError::internal(&e))?;
+            Ok(SearchJson::new(body, point.is_some()))
+        })
+        .await
 }
 
 fn find(loaded: &Loaded, id: &str) -> Result<u32, ApiError> {
@@ -78,7 +117,7 @@ pub async fn nearby(
 ) -> Result<SearchResponse, ApiError> {
     let loaded = state.current()?;
     let ord = find(&loaded, &id)?;
-    let p = search_params(&pairs(raw.as_deref())?)?;
+    let p = search_params(pairs(raw.as_deref())?)?;
     blocking(
         move || match crate::search::nearby(&loaded.index, ord, &p) {
             Ok((result, point)) => Ok(SearchResponse {
@@ -108,9 +147,9 @@ pub async fn geocode(
 }
 
 /// The one value of `name`, the query string's only parameter.
-fn single(pairs: &[(String, String)], name: &'static str) -> Result<String, ApiError> {
+fn single(pairs: &[Pair<'_>], name: &'static str) -> Result<String, ApiError> {
     match pairs {
-        [(k, v)] if k == name => Ok(v.clone()),
+        [(k, v)] if k == name => Ok(v.to_string()),
         [] => Err(ApiError::parameter(
             "missing_parameter",
             name,

@@ -23,7 +23,7 @@ pub async fn team(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     let loaded = state.current()?;
-    let (p, picks) = team_params(&pairs(raw.as_deref())?)?;
+    let (p, picks) = team_params(pairs(raw.as_deref())?)?;
     if let Some(first) = picks.first() {
         return Err(ApiError::parameter(
             "unknown_parameter",
@@ -42,7 +42,7 @@ pub async fn team(
 /// The sheet for a query string: the team's parameters plus `pick` (facility ids).
 async fn sheet_of(state: &AppState, raw: Option<String>) -> Result<Sheet, ApiError> {
     let loaded = state.current()?;
-    let (p, picks) = team_params(&pairs(raw.as_deref())?)?;
+    let (p, picks) = team_params(pairs(raw.as_deref())?)?;
     let (q, point) = TeamQuery::resolve(&p, &loaded.index)?;
     tokio::task::spawn_blocking(move || sheet(&loaded.index, &q, point, &picks))
         .await

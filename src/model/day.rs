@@ -25,9 +25,12 @@ impl Day {
         Some(Day(days_from_civil(y, m, d)))
     }
 
-    /// Today in Japan (UTC+9), or `ZAITAKU_TODAY`.
+    /// Today in Japan (UTC+9), or `ZAITAKU_TODAY` as the process started with it (read
+    /// once: every search asks, and reading the environment takes its lock).
     pub fn today() -> Day {
-        if let Some(d) = std::env::var(TODAY_ENV).ok().and_then(|s| Day::parse(&s)) {
+        static SET: std::sync::OnceLock<Option<Day>> = std::sync::OnceLock::new();
+        let set = SET.get_or_init(|| std::env::var(TODAY_ENV).ok().and_then(|s| Day::parse(&s)));
+        if let Some(d) = *set {
             return d;
         }
         let secs = std::time::SystemTime::now()

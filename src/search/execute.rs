@@ -5,9 +5,10 @@
 use std::cmp::Ordering;
 use std::sync::Arc;
 
+use super::correct::Corrected;
 use super::explain::{explain, ExplainContext};
 use super::query::{SearchQuery, Sort};
-use super::result::{FacetCount, Facets, Hit, SearchResult, View};
+use super::result::{record_fields, FacetCount, Facets, Head, Hit, HitTail, SearchResult, View};
 use crate::geo::PointIndex;
 use crate::geo::{haversine_m, Haversine};
 use crate::index::{DocBits, FieldMatcher, Scored, SearchIndex, TextMatch, TileCounts, WordMatch};
@@ -462,22 +463,44 @@ impl SearchQuery {
 /// Runs `q`. When its text finds nothing, words that match nothing are corrected (typo
 /// tolerance, see `correct.rs`) and the corrected search is the answer.
 pub fn search(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResult, SearchError> {
-    let result = search_as_typed(index, q)?;
-    if result.total > 0 || q.text.is_none() {
-        return Ok(result);
-    }
-    match super::correct::corrected_query(index, q)? {
-        Some((corrected_q, corrected)) => {
-            let mut result = search_as_typed(index, &corrected_q)?;
-            result.corrected = Some(corrected);
-            Ok(result)
-        }
-        None => Ok(result),
-    }
+    let (m, corrected) = matches_or_corrected(index, q)?;
+    Ok(match corrected {
+        None => page(index, q, m, None),
+        Some((q, corrected)) => page(index, &q, m, Some(corrected)),
+    })
 }
 
-fn search_as_typed(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResult, SearchError> {
-    Ok(page(index, q, matches(index, q)?))
+/// [`search`]'s answer as JSON, as [`SearchResult::to_json_with`] writes it with `extra`,
+/// but with each hit's record copied from the index straight into the answer.
+pub fn search_json<T: serde::Serialize>(
+    index: &SearchIndex,
+    q: &SearchQuery,
+    extra: &T,
+) -> Result<Vec<u8>, SearchError> {
+    let (m, corrected) = matches_or_corrected(index, q)?;
+    Ok(match &corrected {
+        None => page_json(index, q, &m, None, extra),
+        Some((q, corrected)) => page_json(index, q, &m, Some(corrected), extra),
+    })
+}
+
+/// What `q` matched; when its text finds nothing, what the corrected query matched, with
+/// that query and the correction.
+fn matches_or_corrected(
+    index: &SearchIndex,
+    q: &SearchQuery,
+) -> Result<(Matches, Option<(SearchQuery, Corrected)>), SearchError> {
+    let m = matches(index, q)?;
+    if m.total() > 0 || q.text.is_none() {
+        return Ok((m, None));
+    }
+    match super::correct::corrected_query(index, q)? {
+        Some((corrected_q, corrected)) => Ok((
+            matches(index, &corrected_q)?,
+            Some((corrected_q, corrected)),
+        )),
+        None => Ok((m, None)),
+    }
 }
 
 /// What a search matched, sorted, before it is cut to a page.
@@ -494,6 +517,16 @@ struct Matches {
 }
 
 impl Matches {
+    /// The answer's total: every match, or what was found when the walk stopped early at
+    /// the page's end (at most a page: there may be more).
+    fn total(&self) -> usize {
+        if self.early {
+            self.matched.len()
+        } else {
+            self.total
+        }
+    }
+
     /// What a search that stops at the page's end found: no facets, and as total what it
     /// found (a lower bound when it stopped `early`).
     fn page_only(matched: Vec<Matched>, early: bool, filter: &Filter) -> Self {
@@ -887,43 +920,94 @@ fn first_by_name(
 }
 
 /// The requested page of what matched (already in order) as a result.
-fn page(index: &SearchIndex, q: &SearchQuery, m: Matches) -> SearchResult {
+/// The page of `m`, its records and columns touched first so that their cache misses
+/// overlap, and what its explanations need.
+fn page_of<'m>(
+    index: &SearchIndex,
+    q: &SearchQuery,
+    m: &'m Matches,
+) -> (&'m [Matched], ExplainContext) {
+    let from = q.offset.min(m.matched.len());
+    let page = &m.matched[from..(from + q.limit).min(m.matched.len())];
+    // Two passes, records then columns: one loop doing both per hit measured ~1 µs slower.
+    let whole = q.view == View::Full;
+    index.records().touch(page.iter().map(|h| h.ord), whole);
+    page.iter().for_each(|h| index.columns.touch(h.ord));
     let cx = ExplainContext {
         covers_ward: m.covers_ward,
         text: q.text.as_ref().map(|_| FieldMatcher::new(&m.words)),
     };
-    let page = || m.matched.iter().skip(q.offset).take(q.limit);
-    // Two passes, records then columns: one loop doing both per hit measured ~1 µs slower.
-    let whole = q.view == View::Full;
-    index
-        .records()
-        .touch(page().map(|hit_of| hit_of.ord), whole);
-    page().for_each(|hit_of| index.columns.touch(hit_of.ord));
-    let hits = page().map(|hit_of| hit(index, q, &cx, hit_of)).collect();
-    SearchResult {
-        // Stopping early found at most a page: there may be more.
-        total: if m.early { m.matched.len() } else { m.total },
+    (page, cx)
+}
+
+fn head<'a>(q: &SearchQuery, m: &'a Matches, corrected: Option<&'a Corrected>) -> Head<'a> {
+    Head {
+        total: m.total(),
         total_is_lower_bound: m.early,
-        hits,
-        facets: m.facets,
+        facets: &m.facets,
         offset: q.offset,
         limit: q.limit,
         sort: q.sort.code(),
         view: q.view,
-        corrected: None,
+        corrected,
+    }
+}
+
+fn page(
+    index: &SearchIndex,
+    q: &SearchQuery,
+    m: Matches,
+    corrected: Option<Corrected>,
+) -> SearchResult {
+    let (page, cx) = page_of(index, q, &m);
+    let hits = page.iter().map(|h| hit(index, q, &cx, h)).collect();
+    let head = head(q, &m, None);
+    SearchResult {
+        total: head.total,
+        total_is_lower_bound: head.total_is_lower_bound,
+        hits,
+        offset: q.offset,
+        limit: q.limit,
+        sort: head.sort,
+        view: q.view,
+        facets: m.facets,
+        corrected,
     }
 }
 
 fn hit(index: &SearchIndex, q: &SearchQuery, cx: &ExplainContext, m: &Matched) -> Hit {
-    Hit {
-        ord: m.ord,
-        record: super::result::record_in(index, m.ord, q.view),
-        ward_name: index.columns.ward[m.ord as usize].and_then(|w| index.regions.label(w)),
-        accepting_expired: super::result::expired(index, m.ord, q.today),
-        backup_beds_expired: super::result::beds_expired(index, m.ord, q.today),
-        view: q.view,
-        distance_m: m.distance_m,
-        score: m.score,
-        explanation: explain(index, m.ord, q, m.distance_m, cx),
-    }
+    let mut why = String::with_capacity(320);
+    explain(&mut why, index, m.ord, q, m.distance_m, cx);
+    Hit::new(index, m.ord, q.view, q.today, m.distance_m, m.score, why)
+}
+
+/// [`page`] written as JSON: each hit's record goes from the index into the answer, and
+/// one buffer holds each explanation in turn.
+fn page_json<T: serde::Serialize>(
+    index: &SearchIndex,
+    q: &SearchQuery,
+    m: &Matches,
+    corrected: Option<&Corrected>,
+    extra: &T,
+) -> Vec<u8> {
+    let (page, cx) = page_of(index, q, m);
+    let bytes: usize = page
+        .iter()
+        .map(|h| record_fields(index, h.ord, q.view).len() + 400)
+        .sum();
+    let mut out = Vec::with_capacity(1024 + bytes);
+    let mut why = String::with_capacity(320);
+    let hits = |out: &mut Vec<u8>| {
+        for (i, h) in page.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            why.clear();
+            explain(&mut why, index, h.ord, q, h.distance_m, &cx);
+            HitTail::of(index, h.ord, q.today, h.distance_m, h.score, &why)
+                .write_after(record_fields(index, h.ord, q.view), out);
+        }
+    };
+    head(q, m, corrected).write(&mut out, hits, extra);
+    out
 }

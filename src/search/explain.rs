@@ -83,19 +83,20 @@ fn separate(out: &mut String, sep: &str) {
 
 /// Why facility `ord` matched `q`, its parts joined by 「 / 」: distance (and, for "who can
 /// visit", its reach and service area), the text's fields, the capabilities asked for
-/// with their sources, the scene, 車いす/小児, 新規受入, the place. Written into one
-/// string: a page of hits explains twenty facilities.
+/// with their sources, the scene, 車いす/小児, 新規受入, the place. Written into `out`, which
+/// must be empty (a page of hits can explain twenty facilities in one buffer).
 pub fn explain(
+    out: &mut String,
     index: &SearchIndex,
     ord: u32,
     q: &SearchQuery,
     distance_m: Option<f64>,
     cx: &ExplainContext,
-) -> String {
+) {
+    debug_assert!(out.is_empty(), "parts are separated from what out holds");
     let covers_ward = cx.covers_ward;
     let c = &index.columns;
     let i = ord as usize;
-    let mut out = String::with_capacity(320);
     if let (Some(_), Some(d)) = (q.covers, distance_m) {
         // Across a ward or city line, say where the facility is: 「吹田市（市外）2.1 km」.
         if let (Some(f), Some(home)) = (c.ward[i], covers_ward) {
@@ -106,7 +107,7 @@ pub fn explain(
                 out.push('）');
             }
         }
-        push_distance(&mut out, d);
+        push_distance(out, d);
         out.push('（');
         let inner_from = out.len();
         if let Some(reach_m) = c.reach_m[i] {
@@ -116,7 +117,7 @@ pub fn explain(
                 ReachNote::Defaulted => "既定 ",
                 ReachNote::Declared => "",
             });
-            push_km(&mut out, reach_m / 1000.0);
+            push_km(out, reach_m / 1000.0);
             out.push_str(" km 以内");
         }
         // The service area: none declared, or the home's ward is in it (checked before).
@@ -136,14 +137,14 @@ pub fn explain(
     } else if let Some(d) = distance_m {
         match q.radius_m {
             Some(r) => {
-                push_distance(&mut out, d);
+                push_distance(out, d);
                 out.push_str("（半径 ");
-                push_km(&mut out, r / 1000.0);
+                push_km(out, r / 1000.0);
                 out.push_str(" km 以内）");
             }
             None => {
                 out.push_str("指定地点から ");
-                push_distance(&mut out, d);
+                push_distance(out, d);
             }
         }
     }
@@ -153,7 +154,7 @@ pub fn explain(
             .as_ref()
             .map(|m| m.fields_in(ord, index.records().raw(ord), &index.tags))
             .unwrap_or_default();
-        separate(&mut out, " / ");
+        separate(out, " / ");
         out.push('「');
         out.push_str(text);
         out.push('」');
@@ -172,7 +173,7 @@ pub fn explain(
             .copied()
     });
     if let Some(first) = caps.next() {
-        separate(&mut out, " / ");
+        separate(out, " / ");
         for (n, cap) in std::iter::once(first).chain(caps).enumerate() {
             if n > 0 {
                 out.push('・');
@@ -190,19 +191,19 @@ pub fn explain(
         .scene
         .and_then(|scene| scene_reason(index, ord, scene, None))
     {
-        separate(&mut out, " / ");
+        separate(out, " / ");
         out.push_str(&reason);
     }
     if q.wheelchair == Some(true) {
-        separate(&mut out, " / ");
+        separate(out, " / ");
         out.push_str("車いす可");
     }
     if q.pediatric == Some(true) {
-        separate(&mut out, " / ");
+        separate(out, " / ");
         out.push_str("小児可");
     }
     if q.accepting_new.is_some() {
-        separate(&mut out, " / ");
+        separate(out, " / ");
         out.push_str(c.accepting[i].label());
     }
     if !q.places.is_empty() {
@@ -211,7 +212,7 @@ pub fn explain(
                 .into_iter()
                 .flatten()
                 .find_map(|a| index.regions.area(a));
-            separate(&mut out, " / ");
+            separate(out, " / ");
             out.push_str(&index.regions.label_or_code(w.code));
             if let Some(a) = area {
                 out.push('（');
@@ -220,7 +221,6 @@ pub fn explain(
             }
         }
     }
-    out
 }
 
 /// Why facility `ord` fits `scene`: 「急変時の対応：往診・24時間対応（届出）」, from the

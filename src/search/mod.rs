@@ -13,7 +13,7 @@ pub mod scene;
 
 pub use correct::{Corrected, Correction};
 pub use error::{Problem, QueryError};
-pub use execute::{search, search_all, AllHits, SearchError};
+pub use execute::{search, search_all, search_json, AllHits, SearchError};
 pub use explain::{format_distance, scene_reason};
 pub use query::{
     AddressUse, SearchParams, SearchQuery, Sort, DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET,

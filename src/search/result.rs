@@ -79,16 +79,31 @@ pub struct Hit {
 impl Hit {
     /// Facility `ord` on its own: no distance, score or explanation.
     pub fn of(index: &crate::index::SearchIndex, ord: u32) -> Self {
+        let today = crate::model::Day::today();
+        Hit::new(index, ord, View::Full, today, None, None, String::new())
+    }
+
+    /// Facility `ord`'s hit in `view` on `today`.
+    pub(super) fn new(
+        index: &crate::index::SearchIndex,
+        ord: u32,
+        view: View,
+        today: crate::model::Day,
+        distance_m: Option<f64>,
+        score: Option<f32>,
+        explanation: String,
+    ) -> Self {
+        let tail = HitTail::of(index, ord, today, distance_m, score, "");
         Hit {
             ord,
-            record: record_in(index, ord, View::Full),
-            ward_name: index.columns.ward[ord as usize].and_then(|w| index.regions.label(w)),
-            distance_m: None,
-            score: None,
-            explanation: String::new(),
-            accepting_expired: expired(index, ord, crate::model::Day::today()),
-            backup_beds_expired: beds_expired(index, ord, crate::model::Day::today()),
-            view: View::Full,
+            record: record_in(index, ord, view),
+            ward_name: tail.ward_name,
+            distance_m,
+            score,
+            accepting_expired: tail.accepting_expired,
+            backup_beds_expired: tail.backup_beds_expired,
+            view,
+            explanation,
         }
     }
 
@@ -108,54 +123,95 @@ impl Hit {
     /// then `ward_name`, `distance_m`, `score` and `explanation`. The record's bytes are
     /// copied, not parsed.
     pub fn write_json(&self, out: &mut Vec<u8>) {
-        #[derive(Serialize)]
-        struct Extra<'a> {
-            ward_name: Option<&'static str>,
-            distance_m: Option<f64>,
-            score: Option<f32>,
-            explanation: &'a str,
-            #[serde(skip_serializing_if = "std::ops::Not::not")]
-            accepting_expired: bool,
-            #[serde(skip_serializing_if = "std::ops::Not::not")]
-            backup_beds_expired: bool,
-        }
+        let tail = HitTail {
+            ward_name: self.ward_name,
+            distance_m: self.distance_m,
+            score: self.score,
+            explanation: &self.explanation,
+            accepting_expired: self.accepting_expired,
+            backup_beds_expired: self.backup_beds_expired,
+        };
         // The record without its closing brace, or its list fields.
-        let fields = &self.record[..self.record.len() - 1];
-        out.extend_from_slice(fields.as_bytes());
-        out.push(b',');
-        let at = out.len();
-        serde_json::to_writer(
-            &mut *out,
-            &Extra {
-                ward_name: self.ward_name,
-                distance_m: self.distance_m,
-                score: self.score,
-                explanation: &self.explanation,
-                accepting_expired: self.accepting_expired,
-                backup_beds_expired: self.backup_beds_expired,
-            },
-        )
-        .expect("plain fields serialize");
-        // The extra object's `{` becomes the record's `,`: one object.
-        out.remove(at);
+        tail.write_after(&self.record[..self.record.len() - 1], out);
     }
 }
 
-/// Facility `ord`'s record as one JSON object in `view`: whole, or its list fields (found
-/// when the index was opened) and a closing brace. The list view copies two thirds of the
-/// bytes.
-pub(super) fn record_in(index: &crate::index::SearchIndex, ord: u32, view: View) -> Box<str> {
-    let raw = index.records().raw(ord);
-    match view {
-        View::Full => raw.into(),
-        View::List => {
-            let fields = &raw[..index.records().list_len(ord)];
-            let mut record = String::with_capacity(fields.len() + 1);
-            record.push_str(fields);
-            record.push('}');
-            record.into_boxed_str()
+/// What a hit adds to its record's fields in the answer, in this order.
+pub(super) struct HitTail<'a> {
+    pub ward_name: Option<&'static str>,
+    pub distance_m: Option<f64>,
+    pub score: Option<f32>,
+    pub explanation: &'a str,
+    pub accepting_expired: bool,
+    pub backup_beds_expired: bool,
+}
+
+impl HitTail<'_> {
+    /// The tail of facility `ord`'s hit on `today`.
+    pub fn of<'a>(
+        index: &crate::index::SearchIndex,
+        ord: u32,
+        today: crate::model::Day,
+        distance_m: Option<f64>,
+        score: Option<f32>,
+        explanation: &'a str,
+    ) -> HitTail<'a> {
+        HitTail {
+            ward_name: index.columns.ward[ord as usize].and_then(|w| index.regions.label(w)),
+            distance_m,
+            score,
+            explanation,
+            accepting_expired: expired(index, ord, today),
+            backup_beds_expired: beds_expired(index, ord, today),
         }
     }
+
+    /// Appends one hit: `fields` (a record's JSON object without its closing brace), these
+    /// fields, and the brace. The two flags are written only when set.
+    pub fn write_after(&self, fields: &str, out: &mut Vec<u8>) {
+        out.extend_from_slice(fields.as_bytes());
+        out.extend_from_slice(b",\"ward_name\":");
+        json_value(out, &self.ward_name);
+        out.extend_from_slice(b",\"distance_m\":");
+        json_value(out, &self.distance_m);
+        out.extend_from_slice(b",\"score\":");
+        json_value(out, &self.score);
+        out.extend_from_slice(b",\"explanation\":");
+        json_value(out, self.explanation);
+        if self.accepting_expired {
+            out.extend_from_slice(b",\"accepting_expired\":true");
+        }
+        if self.backup_beds_expired {
+            out.extend_from_slice(b",\"backup_beds_expired\":true");
+        }
+        out.push(b'}');
+    }
+}
+
+/// Appends `value` as serde_json writes it.
+fn json_value<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
+    serde_json::to_writer(&mut *out, value).expect("plain values serialize");
+}
+
+/// Facility `ord`'s record in `view` as a JSON object without its closing brace: all its
+/// fields, or its list fields (cut where the index was opened found them). Borrowed from
+/// the index's records.
+pub(super) fn record_fields(index: &crate::index::SearchIndex, ord: u32, view: View) -> &str {
+    let raw = index.records().raw(ord);
+    match view {
+        View::Full => &raw[..raw.len() - 1],
+        View::List => &raw[..index.records().list_len(ord)],
+    }
+}
+
+/// Facility `ord`'s record as one JSON object in `view`: whole, or its list fields and a
+/// closing brace. The list view copies two thirds of the bytes.
+pub(super) fn record_in(index: &crate::index::SearchIndex, ord: u32, view: View) -> Box<str> {
+    let fields = record_fields(index, ord, view);
+    let mut record = String::with_capacity(fields.len() + 1);
+    record.push_str(fields);
+    record.push('}');
+    record.into_boxed_str()
 }
 
 impl Serialize for Hit {
@@ -170,40 +226,97 @@ impl Serialize for Hit {
 }
 
 impl SearchResult {
-    /// The result as JSON, with `extra` fields (a serializable struct) flattened in. The
-    /// hits are written by [`Hit::write_json`], so a page of records is copied, not
-    /// decoded and encoded again; everything else goes through serde.
-    pub fn to_json_with<T: Serialize>(mut self, extra: T) -> Vec<u8> {
-        #[derive(Serialize)]
-        struct Shell<T> {
-            #[serde(flatten)]
-            result: SearchResult,
-            #[serde(flatten)]
-            extra: T,
-        }
-        let hits = std::mem::take(&mut self.hits);
-        let shell = serde_json::to_vec(&Shell {
-            result: self,
-            extra,
-        })
-        .expect("search results serialize");
-        // Quotes inside strings are escaped, so this key occurs once, at the top level.
-        let key = b"\"hits\":[";
-        let at = shell
-            .windows(key.len())
-            .position(|w| w == key)
-            .expect("the shell has a hits key")
-            + key.len();
-        let mut out = Vec::with_capacity(shell.len() + hits.len() * 900);
-        out.extend_from_slice(&shell[..at]);
-        for (i, h) in hits.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            h.write_json(&mut out);
-        }
-        out.extend_from_slice(&shell[at..]);
+    /// The result as JSON, with `extra` fields (a serializable struct, or `()`) flattened
+    /// in. The hits are written by [`Hit::write_json`], so a page of records is copied,
+    /// not decoded and encoded again.
+    pub fn to_json_with<T: Serialize>(self, extra: T) -> Vec<u8> {
+        let mut out = Vec::with_capacity(1024 + self.hits.len() * 900);
+        self.head().write(
+            &mut out,
+            |out| {
+                for (i, h) in self.hits.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    h.write_json(out);
+                }
+            },
+            &extra,
+        );
         out
+    }
+
+    fn head(&self) -> Head<'_> {
+        Head {
+            total: self.total,
+            total_is_lower_bound: self.total_is_lower_bound,
+            facets: &self.facets,
+            offset: self.offset,
+            limit: self.limit,
+            sort: self.sort,
+            view: self.view,
+            corrected: self.corrected.as_ref(),
+        }
+    }
+}
+
+/// A search answer's fields other than its hits ([`SearchResult`]'s, borrowed).
+pub(super) struct Head<'a> {
+    pub total: usize,
+    pub total_is_lower_bound: bool,
+    pub facets: &'a Facets,
+    pub offset: usize,
+    pub limit: usize,
+    pub sort: &'static str,
+    pub view: View,
+    pub corrected: Option<&'a super::Corrected>,
+}
+
+impl Head<'_> {
+    /// Appends the answer as serde writes a [`SearchResult`] with `extra` flattened in
+    /// after it, with `hits` writing the hits between `"hits":[` and `]`. By hand, so the
+    /// hits go straight into `out`.
+    pub fn write<T: Serialize>(
+        &self,
+        out: &mut Vec<u8>,
+        hits: impl FnOnce(&mut Vec<u8>),
+        extra: &T,
+    ) {
+        out.extend_from_slice(b"{\"total\":");
+        json_value(out, &self.total);
+        if self.total_is_lower_bound {
+            out.extend_from_slice(b",\"total_is_lower_bound\":true");
+        }
+        out.extend_from_slice(b",\"hits\":[");
+        hits(out);
+        out.extend_from_slice(b"],\"facets\":");
+        json_value(out, self.facets);
+        out.extend_from_slice(b",\"offset\":");
+        json_value(out, &self.offset);
+        out.extend_from_slice(b",\"limit\":");
+        json_value(out, &self.limit);
+        out.extend_from_slice(b",\"sort\":");
+        json_value(out, self.sort);
+        out.extend_from_slice(b",\"view\":");
+        json_value(out, &self.view);
+        if let Some(c) = self.corrected {
+            out.extend_from_slice(b",\"corrected\":");
+            json_value(out, c);
+        }
+        // `extra` as an object: its `{` becomes a `,` and its `}` closes the answer.
+        let at = out.len();
+        json_value(out, extra);
+        match &out[at..] {
+            b"null" | b"{}" => {
+                out.truncate(at);
+                out.push(b'}');
+            }
+            [b'{', .., b'}'] => out[at] = b',',
+            other => panic!(
+                "extra fields must be a struct, not {}",
+                String::from_utf8_lossy(other)
+            ),
+        }
     }
 }
 
@@ -310,5 +423,68 @@ mod tests {
         // The serde form of a hit (CLI, facility endpoint) is the same object.
         let one: serde_json::Value = serde_json::to_value(&result.hits[1]).unwrap();
         assert_eq!(one, hits[1]);
+    }
+
+    #[test]
+    fn the_answer_by_hand_is_what_serde_writes_for_the_result() {
+        #[derive(Serialize)]
+        struct Extra {
+            point: Option<(f64, f64)>,
+        }
+        #[derive(Serialize)]
+        struct Flat<'a> {
+            #[serde(flatten)]
+            result: &'a SearchResult,
+            #[serde(flatten)]
+            extra: Extra,
+        }
+        let mut result = SearchResult {
+            total: 2,
+            total_is_lower_bound: true,
+            hits: vec![hit(0, r#"{"id":"A","name":"A"}"#), hit(1, r#"{"id":"B"}"#)],
+            facets: Facets {
+                kind: vec![FacetCount {
+                    code: "clinic".into(),
+                    label: "診療所「\"」".into(),
+                    count: 3,
+                }],
+                ..Facets::default()
+            },
+            offset: 20,
+            limit: 2,
+            sort: "name",
+            view: View::List,
+            corrected: Some(super::super::Corrected {
+                text: "在宅医療".into(),
+                words: vec![super::super::Correction {
+                    from: "在宅医寮".into(),
+                    to: "在宅医療".into(),
+                }],
+                message: "在宅医寮 → 在宅医療 で検索しました".into(),
+            }),
+        };
+        result.hits[1].accepting_expired = true;
+        result.hits[1].backup_beds_expired = true;
+        result.hits[1].distance_m = None;
+        result.hits[1].score = Some(1.5);
+        for point in [Some((34.7, 135.5)), None] {
+            let want = serde_json::to_string(&Flat {
+                result: &result,
+                extra: Extra { point },
+            })
+            .unwrap();
+            let got = result.clone().to_json_with(Extra { point });
+            assert_eq!(String::from_utf8(got).unwrap(), want);
+        }
+        // The optional fields left out, as serde leaves them out.
+        result.total_is_lower_bound = false;
+        result.corrected = None;
+        let want = serde_json::to_string(&Flat {
+            result: &result,
+            extra: Extra { point: None },
+        })
+        .unwrap();
+        let got = result.to_json_with(Extra { point: None });
+        assert_eq!(String::from_utf8(got).unwrap(), want);
     }
 }

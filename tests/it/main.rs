@@ -1,6 +1,7 @@
 //! Integration tests, one binary: library-level engine tests against a brute-force oracle,
 //! import error reporting on fixtures, and the `zaitaku` binary end to end.
 
+mod answers;
 mod api;
 mod architecture;
 mod browser;
