@@ -919,7 +919,6 @@ fn first_by_name(
     (matched, false)
 }
 
-/// The requested page of what matched (already in order) as a result.
 /// The page of `m`, its records and columns touched first so that their cache misses
 /// overlap, and what its explanations need.
 fn page_of<'m>(
@@ -928,7 +927,7 @@ fn page_of<'m>(
     m: &'m Matches,
 ) -> (&'m [Matched], ExplainContext) {
     let from = q.offset.min(m.matched.len());
-    let page = &m.matched[from..(from + q.limit).min(m.matched.len())];
+    let page = &m.matched[from..from.saturating_add(q.limit).min(m.matched.len())];
     // Two passes, records then columns: one loop doing both per hit measured ~1 µs slower.
     let whole = q.view == View::Full;
     index.records().touch(page.iter().map(|h| h.ord), whole);
@@ -940,19 +939,7 @@ fn page_of<'m>(
     (page, cx)
 }
 
-fn head<'a>(q: &SearchQuery, m: &'a Matches, corrected: Option<&'a Corrected>) -> Head<'a> {
-    Head {
-        total: m.total(),
-        total_is_lower_bound: m.early,
-        facets: &m.facets,
-        offset: q.offset,
-        limit: q.limit,
-        sort: q.sort.code(),
-        view: q.view,
-        corrected,
-    }
-}
-
+/// The requested page of what matched (already in order) as a result.
 fn page(
     index: &SearchIndex,
     q: &SearchQuery,
@@ -961,14 +948,13 @@ fn page(
 ) -> SearchResult {
     let (page, cx) = page_of(index, q, &m);
     let hits = page.iter().map(|h| hit(index, q, &cx, h)).collect();
-    let head = head(q, &m, None);
     SearchResult {
-        total: head.total,
-        total_is_lower_bound: head.total_is_lower_bound,
+        total: m.total(),
+        total_is_lower_bound: m.early,
         hits,
         offset: q.offset,
         limit: q.limit,
-        sort: head.sort,
+        sort: q.sort.code(),
         view: q.view,
         facets: m.facets,
         corrected,
@@ -1008,6 +994,16 @@ fn page_json<T: serde::Serialize>(
                 .write_after(record_fields(index, h.ord, q.view), out);
         }
     };
-    head(q, m, corrected).write(&mut out, hits, extra);
+    let head = Head {
+        total: m.total(),
+        total_is_lower_bound: m.early,
+        facets: &m.facets,
+        offset: q.offset,
+        limit: q.limit,
+        sort: q.sort.code(),
+        view: q.view,
+        corrected,
+    };
+    head.write(&mut out, hits, extra);
     out
 }
