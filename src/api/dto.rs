@@ -62,6 +62,7 @@ impl IntoResponse for SearchJson {
     }
 }
 
+/// A ward or undivided 市町村 (a place facilities are in), or a 市町村 as a whole.
 #[derive(Clone, Serialize)]
 pub struct WardCount {
     pub code: u32,
