@@ -170,19 +170,15 @@ impl HitTail<'_> {
     /// fields, and the brace. The two flags are written only when set.
     pub fn write_after(&self, fields: &str, out: &mut Vec<u8>) {
         out.extend_from_slice(fields.as_bytes());
-        out.extend_from_slice(b",\"ward_name\":");
-        json_value(out, &self.ward_name);
-        out.extend_from_slice(b",\"distance_m\":");
-        json_value(out, &self.distance_m);
-        out.extend_from_slice(b",\"score\":");
-        json_value(out, &self.score);
-        out.extend_from_slice(b",\"explanation\":");
-        json_value(out, self.explanation);
+        json_field(out, "ward_name", &self.ward_name);
+        json_field(out, "distance_m", &self.distance_m);
+        json_field(out, "score", &self.score);
+        json_field(out, "explanation", self.explanation);
         if self.accepting_expired {
-            out.extend_from_slice(b",\"accepting_expired\":true");
+            json_field(out, "accepting_expired", &true);
         }
         if self.backup_beds_expired {
-            out.extend_from_slice(b",\"backup_beds_expired\":true");
+            json_field(out, "backup_beds_expired", &true);
         }
         out.push(b'}');
     }
@@ -191,6 +187,14 @@ impl HitTail<'_> {
 /// Appends `value` as serde_json writes it.
 fn json_value<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
     serde_json::to_writer(&mut *out, value).expect("plain values serialize");
+}
+
+/// Appends `,"name":` and `value`: one more field of an object being written.
+fn json_field<T: Serialize + ?Sized>(out: &mut Vec<u8>, name: &str, value: &T) {
+    out.extend_from_slice(b",\"");
+    out.extend_from_slice(name.as_bytes());
+    out.extend_from_slice(b"\":");
+    json_value(out, value);
 }
 
 /// Facility `ord`'s record in `view` as a JSON object without its closing brace: all its
@@ -285,23 +289,18 @@ impl Head<'_> {
         out.extend_from_slice(b"{\"total\":");
         json_value(out, &self.total);
         if self.total_is_lower_bound {
-            out.extend_from_slice(b",\"total_is_lower_bound\":true");
+            json_field(out, "total_is_lower_bound", &true);
         }
         out.extend_from_slice(b",\"hits\":[");
         hits(out);
-        out.extend_from_slice(b"],\"facets\":");
-        json_value(out, self.facets);
-        out.extend_from_slice(b",\"offset\":");
-        json_value(out, &self.offset);
-        out.extend_from_slice(b",\"limit\":");
-        json_value(out, &self.limit);
-        out.extend_from_slice(b",\"sort\":");
-        json_value(out, self.sort);
-        out.extend_from_slice(b",\"view\":");
-        json_value(out, &self.view);
+        out.push(b']');
+        json_field(out, "facets", self.facets);
+        json_field(out, "offset", &self.offset);
+        json_field(out, "limit", &self.limit);
+        json_field(out, "sort", self.sort);
+        json_field(out, "view", &self.view);
         if let Some(c) = self.corrected {
-            out.extend_from_slice(b",\"corrected\":");
-            json_value(out, c);
+            json_field(out, "corrected", c);
         }
         // `extra` as an object: its `{` becomes a `,` and its `}` closes the answer.
         let at = out.len();
