@@ -223,7 +223,7 @@ fn regions(index: &SearchIndex) -> RegionsDto {
     };
     let dto = |x: &Region| WardCount {
         code: x.code.0,
-        name: r.label_or_code(x.code),
+        name: r.label_or_code(x.code).into_owned(),
         full_name: r.full_name(x.code),
         kana: x.kana.clone(),
         city: x.parent.map(|p| p.0),

@@ -349,10 +349,10 @@ impl Regions {
         self.position(code).map(|i| self.cache.label[i])
     }
 
-    /// [`Self::label`], or the code itself.
-    pub fn label_or_code(&self, code: WardCode) -> String {
+    /// [`Self::label`], or the code itself (allocated only then).
+    pub fn label_or_code(&self, code: WardCode) -> std::borrow::Cow<'static, str> {
         self.label(code)
-            .map_or_else(|| code.to_string(), str::to_string)
+            .map_or_else(|| code.to_string().into(), Into::into)
     }
 
     pub fn area(&self, code: &str) -> Option<&Area> {

@@ -127,10 +127,7 @@ pub fn explain(
             out.push_str("対応地域の指定なし");
         } else if let Some(w) = covers_ward {
             out.push_str(sep);
-            match index.regions.label(w) {
-                Some(label) => out.push_str(label),
-                None => out.push_str(&w.to_string()),
-            }
+            out.push_str(&index.regions.label_or_code(w));
             out.push_str("は対応地域");
         }
         out.push('）');
