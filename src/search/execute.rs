@@ -8,7 +8,9 @@ use std::sync::Arc;
 use super::correct::Corrected;
 use super::explain::{explain, ExplainContext};
 use super::query::{SearchQuery, Sort};
-use super::result::{record_fields, FacetCount, Facets, Head, Hit, HitTail, SearchResult, View};
+use super::result::{
+    answer_buffer, record_fields, FacetCount, Facets, Head, Hit, HitTail, SearchResult, View,
+};
 use crate::geo::PointIndex;
 use crate::geo::{haversine_m, Haversine};
 use crate::index::{DocBits, FieldMatcher, Scored, SearchIndex, TextMatch, TileCounts, WordMatch};
@@ -977,11 +979,7 @@ fn page_json<T: serde::Serialize>(
     extra: &T,
 ) -> Vec<u8> {
     let (page, cx) = page_of(index, q, m);
-    let bytes: usize = page
-        .iter()
-        .map(|h| record_fields(index, h.ord, q.view).len() + 400)
-        .sum();
-    let mut out = Vec::with_capacity(1024 + bytes);
+    let mut out = answer_buffer(page.len());
     let mut why = String::with_capacity(320);
     let hits = |out: &mut Vec<u8>| {
         for (i, h) in page.iter().enumerate() {

@@ -184,6 +184,12 @@ impl HitTail<'_> {
     }
 }
 
+/// A buffer for an answer of `hits` hits: a whole record with its extra fields is at most
+/// ~900 bytes, the facets and the rest of the answer a few KB.
+pub(super) fn answer_buffer(hits: usize) -> Vec<u8> {
+    Vec::with_capacity(1024 + hits * 900)
+}
+
 /// Appends `value` as serde_json writes it.
 fn json_value<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
     serde_json::to_writer(&mut *out, value).expect("plain values serialize");
@@ -234,7 +240,7 @@ impl SearchResult {
     /// in. The hits are written by [`Hit::write_json`], so a page of records is copied,
     /// not decoded and encoded again.
     pub fn to_json_with<T: Serialize>(self, extra: T) -> Vec<u8> {
-        let mut out = Vec::with_capacity(1024 + self.hits.len() * 900);
+        let mut out = answer_buffer(self.hits.len());
         self.head().write(
             &mut out,
             |out| {
