@@ -170,10 +170,15 @@ impl HitTail<'_> {
     /// fields, and the brace. The two flags are written only when set.
     pub fn write_after(&self, fields: &str, out: &mut Vec<u8>) {
         out.extend_from_slice(fields.as_bytes());
-        json_field(out, "ward_name", &self.ward_name);
+        out.extend_from_slice(b",\"ward_name\":");
+        match self.ward_name {
+            Some(name) => json_str(out, name),
+            None => out.extend_from_slice(b"null"),
+        }
         json_field(out, "distance_m", &self.distance_m);
         json_field(out, "score", &self.score);
-        json_field(out, "explanation", self.explanation);
+        out.extend_from_slice(b",\"explanation\":");
+        json_str(out, self.explanation);
         if self.accepting_expired {
             json_field(out, "accepting_expired", &true);
         }
@@ -193,6 +198,23 @@ pub(super) fn answer_buffer(hits: usize) -> Vec<u8> {
 /// Appends `value` as serde_json writes it.
 fn json_value<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
     serde_json::to_writer(&mut *out, value).expect("plain values serialize");
+}
+
+/// Appends `s` as serde_json writes a string. Labels, names and explanations rarely hold a
+/// byte that needs escaping: one pass that the compiler vectorizes finds out, and the
+/// bytes are copied whole; otherwise serde_json escapes them.
+fn json_str(out: &mut Vec<u8>, s: &str) {
+    let plain = !s.bytes().fold(false, |bad, b| {
+        bad | (b < 0x20) | (b == b'"') | (b == b'\\')
+    });
+    if plain {
+        out.reserve(s.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+    } else {
+        json_value(out, s);
+    }
 }
 
 /// Appends `,"name":` and `value`: one more field of an object being written.
@@ -300,7 +322,8 @@ impl Head<'_> {
         out.extend_from_slice(b",\"hits\":[");
         hits(out);
         out.push(b']');
-        json_field(out, "facets", self.facets);
+        out.extend_from_slice(b",\"facets\":");
+        self.facets.write(out);
         json_field(out, "offset", &self.offset);
         json_field(out, "limit", &self.limit);
         json_field(out, "sort", self.sort);
@@ -363,6 +386,36 @@ pub struct Facets {
     pub capability: Vec<FacetCount>,
 }
 
+impl Facets {
+    /// Appends the facets as serde writes them (the answer's largest part without hits:
+    /// every value is listed with its label), with each label copied by [`json_str`].
+    fn write(&self, out: &mut Vec<u8>) {
+        let lists: [(&[u8], &[FacetCount]); 4] = [
+            (b"{\"kind\":[", &self.kind),
+            (b",\"ward\":[", &self.ward),
+            (b",\"municipality\":[", &self.municipality),
+            (b",\"capability\":[", &self.capability),
+        ];
+        for (key, counts) in lists {
+            out.extend_from_slice(key);
+            for (i, c) in counts.iter().enumerate() {
+                out.extend_from_slice(if i == 0 {
+                    b"{\"code\":"
+                } else {
+                    b",{\"code\":"
+                });
+                json_str(out, &c.code);
+                out.extend_from_slice(b",\"label\":");
+                json_str(out, &c.label);
+                json_field(out, "count", &c.count);
+                out.push(b'}');
+            }
+            out.push(b']');
+        }
+        out.push(b'}');
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -378,6 +431,32 @@ mod tests {
             score: None,
             explanation: "指定地点から 13 m".into(),
             view: View::Full,
+        }
+    }
+
+    #[test]
+    fn strings_are_written_as_serde_writes_them() {
+        // Every ASCII byte between two letters, and strings with nothing to escape.
+        let mut cases: Vec<String> = (0u8..0x80).map(|b| format!("a{}b", b as char)).collect();
+        cases.extend(
+            [
+                "",
+                "北区",
+                "\u{7f}",
+                "\u{2028}",
+                "「\"」\\",
+                "end\u{1f}",
+                "\"",
+                "\\",
+            ]
+            .map(String::from),
+        );
+        cases.push("指定地点から 1.0 km / 訪問診療".repeat(20));
+        for s in cases {
+            let mut out = b"[".to_vec();
+            json_str(&mut out, &s);
+            let want = [b"[".as_slice(), &serde_json::to_vec(&s).unwrap()].concat();
+            assert_eq!(out, want, "{s:?}");
         }
     }
 
@@ -448,12 +527,29 @@ mod tests {
             total_is_lower_bound: true,
             hits: vec![hit(0, r#"{"id":"A","name":"A"}"#), hit(1, r#"{"id":"B"}"#)],
             facets: Facets {
-                kind: vec![FacetCount {
-                    code: "clinic".into(),
-                    label: "診療所「\"」".into(),
-                    count: 3,
+                kind: vec![
+                    FacetCount {
+                        code: "clinic".into(),
+                        label: "診療所「\"」".into(),
+                        count: 3,
+                    },
+                    FacetCount {
+                        code: "pharmacy".into(),
+                        label: "薬局".into(),
+                        count: 0,
+                    },
+                ],
+                ward: vec![FacetCount {
+                    code: "27127".into(),
+                    label: "北区\\\n\u{1}".into(),
+                    count: 12,
                 }],
-                ..Facets::default()
+                municipality: Vec::new(),
+                capability: vec![FacetCount {
+                    code: "24h".into(),
+                    label: "24時間対応".into(),
+                    count: 1,
+                }],
             },
             offset: 20,
             limit: 2,
@@ -472,6 +568,8 @@ mod tests {
         result.hits[1].backup_beds_expired = true;
         result.hits[1].distance_m = None;
         result.hits[1].score = Some(1.5);
+        result.hits[1].ward_name = None;
+        result.hits[1].explanation = "「\"訪問\"」\t\\ 2.1 km".into();
         for point in [Some((34.7, 135.5)), None] {
             let want = serde_json::to_string(&Flat {
                 result: &result,
