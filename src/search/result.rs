@@ -201,8 +201,9 @@ fn json_value<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
 }
 
 /// Appends `s` as serde_json writes a string. Labels, names and explanations rarely hold a
-/// byte that needs escaping: one pass that the compiler vectorizes finds out, and the
-/// bytes are copied whole; otherwise serde_json escapes them.
+/// byte that needs escaping: one pass over the bytes with no early exit (so the compiler
+/// may vectorize it) finds out, and they are copied whole; otherwise serde_json escapes
+/// them a byte at a time.
 fn json_str(out: &mut Vec<u8>, s: &str) {
     let plain = !s.bytes().fold(false, |bad, b| {
         bad | (b < 0x20) | (b == b'"') | (b == b'\\')
