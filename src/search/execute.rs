@@ -9,7 +9,8 @@ use super::correct::Corrected;
 use super::explain::{explain, ExplainContext};
 use super::query::{SearchQuery, Sort};
 use super::result::{
-    answer_buffer, record_fields, FacetCount, Facets, Head, Hit, HitTail, SearchResult, View,
+    answer_buffer, json_items, record_fields, FacetCount, Facets, Head, Hit, HitTail, SearchResult,
+    View,
 };
 use crate::geo::PointIndex;
 use crate::geo::{haversine_m, Haversine};
@@ -982,15 +983,12 @@ fn page_json<T: serde::Serialize>(
     let mut out = answer_buffer(page.len());
     let mut why = String::with_capacity(320);
     let hits = |out: &mut Vec<u8>| {
-        for (i, h) in page.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
+        json_items(out, page, |out, h| {
             why.clear();
             explain(&mut why, index, h.ord, q, h.distance_m, &cx);
             HitTail::of(index, h.ord, q.today, h.distance_m, h.score, &why)
                 .write_after(record_fields(index, h.ord, q.view), out);
-        }
+        });
     };
     let head = Head {
         total: m.total(),

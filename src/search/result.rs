@@ -218,6 +218,20 @@ fn json_str(out: &mut Vec<u8>, s: &str) {
     }
 }
 
+/// Appends `items`, each written by `write`, separated by commas (a JSON array's inside).
+pub(super) fn json_items<T>(
+    out: &mut Vec<u8>,
+    items: impl IntoIterator<Item = T>,
+    mut write: impl FnMut(&mut Vec<u8>, T),
+) {
+    for (i, item) in items.into_iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write(out, item);
+    }
+}
+
 /// Appends `,"name":` and `value`: one more field of an object being written.
 fn json_field<T: Serialize + ?Sized>(out: &mut Vec<u8>, name: &str, value: &T) {
     out.extend_from_slice(b",\"");
@@ -266,14 +280,7 @@ impl SearchResult {
         let mut out = answer_buffer(self.hits.len());
         self.head().write(
             &mut out,
-            |out| {
-                for (i, h) in self.hits.iter().enumerate() {
-                    if i > 0 {
-                        out.push(b',');
-                    }
-                    h.write_json(out);
-                }
-            },
+            |out| json_items(out, &self.hits, |out, h| h.write_json(out)),
             &extra,
         );
         out
@@ -399,18 +406,14 @@ impl Facets {
         ];
         for (key, counts) in lists {
             out.extend_from_slice(key);
-            for (i, c) in counts.iter().enumerate() {
-                out.extend_from_slice(if i == 0 {
-                    b"{\"code\":"
-                } else {
-                    b",{\"code\":"
-                });
+            json_items(out, counts, |out, c| {
+                out.extend_from_slice(b"{\"code\":");
                 json_str(out, &c.code);
                 out.extend_from_slice(b",\"label\":");
                 json_str(out, &c.label);
                 json_field(out, "count", &c.count);
                 out.push(b'}');
-            }
+            });
             out.push(b']');
         }
         out.push(b'}');
